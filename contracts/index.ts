@@ -1,0 +1,5 @@
+/**
+ * contracts/: the public face of the contract SDK tooling and example contracts.
+ * @module
+ */
+export {};

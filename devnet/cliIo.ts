@@ -1,0 +1,13 @@
+/**
+ * Where the CLI writes: the process's streams in production, buffers in tests.
+ * @module
+ */
+export type CliIo = {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+};
+
+export const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
