@@ -1,6 +1,21 @@
 /**
- * metering/: the public face of the wasm rewriter (determinism gate, gas and stack injection, memory cap).
- * Other folders import metering only through this file.
+ * metering/: the public face of the wasm rewriter: determinism gate, gas and stack-limit injection, memory cap.
+ * Other folders import metering only through this file. Semantics: metering/SPEC.md.
  * @module
  */
-export {};
+
+export type { CostClass, ForbiddenGroup, OpClass } from './_opcodes.js';
+export { TRAP_REASON } from './applyPlan.js';
+export type { Export, ExternKind } from './decodeModule.js';
+export { MeteringError, type MeteringErrorCode, type MeteringLocation } from './errors.js';
+export { HOST_MODULE } from './gateModule.js';
+export {
+  type InstrumentErrorType,
+  type InstrumentedContract,
+  type InstrumentOptions,
+  type InstrumentReport,
+  instrument,
+  METERING_EXPORTS,
+} from './instrument.js';
+export { DEFAULT_LIMITS, FRAME_BASE_UNITS, type MeteringLimits } from './limits.js';
+export { type CostSchedule, CURRENT_SCHEDULE, SCHEDULE_V1, SCHEDULES } from './schedule.js';

@@ -1,0 +1,160 @@
+/**
+ * Byte reading and writing for the wasm binary format: LEB128 integers, vectors, names. The reader throws
+ * `MeteringError('MALFORMED')` on truncation, so nothing downstream ever reads past the end.
+ * Spec: WebAssembly Core 2.0, section 5.2 (values).
+ * @module
+ */
+import { MeteringError } from './errors.js';
+
+export class ByteReader {
+  pos: number;
+  constructor(
+    readonly bytes: Uint8Array,
+    start = 0,
+    readonly end = bytes.length,
+  ) {
+    this.pos = start;
+  }
+
+  get done(): boolean {
+    return this.pos >= this.end;
+  }
+
+  byte(): number {
+    if (this.pos >= this.end) throw truncated(this.pos);
+    return this.bytes[this.pos++]!;
+  }
+
+  /** A little-endian fixed 32-bit word (magic and version). */
+  u32fixed(): number {
+    const b = this.bytes;
+    if (this.pos + 4 > this.end) throw truncated(this.pos);
+    const value = (b[this.pos]! | (b[this.pos + 1]! << 8) | (b[this.pos + 2]! << 16) | (b[this.pos + 3]! << 24)) >>> 0;
+    this.pos += 4;
+    return value;
+  }
+
+  /** Unsigned LEB128 of at most 32 bits (5 bytes). */
+  u32(): number {
+    let result = 0;
+    for (let i = 0; i < 5; i++) {
+      const b = this.byte();
+      result += (b & 0x7f) * 2 ** (7 * i);
+      if ((b & 0x80) === 0) {
+        if (result > 0xffffffff) break;
+        return result;
+      }
+    }
+    throw new MeteringError('MALFORMED', 'integer representation too long', { offset: this.pos });
+  }
+
+  /** Skips a signed LEB128 of any width (i32/i64/s33 immediates); returns its byte length. */
+  skipLeb(): number {
+    const start = this.pos;
+    while (this.byte() & 0x80) {
+      if (this.pos - start > 10)
+        throw new MeteringError('MALFORMED', 'integer representation too long', { offset: start });
+    }
+    return this.pos - start;
+  }
+
+  /** Signed LEB128 up to 33 bits (block types), returned as a JS number. */
+  s33(): number {
+    let result = 0;
+    let shift = 0;
+    let b: number;
+    do {
+      b = this.byte();
+      result += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (b & 0x80 && shift < 35);
+    if (b & 0x80) throw new MeteringError('MALFORMED', 'integer representation too long', { offset: this.pos });
+    if (b & 0x40) result -= 2 ** shift;
+    return result;
+  }
+
+  skip(n: number): void {
+    if (this.pos + n > this.end) throw truncated(this.pos);
+    this.pos += n;
+  }
+
+  name(): string {
+    const length = this.u32();
+    const start = this.pos;
+    this.skip(length);
+    return new TextDecoder('utf-8', { fatal: false }).decode(this.bytes.subarray(start, start + length));
+  }
+}
+
+function truncated(offset: number): MeteringError {
+  return new MeteringError('MALFORMED', 'unexpected end of module', { offset });
+}
+
+/** Appends bytes to a growing buffer; `finish()` returns the exact-length result. */
+export class ByteWriter {
+  private buffer: Uint8Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.buffer = new Uint8Array(capacity);
+  }
+
+  private reserve(n: number): void {
+    if (this.length + n <= this.buffer.length) return;
+    let capacity = this.buffer.length * 2;
+    while (capacity < this.length + n) capacity *= 2;
+    const next = new Uint8Array(capacity);
+    next.set(this.buffer.subarray(0, this.length));
+    this.buffer = next;
+  }
+
+  byte(b: number): this {
+    this.reserve(1);
+    this.buffer[this.length++] = b;
+    return this;
+  }
+
+  bytes(data: Uint8Array): this {
+    this.reserve(data.length);
+    this.buffer.set(data, this.length);
+    this.length += data.length;
+    return this;
+  }
+
+  u32(value: number): this {
+    let v = value >>> 0;
+    do {
+      let b = v & 0x7f;
+      v >>>= 7;
+      if (v !== 0) b |= 0x80;
+      this.byte(b);
+    } while (v !== 0);
+    return this;
+  }
+
+  /** Signed LEB128 of a 64-bit value. */
+  s64(value: bigint): this {
+    let v = BigInt.asIntN(64, value);
+    for (;;) {
+      const b = Number(v & 0x7fn);
+      v >>= 7n;
+      if ((v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0)) {
+        this.byte(b);
+        return this;
+      }
+      this.byte(b | 0x80);
+    }
+  }
+
+  s32(value: number): this {
+    return this.s64(BigInt(value | 0));
+  }
+
+  name(text: string): this {
+    const encoded = new TextEncoder().encode(text);
+    return this.u32(encoded.length).bytes(encoded);
+  }
+
+  finish(): Uint8Array {
+    return this.buffer.slice(0, this.length);
+  }
+}

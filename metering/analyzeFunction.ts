@@ -1,0 +1,361 @@
+/**
+ * Analysis of one function body, in a single linear pass with an explicit control stack (no recursion, so an
+ * 80,000-deep nesting costs no native stack): the instruction gate (every opcode must be priced by the schedule),
+ * the nesting and br_table limits, and the `FunctionPlan` that applyPlan.ts writes into the code: segment charges
+ * with their static costs, call sites, exits, dynamic-cost sites, and the frame cost of the stack limit.
+ * Gas semantics: metering/SPEC.md. Pattern: finite-wasm's analyze-then-instrument.
+ * @module
+ */
+import { ByteReader } from './_bytes.js';
+import { MISC_OPCODES, OPCODES, type OpInfo, PREFIX_GROUPS } from './_opcodes.js';
+import { checkValtype } from './_valtypes.js';
+import type { DecodedModule, FuncType } from './decodeModule.js';
+import { MeteringError, type MeteringErrorCode, type MeteringLocation } from './errors.js';
+import { FRAME_BASE_UNITS, type MeteringLimits } from './limits.js';
+import type { CostSchedule } from './schedule.js';
+
+export type Insertion =
+  /** Charge a segment's static cost; `cost` is final once the segment ends. */
+  | { at: number; kind: 'charge'; cost: number }
+  /** Store the gas local into the global before a call. */
+  | { at: number; kind: 'beforeCall' }
+  /** Reload the gas local from the global after a call. */
+  | { at: number; kind: 'afterCall' }
+  /** Charge `rate` gas per unit of the unsigned i32 on top of the stack (memory.grow pages, bulk bytes). */
+  | { at: number; kind: 'dynamic'; rate: number }
+  /** Function epilogue before a `return`. */
+  | { at: number; kind: 'exit' };
+
+export type FunctionPlan = {
+  readonly functionIndex: number;
+  readonly type: FuncType;
+  /** Offset of the locals vector's count, and of the first instruction. */
+  readonly localsStart: number;
+  readonly codeStart: number;
+  readonly end: number;
+  readonly declaredLocals: number;
+  readonly maxStackHeight: number;
+  /** Stack units charged at entry (SPEC.md, Stack limit). */
+  readonly frameCost: number;
+  /** In code order; several at one offset are emitted in array order. */
+  readonly insertions: readonly Insertion[];
+};
+
+export type AnalyzeContext = {
+  readonly module: DecodedModule;
+  readonly schedule: CostSchedule;
+  readonly limits: MeteringLimits;
+  readonly tooling: boolean;
+  /** Export names by function index, for error locations. */
+  readonly functionNames: ReadonlyMap<number, string>;
+  /** Signature of every function in the index space (imports first). */
+  readonly signatures: readonly FuncType[];
+};
+
+/** Slots the injected code itself may push above the function's own operand stack. */
+const INJECTED_STACK_SLOTS = 3;
+
+enum Kind {
+  Func = 0,
+  Block = 1,
+  Loop = 2,
+  If = 3,
+}
+
+type Frame = {
+  kind: Kind;
+  /** Operand-stack height below this frame's values. */
+  height: number;
+  params: number;
+  results: number;
+  /** The code of this frame cannot run from here until its `else` or `end`. */
+  dead: boolean;
+  /** Whether the frame was already unreachable when it opened (restored at `else`). */
+  deadAtEntry: boolean;
+};
+
+const GROUP_CODES: Record<string, MeteringErrorCode> = {
+  float: 'FLOAT',
+  simd: 'SIMD',
+  atomic: 'ATOMICS',
+};
+
+const GROUP_NAMES: Record<string, string> = {
+  float: 'floating-point operations are not deterministic across machines',
+  simd: 'SIMD is not allowed in contracts',
+  atomic: 'threads and atomics are not allowed in contracts',
+  exception: 'exception handling is not supported',
+  tailCall: 'tail calls are not supported',
+  gc: 'GC, typed function references and strings are not supported',
+  reference: 'reference-type instructions are not supported',
+  table: 'table instructions are not supported',
+};
+
+export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): FunctionPlan {
+  const { module, schedule, limits, tooling } = ctx;
+  const functionIndex = module.importedFunctions + definedIndex;
+  const body = module.codeBodies[definedIndex]!;
+  const type = module.types[module.functionTypes[definedIndex]!]!;
+  const where: MeteringLocation = { functionIndex, functionName: ctx.functionNames.get(functionIndex) };
+  const weights = schedule.weights;
+  const r = new ByteReader(module.bytes, body.start, body.end);
+
+  const localsStart = r.pos;
+  let declaredLocals = 0;
+  for (let groups = r.u32(), g = 0; g < groups; g++) {
+    const count = r.u32();
+    const valtype = r.byte();
+    declaredLocals += count;
+    if (declaredLocals > limits.maxLocalsPerFunction) {
+      throw new MeteringError(
+        'LIMIT',
+        `function declares more than ${limits.maxLocalsPerFunction} locals (maxLocalsPerFunction)`,
+        { ...where, operation: 'locals' },
+      );
+    }
+    if (count > 0) checkValtype(valtype, tooling, 'a local', { ...where, operation: 'local declaration' });
+  }
+  const codeStart = r.pos;
+
+  const insertions: Insertion[] = [];
+  const frames: Frame[] = [
+    { kind: Kind.Func, height: 0, params: 0, results: type.results.length, dead: false, deadAtEntry: false },
+  ];
+  let frame = frames[0]!;
+  let height = 0;
+  let maxHeight = 0;
+  let segment: { at: number; kind: 'charge'; cost: number } | undefined = { at: codeStart, kind: 'charge', cost: 0 };
+  insertions.push(segment);
+
+  const startSegment = (at: number) => {
+    if (frame.dead) {
+      segment = undefined;
+      return;
+    }
+    segment = { at, kind: 'charge', cost: 0 };
+    insertions.push(segment);
+  };
+  const pop = (n: number) => {
+    height -= n;
+    if (height < frame.height) height = frame.height; // only in unreachable code, where the stack is polymorphic
+  };
+  const push = (n: number) => {
+    height += n;
+    if (height > maxHeight) maxHeight = height;
+  };
+  const markDead = () => {
+    frame.dead = true;
+    height = frame.height;
+    segment = undefined;
+  };
+  const fail = (code: MeteringErrorCode, message: string, at: number, operation: string): never => {
+    throw new MeteringError(code, message, { ...where, offset: at, operation });
+  };
+  const readBlockType = (at: number): FuncType => {
+    const first = module.bytes[r.pos];
+    if (first === 0x40) {
+      r.pos++;
+      return EMPTY_TYPE;
+    }
+    if (first !== undefined && first >= 0x60 && first <= 0x7f) {
+      r.pos++;
+      checkValtype(first, tooling, 'a block type', { ...where, offset: at, operation: 'block type' });
+      return { params: [], results: [first] };
+    }
+    const index = r.s33();
+    const blockType = module.types[index];
+    if (!blockType) return fail('MALFORMED', 'block type index out of range', at, 'block type');
+    return blockType;
+  };
+  const calleeType = (index: number): FuncType => ctx.signatures[index] ?? EMPTY_TYPE;
+
+  while (r.pos < body.end) {
+    const at = r.pos;
+    const opcode = r.byte();
+    let info: OpInfo | undefined;
+    if (opcode === 0xfc) {
+      const sub = r.u32();
+      info = MISC_OPCODES[sub];
+      if (!info) fail('FEATURE', `unknown instruction 0xFC ${sub}`, at, `0xfc ${sub}`);
+    } else {
+      const prefix = PREFIX_GROUPS[opcode];
+      if (prefix) fail(GROUP_CODES[prefix.group] ?? 'FEATURE', GROUP_NAMES[prefix.group]!, at, prefix.name);
+      info = OPCODES[opcode];
+      if (!info) fail('FEATURE', `unknown instruction 0x${opcode.toString(16)}`, at, `0x${opcode.toString(16)}`);
+    }
+    const op = info!;
+    const weight = weights[op.cls];
+    if (weight === undefined) {
+      fail(
+        GROUP_CODES[op.cls] ?? 'FEATURE',
+        `${op.name}: ${GROUP_NAMES[op.cls] ?? 'not priced by the schedule'}`,
+        at,
+        op.name,
+      );
+    }
+    if (segment) segment.cost += weight!;
+
+    switch (op.imm) {
+      case 'block': {
+        const blockType = readBlockType(at);
+        if (opcode === 0x04) pop(1);
+        if (frames.length > limits.maxNestingDepth) {
+          fail('LIMIT', `blocks nest deeper than ${limits.maxNestingDepth} (maxNestingDepth)`, at, op.name);
+        }
+        pop(blockType.params.length);
+        const base = height;
+        push(blockType.params.length);
+        frame = {
+          kind: opcode === 0x02 ? Kind.Block : opcode === 0x03 ? Kind.Loop : Kind.If,
+          height: base,
+          params: blockType.params.length,
+          results: blockType.results.length,
+          dead: frame.dead,
+          deadAtEntry: frame.dead,
+        };
+        frames.push(frame);
+        if (opcode !== 0x02) startSegment(r.pos); // loop: each iteration; if: the then-arm
+        continue;
+      }
+      case 'none':
+        break;
+      case 'label':
+        r.u32();
+        break;
+      case 'brTable': {
+        const targets = r.u32();
+        if (targets > limits.maxBrTableTargets) {
+          fail('LIMIT', `br_table has more than ${limits.maxBrTableTargets} targets (maxBrTableTargets)`, at, op.name);
+        }
+        for (let i = 0; i <= targets; i++) r.u32();
+        break;
+      }
+      case 'func':
+        if (opcode === 0x10) {
+          const callee = calleeType(r.u32());
+          pop(callee.params.length);
+          push(callee.results.length);
+          if (!frame.dead) {
+            insertions.push({ at, kind: 'beforeCall' });
+            insertions.push({ at: r.pos, kind: 'afterCall' });
+          }
+          startSegment(r.pos);
+          continue;
+        }
+        r.u32();
+        break;
+      case 'callIndirect': {
+        const callee = module.types[r.u32()] ?? EMPTY_TYPE;
+        r.u32();
+        pop(1 + callee.params.length);
+        push(callee.results.length);
+        if (!frame.dead) {
+          insertions.push({ at, kind: 'beforeCall' });
+          insertions.push({ at: r.pos, kind: 'afterCall' });
+        }
+        startSegment(r.pos);
+        continue;
+      }
+      case 'local':
+      case 'global':
+      case 'table':
+      case 'data':
+      case 'elem':
+        r.u32();
+        break;
+      case 'memarg': {
+        const align = r.u32();
+        if (align & 0x40) fail('FEATURE', 'multi-memory is not supported', at, op.name);
+        r.skipLeb();
+        break;
+      }
+      case 'memory':
+        if (r.u32() !== 0) fail('FEATURE', 'multi-memory is not supported', at, op.name);
+        break;
+      case 'memoryMemory':
+      case 'dataMemory':
+      case 'elemTable':
+      case 'tableTable':
+        r.u32();
+        r.u32();
+        break;
+      case 'i32':
+      case 'i64':
+      case 'refNull':
+        r.skipLeb();
+        break;
+      case 'f32':
+        r.skip(4);
+        break;
+      case 'f64':
+        r.skip(8);
+        break;
+      case 'selectT':
+        for (let n = r.u32(), i = 0; i < n; i++) {
+          checkValtype(r.byte(), tooling, 'select', { ...where, offset: at, operation: 'select' });
+        }
+        break;
+    }
+
+    switch (opcode) {
+      case 0x00: // unreachable
+      case 0x0c: // br
+        markDead();
+        continue;
+      case 0x0e: // br_table
+        pop(1);
+        markDead();
+        continue;
+      case 0x0f: // return
+        if (!frame.dead) insertions.push({ at, kind: 'exit' });
+        markDead();
+        continue;
+      case 0x0d: // br_if
+        pop(1);
+        startSegment(r.pos);
+        continue;
+      case 0x05: {
+        // else
+        height = frame.height + frame.params;
+        frame.dead = frame.deadAtEntry;
+        startSegment(r.pos);
+        continue;
+      }
+      case 0x0b: {
+        // end
+        const closed = frames.pop()!;
+        height = closed.height;
+        if (frames.length === 0) {
+          if (r.pos !== body.end) fail('MALFORMED', 'code after the end of the function', r.pos, 'end');
+          continue;
+        }
+        frame = frames[frames.length - 1]!;
+        push(closed.results);
+        startSegment(r.pos);
+        continue;
+      }
+    }
+    if (op.cls === 'memoryGrow' || (op.cls === 'bulk' && opcode === 0xfc && op.name !== 'data.drop')) {
+      const rate = op.cls === 'memoryGrow' ? schedule.memoryGrowPerPage : schedule.bulkPerByte;
+      if (!frame.dead && rate > 0) insertions.push({ at, kind: 'dynamic', rate });
+    }
+    pop(op.pops);
+    push(op.pushes);
+  }
+  if (frames.length !== 0) fail('MALFORMED', 'function body ends inside a block', body.end, 'end');
+
+  const frameCost = FRAME_BASE_UNITS + type.params.length + declaredLocals + maxHeight + INJECTED_STACK_SLOTS;
+  return {
+    functionIndex,
+    type,
+    localsStart,
+    codeStart,
+    end: body.end,
+    declaredLocals,
+    maxStackHeight: maxHeight,
+    frameCost,
+    insertions,
+  };
+}
+
+const EMPTY_TYPE: FuncType = Object.freeze({ params: [], results: [] });

@@ -1,0 +1,315 @@
+/**
+ * Writes the instrumented module: every function body gets the gas local, the stack-limit prologue, a wrapper
+ * block whose end runs the epilogue, and the insertions of its `FunctionPlan`; the memory maximum is clamped; the
+ * gas, stack and trap globals are appended and exported. Only insertions: every original instruction stays byte
+ * for byte and no index is renumbered (new locals, globals and types go after the existing ones).
+ * Code shapes: metering/SPEC.md.
+ * @module
+ */
+import { ByteReader, ByteWriter } from './_bytes.js';
+import type { FunctionPlan } from './analyzeFunction.js';
+import { type DecodedModule, type FuncType, SECTION, type Section } from './decodeModule.js';
+import type { MeteringLimits } from './limits.js';
+
+/** Why the instrumented code trapped, as left in the `__gasket_trap` global. */
+export const TRAP_REASON = Object.freeze({ none: 0, outOfGas: 1, stackLimit: 2 });
+
+export const GAS_GLOBAL_EXPORT = '__gasket_gas';
+export const STACK_GLOBAL_EXPORT = '__gasket_stack';
+export const TRAP_GLOBAL_EXPORT = '__gasket_trap';
+
+export type ApplyOptions = {
+  readonly limits: MeteringLimits;
+  /** Initial value of the gas global (tooling mode; contracts get theirs from the host before each call). */
+  readonly initialGas: bigint;
+  /** Clamp the defined memory's maximum to limits.maxMemoryPages. */
+  readonly capMemory: boolean;
+};
+
+const OP = Object.freeze({
+  unreachable: 0x00,
+  block: 0x02,
+  if: 0x04,
+  end: 0x0b,
+  localGet: 0x20,
+  localSet: 0x21,
+  localTee: 0x22,
+  globalGet: 0x23,
+  globalSet: 0x24,
+  i32Const: 0x41,
+  i64Const: 0x42,
+  i32GtU: 0x4b,
+  i64LtS: 0x53,
+  i32Add: 0x6a,
+  i32Sub: 0x6b,
+  i64Sub: 0x7d,
+  i64Mul: 0x7e,
+  i64ExtendI32U: 0xad,
+  emptyBlockType: 0x40,
+  i32: 0x7f,
+  i64: 0x7e,
+});
+
+/** Canonical order of known sections (custom sections may stand anywhere). */
+const SECTION_RANK: Readonly<Record<number, number>> = Object.freeze({
+  [SECTION.type]: 1,
+  [SECTION.import]: 2,
+  [SECTION.function]: 3,
+  [SECTION.table]: 4,
+  [SECTION.memory]: 5,
+  [SECTION.tag]: 6,
+  [SECTION.global]: 7,
+  [SECTION.export]: 8,
+  [SECTION.start]: 9,
+  [SECTION.element]: 10,
+  [SECTION.dataCount]: 11,
+  [SECTION.code]: 12,
+  [SECTION.data]: 13,
+});
+
+export function applyPlan(module: DecodedModule, plans: readonly FunctionPlan[], options: ApplyOptions): Uint8Array {
+  const bytes = module.bytes;
+  const globalBase = module.importedGlobals + module.globals.length;
+  const globals = { gas: globalBase, stack: globalBase + 1, trap: globalBase + 2 };
+
+  // Wrapper blocks of functions with several results need a type index [] -> results.
+  const extraTypes: FuncType[] = [];
+  const wrapperTypeIndex = new Map<string, number>();
+  const blockTypeOf = (type: FuncType): number[] => {
+    if (type.results.length === 0) return [OP.emptyBlockType];
+    if (type.results.length === 1) return [type.results[0]!];
+    const key = type.results.join(',');
+    let index = wrapperTypeIndex.get(key);
+    if (index === undefined) {
+      const existing = module.types.findIndex((t) => t.params.length === 0 && t.results.join(',') === key);
+      index = existing >= 0 ? existing : module.types.length + extraTypes.length;
+      if (existing < 0) extraTypes.push({ params: [], results: type.results });
+      wrapperTypeIndex.set(key, index);
+    }
+    return signedLeb(index);
+  };
+
+  const code = new ByteWriter(bytes.length + bytes.length / 2);
+  code.u32(plans.length);
+  const body = new ByteWriter(4096);
+  for (const plan of plans) {
+    body.length = 0;
+    writeBody(body, bytes, plan, globals, blockTypeOf(plan.type), options.limits.maxStackUnits);
+    code.u32(body.length).bytes(body.finish());
+  }
+
+  const out = new ByteWriter(bytes.length * 2 + 64);
+  out.bytes(bytes.subarray(0, 8));
+  const emitted = new Set<number>();
+  const emit = (id: number, payload: Uint8Array) => {
+    out.byte(id).u32(payload.length).bytes(payload);
+    emitted.add(id);
+  };
+  const emitNewSectionsBefore = (rank: number) => {
+    if (rank > SECTION_RANK[SECTION.global]! && !emitted.has(SECTION.global)) {
+      emit(SECTION.global, appendGlobals(undefined, bytes, options.initialGas));
+    }
+    if (rank > SECTION_RANK[SECTION.export]! && !emitted.has(SECTION.export)) {
+      emit(SECTION.export, appendExports(undefined, bytes, globals));
+    }
+    if (rank > SECTION_RANK[SECTION.type]! && !emitted.has(SECTION.type) && extraTypes.length > 0) {
+      emit(SECTION.type, appendTypes(undefined, bytes, extraTypes));
+    }
+  };
+  for (const section of module.sections) {
+    const rank = SECTION_RANK[section.id];
+    if (section.id === SECTION.custom) {
+      out.bytes(bytes.subarray(section.start, section.end));
+      continue;
+    }
+    if (rank !== undefined) emitNewSectionsBefore(rank);
+    switch (section.id) {
+      case SECTION.type:
+        emit(SECTION.type, extraTypes.length > 0 ? appendTypes(section, bytes, extraTypes) : payload(bytes, section));
+        break;
+      case SECTION.memory:
+        emit(
+          SECTION.memory,
+          options.capMemory ? capMemories(section, bytes, options.limits.maxMemoryPages) : payload(bytes, section),
+        );
+        break;
+      case SECTION.global:
+        emit(SECTION.global, appendGlobals(section, bytes, options.initialGas));
+        break;
+      case SECTION.export:
+        emit(SECTION.export, appendExports(section, bytes, globals));
+        break;
+      case SECTION.code:
+        emit(SECTION.code, code.finish());
+        break;
+      default:
+        emit(section.id, payload(bytes, section));
+    }
+  }
+  emitNewSectionsBefore(Number.POSITIVE_INFINITY);
+  return out.finish();
+}
+
+function writeBody(
+  w: ByteWriter,
+  bytes: Uint8Array,
+  plan: FunctionPlan,
+  globals: { gas: number; stack: number; trap: number },
+  wrapperBlockType: number[],
+  maxStackUnits: number,
+): void {
+  const gasLocal = plan.type.params.length + plan.declaredLocals;
+  const tmpLocal = gasLocal + 1;
+
+  // Locals: the original groups, then one i64 (gas) and one i32 (scratch).
+  const locals = new ByteReader(bytes, plan.localsStart, plan.codeStart);
+  const groups = locals.u32();
+  w.u32(groups + 2).bytes(bytes.subarray(locals.pos, plan.codeStart));
+  w.u32(1).byte(OP.i64).u32(1).byte(OP.i32);
+
+  // Prologue: load the gas counter, take this frame's stack units, trap past the budget.
+  w.byte(OP.globalGet).u32(globals.gas).byte(OP.localSet).u32(gasLocal);
+  w.byte(OP.globalGet).u32(globals.stack).byte(OP.i32Const).s32(plan.frameCost).byte(OP.i32Add);
+  w.byte(OP.localTee).u32(tmpLocal).byte(OP.globalSet).u32(globals.stack);
+  w.byte(OP.localGet).u32(tmpLocal).byte(OP.i32Const).s32(maxStackUnits).byte(OP.i32GtU);
+  writeTrapIf(w, globals.trap, TRAP_REASON.stackLimit);
+
+  w.byte(OP.block);
+  for (const b of wrapperBlockType) w.byte(b);
+
+  let cursor = plan.codeStart;
+  for (const insertion of plan.insertions) {
+    if (insertion.at > cursor) {
+      w.bytes(bytes.subarray(cursor, insertion.at));
+      cursor = insertion.at;
+    }
+    switch (insertion.kind) {
+      case 'charge':
+        if (insertion.cost > 0) {
+          w.byte(OP.localGet).u32(gasLocal).byte(OP.i64Const).s64(BigInt(insertion.cost)).byte(OP.i64Sub);
+          writeChargeCheck(w, gasLocal, globals.trap);
+        }
+        break;
+      case 'beforeCall':
+        w.byte(OP.localGet).u32(gasLocal).byte(OP.globalSet).u32(globals.gas);
+        break;
+      case 'afterCall':
+        w.byte(OP.globalGet).u32(globals.gas).byte(OP.localSet).u32(gasLocal);
+        break;
+      case 'dynamic':
+        w.byte(OP.localTee).u32(tmpLocal);
+        w.byte(OP.localGet).u32(gasLocal).byte(OP.localGet).u32(tmpLocal).byte(OP.i64ExtendI32U);
+        if (insertion.rate !== 1) w.byte(OP.i64Const).s64(BigInt(insertion.rate)).byte(OP.i64Mul);
+        w.byte(OP.i64Sub);
+        writeChargeCheck(w, gasLocal, globals.trap);
+        break;
+      case 'exit':
+        writeEpilogue(w, gasLocal, globals, plan.frameCost);
+        break;
+    }
+  }
+  // The original body, its final `end` now closing the wrapper block; then the epilogue and the real end.
+  w.bytes(bytes.subarray(cursor, plan.end));
+  writeEpilogue(w, gasLocal, globals, plan.frameCost);
+  w.byte(OP.end);
+}
+
+/** With `gas - cost` on the stack: store it, and trap out of gas if it went negative. */
+function writeChargeCheck(w: ByteWriter, gasLocal: number, trapGlobal: number): void {
+  w.byte(OP.localTee).u32(gasLocal).byte(OP.i64Const).byte(0).byte(OP.i64LtS);
+  writeTrapIf(w, trapGlobal, TRAP_REASON.outOfGas);
+}
+
+/** With an i32 condition on the stack: if it is true, record the reason and trap. */
+function writeTrapIf(w: ByteWriter, trapGlobal: number, reason: number): void {
+  w.byte(OP.if).byte(OP.emptyBlockType);
+  w.byte(OP.i32Const).s32(reason).byte(OP.globalSet).u32(trapGlobal).byte(OP.unreachable);
+  w.byte(OP.end);
+}
+
+function writeEpilogue(
+  w: ByteWriter,
+  gasLocal: number,
+  globals: { gas: number; stack: number },
+  frameCost: number,
+): void {
+  w.byte(OP.localGet).u32(gasLocal).byte(OP.globalSet).u32(globals.gas);
+  w.byte(OP.globalGet).u32(globals.stack).byte(OP.i32Const).s32(frameCost).byte(OP.i32Sub);
+  w.byte(OP.globalSet).u32(globals.stack);
+}
+
+function payload(bytes: Uint8Array, section: Section): Uint8Array {
+  return bytes.subarray(section.payloadStart, section.end);
+}
+
+/** A vector section with `extra` encoded entries appended after the original ones. */
+function appendToVector(
+  section: Section | undefined,
+  bytes: Uint8Array,
+  extraCount: number,
+  extra: ByteWriter,
+): Uint8Array {
+  const w = new ByteWriter(64 + (section ? section.end - section.payloadStart : 0) + extra.length);
+  if (section) {
+    const r = new ByteReader(bytes, section.payloadStart, section.end);
+    const count = r.u32();
+    w.u32(count + extraCount).bytes(bytes.subarray(r.pos, section.end));
+  } else {
+    w.u32(extraCount);
+  }
+  return w.bytes(extra.finish()).finish();
+}
+
+function appendTypes(section: Section | undefined, bytes: Uint8Array, types: readonly FuncType[]): Uint8Array {
+  const extra = new ByteWriter(64);
+  for (const type of types) {
+    extra.byte(0x60).u32(type.params.length);
+    for (const v of type.params) extra.byte(v);
+    extra.u32(type.results.length);
+    for (const v of type.results) extra.byte(v);
+  }
+  return appendToVector(section, bytes, types.length, extra);
+}
+
+function appendGlobals(section: Section | undefined, bytes: Uint8Array, initialGas: bigint): Uint8Array {
+  const extra = new ByteWriter(32);
+  extra.byte(OP.i64).byte(1).byte(OP.i64Const).s64(initialGas).byte(OP.end);
+  extra.byte(OP.i32).byte(1).byte(OP.i32Const).s32(0).byte(OP.end);
+  extra.byte(OP.i32).byte(1).byte(OP.i32Const).s32(0).byte(OP.end);
+  return appendToVector(section, bytes, 3, extra);
+}
+
+function appendExports(
+  section: Section | undefined,
+  bytes: Uint8Array,
+  globals: { gas: number; stack: number; trap: number },
+): Uint8Array {
+  const extra = new ByteWriter(64);
+  extra.name(GAS_GLOBAL_EXPORT).byte(3).u32(globals.gas);
+  extra.name(STACK_GLOBAL_EXPORT).byte(3).u32(globals.stack);
+  extra.name(TRAP_GLOBAL_EXPORT).byte(3).u32(globals.trap);
+  return appendToVector(section, bytes, 3, extra);
+}
+
+/** The memory section with every maximum clamped to the cap (a memory with no maximum gets the cap). */
+function capMemories(section: Section, bytes: Uint8Array, capPages: number): Uint8Array {
+  const r = new ByteReader(bytes, section.payloadStart, section.end);
+  const w = new ByteWriter(16);
+  const count = r.u32();
+  w.u32(count);
+  for (let i = 0; i < count; i++) {
+    const flags = r.byte();
+    const min = r.u32();
+    const max = flags & 0x01 ? r.u32() : undefined;
+    w.byte((flags & ~0x01) | 0x01)
+      .u32(min)
+      .u32(Math.min(max ?? capPages, capPages));
+  }
+  return w.finish();
+}
+
+function signedLeb(value: number): number[] {
+  const w = new ByteWriter(8);
+  w.s64(BigInt(value));
+  return [...w.finish()];
+}

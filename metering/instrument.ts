@@ -1,0 +1,183 @@
+/**
+ * `instrument(wasm)`: the whole metering pipeline, from untrusted bytes to a contract that charges gas, keeps
+ * to a deterministic stack budget and a capped memory. Pure: the same bytes, options and schedule version give
+ * byte-identical output in every run and process; `codeHash` is sha256 over the instrumented code.
+ * Stages and semantics: metering/SPEC.md.
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { type AnalyzeContext, analyzeFunction, type FunctionPlan } from './analyzeFunction.js';
+import { applyPlan, GAS_GLOBAL_EXPORT, STACK_GLOBAL_EXPORT, TRAP_GLOBAL_EXPORT } from './applyPlan.js';
+import { type DecodedModule, decodeModule, type Export, type FuncType } from './decodeModule.js';
+import { MeteringError } from './errors.js';
+import { gateModule } from './gateModule.js';
+import { DEFAULT_LIMITS, type MeteringLimits } from './limits.js';
+import { type CostSchedule, CURRENT_SCHEDULE, toolingSchedule } from './schedule.js';
+
+export type InstrumentOptions = {
+  /** Cost schedule; defaults to the current one. */
+  readonly schedule?: CostSchedule;
+  /** Overrides of the structural limits. */
+  readonly limits?: Partial<MeteringLimits>;
+  /**
+   * Tooling mode: relaxes the gate for tools such as the spec-test runner (any imports, a start function, no
+   * memory, floats, reference types and table instructions, priced as arithmetic). Never for contracts.
+   */
+  readonly tooling?: boolean;
+  /** Initial value of the gas global; meaningful in tooling mode, where no host sets it. Default 0. */
+  readonly initialGas?: bigint;
+};
+
+export type InstrumentReport = {
+  /** Functions instrumented (defined functions; imports are not rewritten). */
+  readonly functions: number;
+  readonly importedFunctions: number;
+  /** Segment charges injected (segments of cost 0 need none). */
+  readonly charges: number;
+  readonly callSites: number;
+  readonly exits: number;
+  /** memory.grow and bulk-memory sites with a dynamic charge. */
+  readonly dynamicSites: number;
+  readonly maxFrameCost: number;
+  readonly bytesBefore: number;
+  readonly bytesAfter: number;
+  /** Custom sections dropped (all but `gasket:*`). */
+  readonly droppedCustomSections: readonly string[];
+};
+
+export type InstrumentedContract = {
+  readonly code: Uint8Array;
+  /** sha256 of `code`. */
+  readonly codeHash: Uint8Array;
+  readonly scheduleVersion: number;
+  /** The module's own exports, in export-section order (the metering globals are not listed). */
+  readonly exports: readonly Export[];
+  readonly report: InstrumentReport;
+};
+
+export type InstrumentErrorType = MeteringError;
+
+/** The names of the globals instrumented code exports for the host. */
+export const METERING_EXPORTS = Object.freeze({
+  gas: GAS_GLOBAL_EXPORT,
+  stack: STACK_GLOBAL_EXPORT,
+  trap: TRAP_GLOBAL_EXPORT,
+});
+
+const MAX_GAS = (1n << 63n) - 1n;
+
+export function instrument(wasm: Uint8Array, options: InstrumentOptions = {}): InstrumentedContract {
+  const tooling = options.tooling ?? false;
+  const limits: MeteringLimits = Object.freeze({ ...DEFAULT_LIMITS, ...options.limits });
+  const baseSchedule = options.schedule ?? CURRENT_SCHEDULE;
+  const schedule = tooling ? toolingSchedule(baseSchedule) : baseSchedule;
+  const initialGas = options.initialGas ?? 0n;
+  if (initialGas < 0n || initialGas > MAX_GAS) {
+    throw new RangeError(`initialGas must be between 0 and 2^63-1, got ${initialGas}`);
+  }
+
+  if (!(wasm instanceof Uint8Array)) throw new MeteringError('MALFORMED', 'contract code must be a Uint8Array');
+  if (wasm.length > limits.maxModuleBytes) {
+    throw new MeteringError(
+      'LIMIT',
+      `module is ${wasm.length} bytes, over the limit of ${limits.maxModuleBytes} (maxModuleBytes)`,
+      { operation: 'module size' },
+    );
+  }
+  // V8 validates before anything of ours parses the bytes: nothing invalid reaches the rewriter.
+  if (!validate(wasm)) {
+    throw new MeteringError('MALFORMED', `not a valid WebAssembly module: ${describeInvalid(wasm)}`);
+  }
+
+  const module = decodeModule(wasm);
+  gateModule(module, limits, tooling);
+
+  const ctx: AnalyzeContext = {
+    module,
+    schedule,
+    limits,
+    tooling,
+    functionNames: exportedFunctionNames(module),
+    signatures: functionSignatures(module),
+  };
+  const plans: FunctionPlan[] = new Array(module.codeBodies.length);
+  for (let i = 0; i < module.codeBodies.length; i++) plans[i] = analyzeFunction(ctx, i);
+
+  const code = applyPlan(module, plans, {
+    limits,
+    initialGas,
+    capMemory: limits.maxMemoryPages < 65_536,
+  });
+  if (!validate(code)) {
+    throw new MeteringError('INTERNAL', 'the instrumented module does not validate: this is a bug in Gasket metering');
+  }
+
+  let charges = 0;
+  let callSites = 0;
+  let exits = 0;
+  let dynamicSites = 0;
+  let maxFrameCost = 0;
+  for (const plan of plans) {
+    if (plan.frameCost > maxFrameCost) maxFrameCost = plan.frameCost;
+    exits += 1;
+    for (const insertion of plan.insertions) {
+      if (insertion.kind === 'charge' && insertion.cost > 0) charges++;
+      else if (insertion.kind === 'beforeCall') callSites++;
+      else if (insertion.kind === 'exit') exits++;
+      else if (insertion.kind === 'dynamic') dynamicSites++;
+    }
+  }
+
+  return {
+    code,
+    codeHash: new Uint8Array(createHash('sha256').update(code).digest()),
+    scheduleVersion: baseSchedule.version,
+    exports: module.exports,
+    report: {
+      functions: plans.length,
+      importedFunctions: module.importedFunctions,
+      charges,
+      callSites,
+      exits,
+      dynamicSites,
+      maxFrameCost,
+      bytesBefore: wasm.length,
+      bytesAfter: code.length,
+      droppedCustomSections: module.customSections
+        .filter((custom) => !custom.name.startsWith('gasket:'))
+        .map((custom) => custom.name),
+    },
+  };
+}
+
+function validate(bytes: Uint8Array): boolean {
+  try {
+    return WebAssembly.validate(bytes);
+  } catch {
+    return false;
+  }
+}
+
+/** V8's own reason, for the error message (compiling is only attempted on bytes that failed validation). */
+function describeInvalid(bytes: Uint8Array): string {
+  try {
+    new WebAssembly.Module(bytes);
+    return 'rejected by the validator';
+  } catch (error) {
+    return error instanceof Error ? error.message.replace(/^WebAssembly\.Module\(\): /, '') : String(error);
+  }
+}
+
+function exportedFunctionNames(module: DecodedModule): Map<number, string> {
+  const names = new Map<number, string>();
+  for (const exp of module.exports) if (exp.kind === 'func' && !names.has(exp.index)) names.set(exp.index, exp.name);
+  return names;
+}
+
+function functionSignatures(module: DecodedModule): FuncType[] {
+  const signatures: FuncType[] = [];
+  const none: FuncType = { params: [], results: [] };
+  for (const imp of module.imports) if (imp.kind === 'func') signatures.push(module.types[imp.typeIndex!] ?? none);
+  for (const typeIndex of module.functionTypes) signatures.push(module.types[typeIndex] ?? none);
+  return signatures;
+}

@@ -1,0 +1,49 @@
+/**
+ * Structural limits a contract must respect, checked on the raw bytes before any deeper work, so no input can
+ * make the rewriter (or V8 after it) do unbounded work. Defaults sit in the range NEAR and CosmWasm use; see
+ * metering/SPEC.md for the table and the peers' figures.
+ * @module
+ */
+
+export type MeteringLimits = {
+  readonly maxModuleBytes: number;
+  readonly maxFunctions: number;
+  readonly maxTypes: number;
+  readonly maxImports: number;
+  readonly maxExports: number;
+  readonly maxParams: number;
+  readonly maxResults: number;
+  readonly maxLocalsPerFunction: number;
+  readonly maxTableSize: number;
+  readonly maxGlobals: number;
+  readonly maxDataSegments: number;
+  readonly maxElementSegments: number;
+  readonly maxNestingDepth: number;
+  readonly maxBrTableTargets: number;
+  /** Memory cap in 64 KiB pages: the module's maximum is clamped to it. */
+  readonly maxMemoryPages: number;
+  /** Stack budget in frame-cost units (see SPEC.md, Stack limit). */
+  readonly maxStackUnits: number;
+};
+
+export const DEFAULT_LIMITS: MeteringLimits = Object.freeze({
+  maxModuleBytes: 2 * 1024 * 1024,
+  maxFunctions: 20_000,
+  maxTypes: 1_000,
+  maxImports: 100,
+  maxExports: 1_000,
+  maxParams: 100,
+  maxResults: 8,
+  maxLocalsPerFunction: 4_096,
+  maxTableSize: 2_500,
+  maxGlobals: 1_000,
+  maxDataSegments: 1_000,
+  maxElementSegments: 1_000,
+  maxNestingDepth: 1_024,
+  maxBrTableTargets: 4_096,
+  maxMemoryPages: 256,
+  maxStackUnits: 32_768,
+});
+
+/** Units every frame costs besides its params, locals and operand stack (return address, frame pointer, ...). */
+export const FRAME_BASE_UNITS = 4;
