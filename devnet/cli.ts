@@ -18,16 +18,7 @@ export function createCli(io: CliIo = processIo): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showSuggestionAfterError(true)
     .allowExcessArguments(false)
-    .exitOverride()
-    // Without this, a lone unknown word would read as "too many arguments" rather than an unknown subcommand.
-    .argument('[command]')
-    .action((command: string | undefined) => {
-      if (command === undefined) program.help();
-      const known = program.commands.map((sub) => sub.name()).join(', ') || 'none yet';
-      program.error(`error: unknown command '${command}' (known: ${known}; see gasket --help)`, {
-        code: 'commander.unknownCommand',
-      });
-    });
+    .exitOverride();
   registerCommands(program, io);
   return program;
 }

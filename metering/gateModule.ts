@@ -13,7 +13,12 @@ import type { MeteringLimits } from './limits.js';
 export const HOST_MODULE = 'gasket';
 export const RESERVED_EXPORT_PREFIX = '__gasket';
 
-export function gateModule(module: DecodedModule, limits: MeteringLimits, tooling: boolean): void {
+export function gateModule(
+  module: DecodedModule,
+  limits: MeteringLimits,
+  tooling: boolean,
+  functionNames: ReadonlyMap<number, string>,
+): void {
   const limit = (count: number, max: number, name: keyof MeteringLimits, what: string, section: string) => {
     if (count > max) {
       throw new MeteringError('LIMIT', `${what}: ${count} is over the limit of ${max} (${name})`, { section });
@@ -34,6 +39,18 @@ export function gateModule(module: DecodedModule, limits: MeteringLimits, toolin
   }
 
   limit(module.types.length, limits.maxTypes, 'maxTypes', 'types', 'type');
+  // Signatures first, so a float in a function's type is reported against that function.
+  const signatureTypes = [
+    ...module.imports.filter((imp) => imp.kind === 'func').map((imp) => imp.typeIndex!),
+    ...module.functionTypes,
+  ];
+  signatureTypes.forEach((typeIndex, functionIndex) => {
+    const type = module.types[typeIndex];
+    if (!type) return;
+    const location = { functionIndex, functionName: functionNames.get(functionIndex), operation: 'signature' };
+    for (const v of type.params) checkValtype(v, tooling, 'a parameter', location);
+    for (const v of type.results) checkValtype(v, tooling, 'a result', location);
+  });
   module.types.forEach((type, index) => {
     limit(type.params.length, limits.maxParams, 'maxParams', `parameters of type ${index}`, 'type');
     limit(type.results.length, limits.maxResults, 'maxResults', `results of type ${index}`, 'type');

@@ -90,14 +90,15 @@ export function instrument(wasm: Uint8Array, options: InstrumentOptions = {}): I
   }
 
   const module = decodeModule(wasm);
-  gateModule(module, limits, tooling);
+  const functionNames = exportedFunctionNames(module);
+  gateModule(module, limits, tooling, functionNames);
 
   const ctx: AnalyzeContext = {
     module,
     schedule,
     limits,
     tooling,
-    functionNames: exportedFunctionNames(module),
+    functionNames,
     signatures: functionSignatures(module),
   };
   const plans: FunctionPlan[] = new Array(module.codeBodies.length);
