@@ -17,6 +17,8 @@ export const TRAP_REASON = Object.freeze({ none: 0, outOfGas: 1, stackLimit: 2 }
 export const GAS_GLOBAL_EXPORT = '__gasket_gas';
 export const STACK_GLOBAL_EXPORT = '__gasket_stack';
 export const TRAP_GLOBAL_EXPORT = '__gasket_trap';
+/** Custom sections that survive instrumentation (contract metadata such as `gasket:interface`). */
+export const KEPT_CUSTOM_PREFIX = 'gasket:';
 
 export type ApplyOptions = {
   readonly limits: MeteringLimits;
@@ -116,10 +118,16 @@ export function applyPlan(module: DecodedModule, plans: readonly FunctionPlan[],
       emit(SECTION.type, appendTypes(undefined, bytes, extraTypes));
     }
   };
+  // Custom sections other than ours are dropped: V8 ignores them, and tools may trip over malformed ones.
+  const keptCustom = new Set(
+    module.customSections
+      .filter((custom) => custom.name.startsWith(KEPT_CUSTOM_PREFIX))
+      .map((custom) => custom.section.start),
+  );
   for (const section of module.sections) {
     const rank = SECTION_RANK[section.id];
     if (section.id === SECTION.custom) {
-      out.bytes(bytes.subarray(section.start, section.end));
+      if (keptCustom.has(section.start)) out.bytes(bytes.subarray(section.start, section.end));
       continue;
     }
     if (rank !== undefined) emitNewSectionsBefore(rank);

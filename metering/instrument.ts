@@ -7,7 +7,13 @@
  */
 import { createHash } from 'node:crypto';
 import { type AnalyzeContext, analyzeFunction, type FunctionPlan } from './analyzeFunction.js';
-import { applyPlan, GAS_GLOBAL_EXPORT, STACK_GLOBAL_EXPORT, TRAP_GLOBAL_EXPORT } from './applyPlan.js';
+import {
+  applyPlan,
+  GAS_GLOBAL_EXPORT,
+  KEPT_CUSTOM_PREFIX,
+  STACK_GLOBAL_EXPORT,
+  TRAP_GLOBAL_EXPORT,
+} from './applyPlan.js';
 import { type DecodedModule, decodeModule, type Export, type FuncType } from './decodeModule.js';
 import { MeteringError } from './errors.js';
 import { gateModule } from './gateModule.js';
@@ -145,7 +151,7 @@ export function instrument(wasm: Uint8Array, options: InstrumentOptions = {}): I
       bytesBefore: wasm.length,
       bytesAfter: code.length,
       droppedCustomSections: module.customSections
-        .filter((custom) => !custom.name.startsWith('gasket:'))
+        .filter((custom) => !custom.name.startsWith(KEPT_CUSTOM_PREFIX))
         .map((custom) => custom.name),
     },
   };
