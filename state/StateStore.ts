@@ -1,0 +1,517 @@
+/**
+ * The Merkleized, versioned state store: a flat index of latest values for synchronous reads, a Jellyfish
+ * Merkle tree (16-ary, versioned nodes; see _node.ts and _tree.ts) committing to every block's key/value set,
+ * and an in-memory overlay with nested checkpoints for call frames and transactions.
+ *
+ * Read path (synchronous, for wasm host calls): overlay, then a bounded LRU of committed values, then LevelDB
+ * `getSync` on the flat index. The LRU holds committed values only, so overlay writes and reverts can never make
+ * it stale; block commits refresh it and `revertTo` clears it.
+ *
+ * Write path: `put`/`delete` go to the overlay; `commitBlock` applies the overlay to the tree copy-on-write and
+ * writes flat values, new nodes, the prune list and the block record in one atomic LevelDB batch, then returns
+ * the new root. The root depends only on the final key/value set (the tree's shape is canonical).
+ *
+ * Versions are block heights: a new store is at version 0 with the empty root; each `commitBlock` adds one.
+ * Every version stays readable (`getAt`, `prove`, `rootAt`) until `prune` drops it; `revertTo` rolls back.
+ * Open one with `openState`.
+ * @module
+ */
+import { equalBytes, keyBytes, keyString, prefixEnd } from './_bytes.js';
+import { PLACEHOLDER, sha256 } from './_hash.js';
+import {
+  type BlockRecord,
+  decodeBlock,
+  decodeStaleList,
+  encodeBlock,
+  encodeStaleList,
+  flatKey,
+  META_LATEST,
+  META_PRUNED,
+  P_BLOCK,
+  P_NODE,
+  P_STALE,
+  u64,
+  versionKey,
+} from './_layout.js';
+import { Lru } from './_lru.js';
+import { decodeNode, encodeNode, type LeafNode, type TreeNode } from './_node.js';
+import { Overlay, type OverlayValue } from './_overlay.js';
+import { type Change, diffLeaves, lookup, provePath, TreeUpdate } from './_tree.js';
+import { StateDbCorruptError, StateInputError, StateUsageError, StateVersionError } from './errors.js';
+import type { StateProof } from './proof.js';
+import type { StateBackend } from './StateBackend.js';
+
+type BatchOp = { type: 'put'; key: Buffer; value: Buffer | Uint8Array } | { type: 'del'; key: Buffer };
+type Range = { gte?: Buffer; lt?: Buffer; lte?: Buffer; limit?: number };
+
+/** The part of a classic-level / memory-level 3 database (buffer keys and values) the store uses. */
+export interface LevelDb {
+  getSync(key: Buffer): Buffer | undefined;
+  get(key: Buffer): Promise<Buffer | undefined>;
+  put(key: Buffer, value: Buffer): Promise<void>;
+  batch(ops: BatchOp[], options?: { sync?: boolean }): Promise<void>;
+  iterator(options: Range): { nextv(size: number): Promise<[Buffer, Buffer][]>; close(): Promise<void> };
+  keys(options: Range): AsyncIterable<Buffer> & { all(): Promise<Buffer[]> };
+  close(): Promise<void>;
+  compactRange?(start: Buffer, end: Buffer): Promise<void>;
+}
+
+export const MAX_KEY_LENGTH = 2048;
+export const MAX_VALUE_LENGTH = 1 << 24;
+export const DEFAULT_VALUE_CACHE_SIZE = 1 << 16;
+export const DEFAULT_NODE_CACHE_SIZE = 1 << 17;
+
+export type StateStoreOptions = {
+  /** fsync each block batch (survives power loss, not only process death). Default false. */
+  sync?: boolean;
+  /** Entries in the hot-value cache in front of the flat index. Default 65,536. */
+  valueCacheSize?: number;
+  /** Decoded tree nodes kept in memory. Default 131,072. */
+  nodeCacheSize?: number;
+};
+
+export type CommitBlockResult = {
+  version: bigint;
+  root: Uint8Array;
+  /** Keys whose value changed in the overlay (puts and deletes, after merging). */
+  keys: number;
+  nodesWritten: number;
+  /** Bytes of keys and values in the block's batch. */
+  bytesWritten: number;
+};
+
+export type PruneResult = { removedNodes: number; oldestVersion: bigint };
+
+/** @internal what `openState` read from the database */
+export type LoadedState = { latest: number; pruned: number; block: BlockRecord };
+
+function copy(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes);
+}
+
+function checkKey(key: Uint8Array): void {
+  if (!(key instanceof Uint8Array)) throw new StateInputError('state key must be a Uint8Array');
+  if (key.length === 0 || key.length > MAX_KEY_LENGTH) {
+    throw new StateInputError(`state key must be 1 to ${MAX_KEY_LENGTH} bytes, got ${key.length}`);
+  }
+}
+
+export class StateStore implements StateBackend {
+  /** The database path (or `:memory:`), as named in errors. */
+  readonly path: string;
+  readonly #db: LevelDb;
+  readonly #overlay = new Overlay();
+  readonly #values: Lru<Uint8Array | null>;
+  readonly #nodes: Lru<TreeNode>;
+  readonly #sync: boolean;
+  #committing: Map<string, OverlayValue> | undefined;
+  #busy: 'commitBlock' | 'prune' | 'revertTo' | undefined;
+  #closed = false;
+  #latest: number;
+  #pruned: number;
+  #block: BlockRecord;
+
+  /** @internal use `openState` */
+  constructor(db: LevelDb, path: string, loaded: LoadedState, options: StateStoreOptions = {}) {
+    this.#db = db;
+    this.path = path;
+    this.#latest = loaded.latest;
+    this.#pruned = loaded.pruned;
+    this.#block = loaded.block;
+    this.#sync = options.sync ?? false;
+    this.#values = new Lru(options.valueCacheSize ?? DEFAULT_VALUE_CACHE_SIZE);
+    this.#nodes = new Lru(options.nodeCacheSize ?? DEFAULT_NODE_CACHE_SIZE);
+  }
+
+  /** The latest committed version (block height). */
+  get version(): bigint {
+    return BigInt(this.#latest);
+  }
+
+  /** The oldest version still readable (raised by `prune`). */
+  get oldestVersion(): bigint {
+    return BigInt(this.#pruned);
+  }
+
+  /** The root of the latest committed version. */
+  get root(): Uint8Array {
+    return copy(this.#block.root);
+  }
+
+  get depth(): number {
+    return this.#overlay.depth;
+  }
+
+  #open(): void {
+    if (this.#closed) throw new StateUsageError('STATE_CLOSED', `State store ${this.path} is closed`);
+  }
+
+  #writable(): void {
+    this.#open();
+    if (this.#busy === 'commitBlock' || this.#busy === 'revertTo') {
+      throw new StateUsageError('STATE_BUSY', `Cannot write while ${this.#busy} is running on ${this.path}`);
+    }
+  }
+
+  #exclusive(what: 'commitBlock' | 'prune' | 'revertTo'): void {
+    this.#open();
+    if (this.#busy !== undefined) {
+      throw new StateUsageError('STATE_BUSY', `Cannot start ${what} while ${this.#busy} is running on ${this.path}`);
+    }
+  }
+
+  /** Synchronous node loader for the tree algorithms: node cache, then `getSync`. */
+  readonly #load = (key: Buffer): TreeNode => {
+    const ks = key.toString('latin1');
+    const cached = this.#nodes.get(ks);
+    if (cached !== undefined) return cached;
+    const raw = this.#db.getSync(key);
+    if (raw === undefined) throw new StateDbCorruptError(this.path, `tree node ${key.toString('hex')} is missing`);
+    let node: TreeNode;
+    try {
+      node = decodeNode(raw);
+    } catch (cause) {
+      throw new StateDbCorruptError(this.path, `tree node ${key.toString('hex')} is malformed (${String(cause)})`);
+    }
+    this.#nodes.set(ks, node);
+    return node;
+  };
+
+  // ---- StateBackend -------------------------------------------------------------------------------------
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    this.#open();
+    checkKey(key);
+    const ks = keyString(key);
+    let v = this.#overlay.pending.get(ks);
+    if (v === undefined && this.#committing !== undefined) v = this.#committing.get(ks);
+    if (v === undefined) {
+      v = this.#values.get(ks);
+      if (v === undefined) {
+        v = this.#db.getSync(flatKey(key)) ?? null;
+        this.#values.set(ks, v);
+      }
+    }
+    return v === null ? undefined : copy(v);
+  }
+
+  put(key: Uint8Array, value: Uint8Array): void {
+    this.#writable();
+    checkKey(key);
+    if (!(value instanceof Uint8Array) || value.length > MAX_VALUE_LENGTH) {
+      throw new StateInputError(`state value must be a Uint8Array of at most ${MAX_VALUE_LENGTH} bytes`);
+    }
+    this.#overlay.set(keyString(key), copy(value));
+  }
+
+  delete(key: Uint8Array): void {
+    this.#writable();
+    checkKey(key);
+    this.#overlay.set(keyString(key), null);
+  }
+
+  checkpoint(): void {
+    this.#open();
+    this.#overlay.checkpoint();
+  }
+
+  commit(): void {
+    this.#open();
+    if (!this.#overlay.commit())
+      throw new StateUsageError('STATE_NO_CHECKPOINT', 'commit() without an open checkpoint');
+  }
+
+  revert(): void {
+    this.#open();
+    if (!this.#overlay.revert())
+      throw new StateUsageError('STATE_NO_CHECKPOINT', 'revert() without an open checkpoint');
+  }
+
+  // ---- blocks -------------------------------------------------------------------------------------------
+
+  /**
+   * Commits the overlay as the next version in one atomic LevelDB batch (flat values, tree nodes, prune list,
+   * block record with `meta`) and returns the new root. Needs every checkpoint closed.
+   */
+  async commitBlock(meta: Uint8Array = new Uint8Array(0)): Promise<CommitBlockResult> {
+    this.#exclusive('commitBlock');
+    if (this.#overlay.depth > 0) {
+      throw new StateUsageError(
+        'STATE_OPEN_CHECKPOINT',
+        `commitBlock with ${this.#overlay.depth} open checkpoint(s)`,
+        'Commit or revert every checkpoint before committing the block.',
+      );
+    }
+    const version = this.#latest + 1;
+    const pending = this.#overlay.take();
+    this.#committing = pending;
+    this.#busy = 'commitBlock';
+    try {
+      const changes: Change[] = [];
+      const ops: BatchOp[] = [];
+      let bytesWritten = 0;
+      for (const [ks, value] of pending) {
+        const key = keyBytes(ks);
+        const fk = flatKey(key);
+        if (value === null) ops.push({ type: 'del', key: fk });
+        else {
+          ops.push({ type: 'put', key: fk, value });
+          bytesWritten += fk.length + value.length;
+        }
+        changes.push({ key, keyHash: sha256(key), value });
+      }
+      changes.sort((a, b) => Buffer.compare(a.keyHash, b.keyHash));
+      const update = new TreeUpdate(version, this.#load);
+      const rootNode = update.apply(this.#block.rootNode, changes);
+      for (const { key, node } of update.written) {
+        const value = encodeNode(node);
+        ops.push({ type: 'put', key, value });
+        bytesWritten += key.length + value.length;
+      }
+      if (update.stale.length > 0) {
+        const key = versionKey(P_STALE, version);
+        const value = encodeStaleList(update.stale);
+        ops.push({ type: 'put', key, value });
+        bytesWritten += key.length + value.length;
+      }
+      const block: BlockRecord = { root: rootNode?.hash ?? PLACEHOLDER, rootNode, meta: copy(meta) };
+      const blockValue = encodeBlock(block);
+      ops.push({ type: 'put', key: versionKey(P_BLOCK, version), value: blockValue });
+      ops.push({ type: 'put', key: META_LATEST, value: Buffer.from(u64(version)) });
+      bytesWritten += 9 + blockValue.length + META_LATEST.length + 8;
+      await this.#db.batch(ops, { sync: this.#sync });
+      for (const { key, node } of update.written) this.#nodes.set(key.toString('latin1'), node);
+      for (const key of update.stale) this.#nodes.delete(key.toString('latin1'));
+      for (const [ks, value] of pending) this.#values.set(ks, value);
+      this.#latest = version;
+      this.#block = block;
+      return {
+        version: BigInt(version),
+        root: copy(block.root),
+        keys: pending.size,
+        nodesWritten: update.written.length,
+        bytesWritten,
+      };
+    } catch (error) {
+      this.#overlay.pending = pending;
+      throw error;
+    } finally {
+      this.#committing = undefined;
+      this.#busy = undefined;
+    }
+  }
+
+  #version(version: bigint | number): number {
+    const v = typeof version === 'bigint' ? version : BigInt(version);
+    if (v < 0n || v > BigInt(this.#latest)) {
+      throw new StateVersionError(
+        'STATE_VERSION_UNKNOWN',
+        `Version ${v} of ${this.path} is not committed (latest is ${this.#latest})`,
+      );
+    }
+    if (v < BigInt(this.#pruned)) {
+      throw new StateVersionError(
+        'STATE_VERSION_PRUNED',
+        `Version ${v} of ${this.path} was pruned (oldest kept is ${this.#pruned})`,
+      );
+    }
+    return Number(v);
+  }
+
+  #readBlock(version: number): BlockRecord {
+    if (version === this.#latest) return this.#block;
+    const raw = this.#db.getSync(versionKey(P_BLOCK, version));
+    if (raw === undefined) throw new StateDbCorruptError(this.path, `block record ${version} is missing`);
+    try {
+      return decodeBlock(raw);
+    } catch (cause) {
+      throw new StateDbCorruptError(this.path, `block record ${version} is malformed (${String(cause)})`);
+    }
+  }
+
+  /** The root of a committed version (also of pruned versions: block records are kept). */
+  rootAt(version: bigint | number): Uint8Array {
+    this.#open();
+    const v = typeof version === 'bigint' ? version : BigInt(version);
+    if (v < 0n || v > BigInt(this.#latest)) this.#version(v);
+    return copy(this.#readBlock(Number(v)).root);
+  }
+
+  /** The `meta` bytes given to `commitBlock` for a version. */
+  blockMeta(version: bigint | number): Uint8Array {
+    this.#open();
+    const v = typeof version === 'bigint' ? version : BigInt(version);
+    if (v < 0n || v > BigInt(this.#latest)) this.#version(v);
+    return copy(this.#readBlock(Number(v)).meta);
+  }
+
+  // ---- reads at versions, listing, proofs ---------------------------------------------------------------
+
+  /** The value of `key` as committed at `version` (synchronous; walks that version's tree). */
+  getAt(key: Uint8Array, version: bigint | number): Uint8Array | undefined {
+    this.#open();
+    checkKey(key);
+    const block = this.#readBlock(this.#version(version));
+    const leaf = lookup(block.rootNode, sha256(key), this.#load);
+    return leaf === undefined ? undefined : copy(leaf.value);
+  }
+
+  /**
+   * Entries whose key starts with `prefix`, in key order, as seen now (overlay over the latest block); the
+   * overlay is snapshotted when iteration starts. For one contract's storage: `entries(storagePrefix(c))`.
+   */
+  async *entries(prefix: Uint8Array = new Uint8Array(0)): AsyncGenerator<[Uint8Array, Uint8Array]> {
+    this.#open();
+    const pfx = keyString(prefix);
+    const merged = new Map<string, OverlayValue>();
+    for (const map of [this.#committing, this.#overlay.pending]) {
+      if (map === undefined) continue;
+      for (const [ks, v] of map) if (ks.startsWith(pfx)) merged.set(ks, v);
+    }
+    const over = [...merged].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const gte = flatKey(prefix);
+    const it = this.#db.iterator({ gte, lt: Buffer.from(prefixEnd(gte)!) });
+    try {
+      let chunk = await it.nextv(512);
+      let ci = 0;
+      let oi = 0;
+      for (;;) {
+        if (ci >= chunk.length && chunk.length > 0) {
+          chunk = await it.nextv(512);
+          ci = 0;
+        }
+        const dbEntry = ci < chunk.length ? chunk[ci]! : undefined;
+        const dbKs = dbEntry === undefined ? undefined : dbEntry[0].toString('latin1', 1);
+        const o = oi < over.length ? over[oi]! : undefined;
+        if (dbKs === undefined && o === undefined) return;
+        if (o !== undefined && (dbKs === undefined || o[0] <= dbKs)) {
+          oi++;
+          if (dbKs === o[0]) ci++;
+          if (o[1] !== null) yield [keyBytes(o[0]), copy(o[1])];
+        } else {
+          ci++;
+          yield [keyBytes(dbKs!), copy(dbEntry![1])];
+        }
+      }
+    } finally {
+      await it.close();
+    }
+  }
+
+  /**
+   * An inclusion proof of `key` (if present) or a non-inclusion proof (if absent) against the root of
+   * `version` (default: latest committed). Check it with `verifyProof(rootAt(version), key, value, proof)`.
+   */
+  prove(key: Uint8Array, version?: bigint | number): StateProof {
+    this.#open();
+    checkKey(key);
+    const block = this.#readBlock(version === undefined ? this.#latest : this.#version(version));
+    const { siblings, leaf } = provePath(block.rootNode, sha256(key), this.#load);
+    return {
+      siblings: siblings.map(copy),
+      leaf: leaf === undefined ? null : { keyHash: copy(leaf.keyHash), valueHash: copy(leaf.valueHash) },
+    };
+  }
+
+  // ---- version management -------------------------------------------------------------------------------
+
+  /**
+   * Keeps the last `keepLast` versions readable and deletes tree nodes only older versions used. Live nodes
+   * (reachable from a kept version) are never touched; block records (roots and meta) are kept.
+   */
+  async prune(keepLast: number | bigint): Promise<PruneResult> {
+    this.#exclusive('prune');
+    const k = typeof keepLast === 'bigint' ? Number(keepLast) : keepLast;
+    if (!Number.isSafeInteger(k) || k < 1)
+      throw new StateInputError(`prune keepLast must be at least 1, got ${keepLast}`);
+    const oldest = Math.max(0, this.#latest - k + 1);
+    if (oldest <= this.#pruned) return { removedNodes: 0, oldestVersion: BigInt(this.#pruned) };
+    this.#busy = 'prune';
+    try {
+      await this.#db.put(META_PRUNED, Buffer.from(u64(oldest)));
+      this.#pruned = oldest;
+      let removedNodes = 0;
+      let ops: BatchOp[] = [];
+      const it = this.#db.iterator({ gte: versionKey(P_STALE, 0), lte: versionKey(P_STALE, oldest) });
+      try {
+        for (;;) {
+          const chunk = await it.nextv(64);
+          if (chunk.length === 0) break;
+          for (const [key, value] of chunk) {
+            for (const node of decodeStaleList(value)) {
+              ops.push({ type: 'del', key: node });
+              this.#nodes.delete(node.toString('latin1'));
+              removedNodes++;
+            }
+            ops.push({ type: 'del', key });
+          }
+          if (ops.length >= 20_000) {
+            await this.#db.batch(ops);
+            ops = [];
+          }
+        }
+      } finally {
+        await it.close();
+      }
+      if (ops.length > 0) await this.#db.batch(ops);
+      return { removedNodes, oldestVersion: BigInt(oldest) };
+    } finally {
+      this.#busy = undefined;
+    }
+  }
+
+  /**
+   * Rolls the store back to `version` (devnet snapshots): the flat index, tree and block records become exactly
+   * those of that version, in one atomic batch; later versions are gone. Uncommitted overlay writes are dropped;
+   * no checkpoint may be open.
+   */
+  async revertTo(version: bigint | number): Promise<void> {
+    this.#exclusive('revertTo');
+    const v = this.#version(version);
+    if (this.#overlay.depth > 0) {
+      throw new StateUsageError('STATE_OPEN_CHECKPOINT', `revertTo with ${this.#overlay.depth} open checkpoint(s)`);
+    }
+    this.#overlay.clear();
+    if (v === this.#latest) return;
+    this.#busy = 'revertTo';
+    try {
+      const target = this.#readBlock(v);
+      const now = new Map<string, LeafNode>();
+      const then = new Map<string, LeafNode>();
+      diffLeaves(this.#block.rootNode, target.rootNode, this.#load, now, then);
+      const ops: BatchOp[] = [];
+      for (const [kh, leaf] of now) if (!then.has(kh)) ops.push({ type: 'del', key: flatKey(leaf.key) });
+      for (const [kh, leaf] of then) {
+        const cur = now.get(kh);
+        if (cur === undefined || !equalBytes(cur.value, leaf.value)) {
+          ops.push({ type: 'put', key: flatKey(leaf.key), value: Buffer.from(leaf.value) });
+        }
+      }
+      for (const prefix of [P_NODE, P_STALE, P_BLOCK]) {
+        for await (const key of this.#db.keys({ gte: versionKey(prefix, v + 1), lt: Buffer.of(prefix + 1) })) {
+          ops.push({ type: 'del', key });
+        }
+      }
+      ops.push({ type: 'put', key: META_LATEST, value: Buffer.from(u64(v)) });
+      await this.#db.batch(ops, { sync: this.#sync });
+      this.#latest = v;
+      this.#block = target;
+      this.#values.clear();
+      this.#nodes.clear();
+    } finally {
+      this.#busy = undefined;
+    }
+  }
+
+  /** Compacts the whole database (LevelDB `compactRange`; a no-op in memory), e.g. after `prune`. */
+  async compact(): Promise<void> {
+    this.#open();
+    if (typeof this.#db.compactRange === 'function') await this.#db.compactRange(Buffer.of(0), Buffer.of(0xff));
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#db.close();
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Internal byte helpers: comparison, concatenation, map keys, unsigned LEB128 and big-endian u64.
+ *
+ * Map keys are latin1 strings (one char per byte), a bijection with the bytes that preserves byte order, so
+ * sorting the strings sorts the keys.
+ * @module
+ */
+
+/** A Map key for bytes: one latin1 char per byte; `a < b` as strings iff `a < b` as bytes. */
+export function keyString(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
+/** The bytes of a {@link keyString}. */
+export function keyBytes(str: string): Uint8Array {
+  return new Uint8Array(Buffer.from(str, 'latin1'));
+}
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** The smallest byte string greater than every string starting with `prefix`, or undefined if none (all 0xff). */
+export function prefixEnd(prefix: Uint8Array): Uint8Array | undefined {
+  const end = Uint8Array.from(prefix);
+  for (let i = end.length - 1; i >= 0; i--) {
+    if (end[i]! < 0xff) {
+      end[i]! += 1;
+      return end.subarray(0, i + 1);
+    }
+  }
+  return undefined;
+}
+
+/** Appends `value` (a safe non-negative integer) to `out` as unsigned LEB128. */
+export function writeVarint(out: number[], value: number): void {
+  let v = value;
+  while (v >= 0x80) {
+    out.push((v % 0x80) | 0x80);
+    v = Math.floor(v / 0x80);
+  }
+  out.push(v);
+}
+
+/** Reads an unsigned LEB128 at `pos.o`, advancing it; throws RangeError on truncation or overflow. */
+export function readVarint(bytes: Uint8Array, pos: { o: number }): number {
+  let result = 0;
+  let scale = 1;
+  for (let i = 0; i < 8; i++) {
+    if (pos.o >= bytes.length) throw new RangeError('truncated varint');
+    const b = bytes[pos.o++]!;
+    result += (b & 0x7f) * scale;
+    if (b < 0x80) {
+      if (!Number.isSafeInteger(result)) throw new RangeError('varint too large');
+      return result;
+    }
+    scale *= 0x80;
+  }
+  throw new RangeError('varint too long');
+}
+
+/** Big-endian 8-byte encoding of a safe non-negative integer (sorts like the number). */
+export function u64(value: number): Uint8Array {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, BigInt(value));
+  return out;
+}
+
+export function readU64(bytes: Uint8Array, offset: number): number {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(offset);
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError('u64 beyond safe integer range');
+  return Number(v);
+}

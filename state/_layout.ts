@@ -1,0 +1,100 @@
+/**
+ * Internal database layout of the state store, format version 1. One LevelDB holds, by first key byte:
+ *
+ * - `'M'` meta records: `M format` = `"GASKET-STATE" || u32 BE format version` (written once, at creation),
+ *   `M latest` = u64 BE latest committed version, `M pruned` = u64 BE oldest version still readable.
+ * - `'F' || key` = the latest value of `key` (the flat index; one `getSync` per read).
+ * - `'N' || u64 BE version || depth u8 || packed nibble path` = a tree node (see _node.ts, _nibbles.ts).
+ * - `'S' || u64 BE version` = keys of the nodes replaced by that version (`u8 length || node key`)*, the prune list.
+ * - `'B' || u64 BE version` = the block record: `0x01 || root32 || flags (bit 0: has root node, bit 1: root is a
+ *   leaf) || varint root node version || varint meta length || meta`.
+ *
+ * A block commit writes its flat values, nodes, prune list, block record and `M latest` in one atomic batch, so
+ * a reopened database is always at a committed block. Any change to these encodings needs a new format version.
+ * @module
+ */
+import { concatBytes, equalBytes, readU64, readVarint, u64, writeVarint } from './_bytes.js';
+import type { Child } from './_node.js';
+
+export const STATE_FORMAT_VERSION = 1;
+export const FORMAT_MAGIC = new TextEncoder().encode('GASKET-STATE');
+
+export const P_FLAT = 0x46; // 'F'
+export const P_NODE = 0x4e; // 'N'
+export const P_STALE = 0x53; // 'S'
+export const P_BLOCK = 0x42; // 'B'
+
+const ascii = (s: string) => Buffer.from(s, 'latin1');
+export const META_FORMAT = ascii('Mformat');
+export const META_LATEST = ascii('Mlatest');
+export const META_PRUNED = ascii('Mpruned');
+
+export function flatKey(key: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(key.length + 1);
+  out[0] = P_FLAT;
+  out.set(key, 1);
+  return out;
+}
+
+export function versionKey(prefix: number, version: number): Buffer {
+  return Buffer.from(concatBytes(Uint8Array.of(prefix), u64(version)));
+}
+
+export function encodeFormat(version: number): Buffer {
+  const out = Buffer.alloc(FORMAT_MAGIC.length + 4);
+  out.set(FORMAT_MAGIC, 0);
+  out.writeUInt32BE(version, FORMAT_MAGIC.length);
+  return out;
+}
+
+/** The format version in a format record, or undefined if it is not one of ours. */
+export function decodeFormat(bytes: Uint8Array): number | undefined {
+  if (bytes.length !== FORMAT_MAGIC.length + 4) return undefined;
+  if (!equalBytes(bytes.subarray(0, FORMAT_MAGIC.length), FORMAT_MAGIC)) return undefined;
+  return Buffer.from(bytes).readUInt32BE(FORMAT_MAGIC.length);
+}
+
+export type BlockRecord = { root: Uint8Array; rootNode: Child | undefined; meta: Uint8Array };
+
+export function encodeBlock(record: BlockRecord): Buffer {
+  const head: number[] = [];
+  const flags = record.rootNode === undefined ? 0 : record.rootNode.leaf ? 3 : 1;
+  writeVarint(head, record.rootNode?.version ?? 0);
+  writeVarint(head, record.meta.length);
+  return Buffer.from(
+    concatBytes(Uint8Array.of(1), record.root, Uint8Array.of(flags), Uint8Array.from(head), record.meta),
+  );
+}
+
+export function decodeBlock(bytes: Uint8Array): BlockRecord {
+  if (bytes[0] !== 1 || bytes.length < 34) throw new RangeError('unknown block record');
+  const root = bytes.slice(1, 33);
+  const flags = bytes[33]!;
+  const pos = { o: 34 };
+  const version = readVarint(bytes, pos);
+  const metaLength = readVarint(bytes, pos);
+  if (pos.o + metaLength !== bytes.length) throw new RangeError('bad block record length');
+  const meta = bytes.slice(pos.o);
+  const rootNode = flags & 1 ? { version, hash: root, leaf: (flags & 2) !== 0 } : undefined;
+  return { root, rootNode, meta };
+}
+
+export function encodeStaleList(keys: Uint8Array[]): Buffer {
+  const parts: Uint8Array[] = [];
+  for (const k of keys) parts.push(Uint8Array.of(k.length), k);
+  return Buffer.from(concatBytes(...parts));
+}
+
+export function decodeStaleList(bytes: Uint8Array): Buffer[] {
+  const out: Buffer[] = [];
+  let o = 0;
+  while (o < bytes.length) {
+    const n = bytes[o]!;
+    if (o + 1 + n > bytes.length) throw new RangeError('truncated prune list');
+    out.push(Buffer.from(bytes.subarray(o + 1, o + 1 + n)));
+    o += 1 + n;
+  }
+  return out;
+}
+
+export { readU64, u64 };

@@ -1,0 +1,272 @@
+/**
+ * Internal algorithms of the Jellyfish Merkle tree over the node store: the batched update of one block, point
+ * lookup at a version, binary sparse-Merkle proof paths and the leaf difference of two versions.
+ *
+ * All of them read nodes through a synchronous loader (node cache, then LevelDB `getSync`), so they run inside
+ * a wasm host call. The update is copy-on-write: every node it changes is written anew under the block's
+ * version and the replaced node key is listed as stale since that version (the prune list); nodes are never
+ * edited in place, so every committed version keeps its whole tree until pruned.
+ *
+ * Canonical shape (the root depends only on the key/value set): an internal node never has a single leaf as its
+ * only child (such a leaf floats up to the parent's slot); a leaf sits at the shortest nibble path that no other
+ * key shares.
+ * @module
+ */
+import { compareBytes, equalBytes, keyString } from './_bytes.js';
+import { nibbleAt, nodeKey, pathOf } from './_nibbles.js';
+import {
+  type Child,
+  deriveInternal,
+  ensureHashes,
+  type InternalNode,
+  type LeafNode,
+  makeLeaf,
+  type TreeNode,
+} from './_node.js';
+
+export type NodeLoader = (key: Buffer) => TreeNode;
+
+/** One key's change in a block: `value` null deletes. Changes passed to an update are sorted by key hash. */
+export type Change = { key: Uint8Array; keyHash: Uint8Array; value: Uint8Array | null };
+
+const ROOT_PATH = new Uint8Array(32);
+const MAX_DEPTH = 64;
+
+function asLeaf(node: TreeNode): LeafNode {
+  if (node.kind !== 'leaf') throw new RangeError('expected a leaf node');
+  return node;
+}
+
+function asInternal(node: TreeNode): InternalNode {
+  if (node.kind !== 'internal') throw new RangeError('expected an internal node');
+  return node;
+}
+
+/** The batched, copy-on-write update of one block at `version`. */
+export class TreeUpdate {
+  readonly version: number;
+  readonly #load: NodeLoader;
+  /** Nodes to write, with their keys. */
+  readonly written: { key: Buffer; node: TreeNode }[] = [];
+  /** Keys of nodes replaced by this update (stale since `version`). */
+  readonly stale: Buffer[] = [];
+
+  constructor(version: number, load: NodeLoader) {
+    this.version = version;
+    this.#load = load;
+  }
+
+  /** Applies sorted, key-unique `changes` to the tree rooted at `root`; returns the new root pointer. */
+  apply(root: Child | undefined, changes: Change[]): Child | undefined {
+    const r = this.#update(root, 0, ROOT_PATH, changes, 0, changes.length);
+    return this.#place(r, ROOT_PATH, 0);
+  }
+
+  #place(c: Child | undefined, path: Uint8Array, depth: number): Child | undefined {
+    if (c?.pending === undefined) return c;
+    this.written.push({ key: nodeKey(this.version, path, depth), node: c.pending });
+    return { version: this.version, hash: c.hash, leaf: true };
+  }
+
+  #update(
+    child: Child | undefined,
+    depth: number,
+    path: Uint8Array,
+    ch: Change[],
+    lo: number,
+    hi: number,
+  ): Child | undefined {
+    if (lo === hi) return child;
+    if (child === undefined) {
+      const leaves: LeafNode[] = [];
+      for (let i = lo; i < hi; i++) {
+        const c = ch[i]!;
+        if (c.value !== null) leaves.push(makeLeaf(c.key, c.value, c.keyHash));
+      }
+      return this.#build(depth, path, leaves);
+    }
+    const oldKey = nodeKey(child.version, path, depth);
+    if (child.leaf) {
+      const old = asLeaf(this.#load(oldKey));
+      const leaves: LeafNode[] = [];
+      let oldPlaced = false;
+      for (let i = lo; i < hi; i++) {
+        const c = ch[i]!;
+        const cmp = oldPlaced ? -1 : compareBytes(old.keyHash, c.keyHash);
+        if (cmp < 0 && !oldPlaced) {
+          leaves.push(old);
+          oldPlaced = true;
+        }
+        if (cmp === 0) {
+          oldPlaced = true;
+          if (c.value !== null) leaves.push(equalBytes(c.value, old.value) ? old : makeLeaf(c.key, c.value, c.keyHash));
+        } else if (c.value !== null) leaves.push(makeLeaf(c.key, c.value, c.keyHash));
+      }
+      if (!oldPlaced) leaves.push(old);
+      if (leaves.length === 1 && leaves[0] === old) return child;
+      this.stale.push(oldKey);
+      return this.#build(depth, path, leaves);
+    }
+    const node = asInternal(this.#load(oldKey));
+    const children = node.children.slice();
+    const changed: number[] = [];
+    let i = lo;
+    while (i < hi) {
+      const n = nibbleAt(ch[i]!.keyHash, depth);
+      let j = i + 1;
+      while (j < hi && nibbleAt(ch[j]!.keyHash, depth) === n) j++;
+      const before = children[n];
+      const after = this.#update(before, depth + 1, ch[i]!.keyHash, ch, i, j);
+      if (after !== before) {
+        children[n] = after;
+        changed.push(n);
+      }
+      i = j;
+    }
+    if (changed.length === 0) return child;
+    this.stale.push(oldKey);
+    return this.#finish(node, children, changed, depth, path);
+  }
+
+  #build(depth: number, path: Uint8Array, leaves: LeafNode[]): Child | undefined {
+    if (leaves.length === 0) return undefined;
+    if (leaves.length === 1) return { version: this.version, hash: leaves[0]!.hash, leaf: true, pending: leaves[0]! };
+    if (depth >= MAX_DEPTH) throw new RangeError('two keys with the same key hash');
+    const children = new Array<Child | undefined>(16);
+    const changed: number[] = [];
+    let i = 0;
+    while (i < leaves.length) {
+      const n = nibbleAt(leaves[i]!.keyHash, depth);
+      let j = i + 1;
+      while (j < leaves.length && nibbleAt(leaves[j]!.keyHash, depth) === n) j++;
+      children[n] = this.#build(depth + 1, leaves[i]!.keyHash, leaves.slice(i, j));
+      changed.push(n);
+      i = j;
+    }
+    return this.#finish(undefined, children, changed, depth, path);
+  }
+
+  #finish(
+    base: InternalNode | undefined,
+    children: (Child | undefined)[],
+    changed: number[],
+    depth: number,
+    path: Uint8Array,
+  ): Child | undefined {
+    let count = 0;
+    let only = -1;
+    for (let s = 0; s < 16; s++) {
+      if (children[s] !== undefined) {
+        count++;
+        only = s;
+      }
+    }
+    if (count === 0) return undefined;
+    const single = children[only]!;
+    if (count === 1 && single.leaf) {
+      if (single.pending !== undefined) return single;
+      const leafKey = nodeKey(single.version, pathOf(path, depth, only), depth + 1);
+      const leaf = asLeaf(this.#load(leafKey));
+      this.stale.push(leafKey);
+      return { version: this.version, hash: single.hash, leaf: true, pending: leaf };
+    }
+    for (const s of changed) children[s] = this.#place(children[s], pathOf(path, depth, s), depth + 1);
+    const node = deriveInternal(base, children, changed);
+    this.written.push({ key: nodeKey(this.version, path, depth), node });
+    return { version: this.version, hash: ensureHashes(node), leaf: false };
+  }
+}
+
+/** The leaf holding `keyHash` in the tree rooted at `root`, if any. */
+export function lookup(root: Child | undefined, keyHash: Uint8Array, load: NodeLoader): LeafNode | undefined {
+  let c = root;
+  let depth = 0;
+  while (c !== undefined) {
+    const node = load(nodeKey(c.version, keyHash, depth));
+    if (node.kind === 'leaf') return equalBytes(node.keyHash, keyHash) ? node : undefined;
+    c = node.children[nibbleAt(keyHash, depth)];
+    depth++;
+  }
+  return undefined;
+}
+
+/** The binary proof path of `keyHash`: siblings from the root down, and the leaf where the path ends (if any). */
+export function provePath(
+  root: Child | undefined,
+  keyHash: Uint8Array,
+  load: NodeLoader,
+): { siblings: Uint8Array[]; leaf: LeafNode | undefined } {
+  const siblings: Uint8Array[] = [];
+  let c = root;
+  let depth = 0;
+  while (c !== undefined) {
+    const node = load(nodeKey(c.version, keyHash, depth));
+    if (node.kind === 'leaf') return { siblings, leaf: node };
+    ensureHashes(node);
+    const kinds = node.kinds!;
+    const n = nibbleAt(keyHash, depth);
+    let i = 1;
+    for (let level = 0; level <= 4; level++) {
+      const kind = kinds[i]!;
+      if (kind === 0) return { siblings, leaf: undefined };
+      if (kind === 1) {
+        const size = 16 >> level;
+        const start = (i - (1 << level)) * size;
+        for (let s = start; s < start + size; s++) {
+          const leaf = node.children[s];
+          if (leaf === undefined) continue;
+          const found = asLeaf(load(nodeKey(leaf.version, pathOf(keyHash, depth, s), depth + 1)));
+          return { siblings, leaf: found };
+        }
+      }
+      if (level === 4) break;
+      const bit = (n >> (3 - level)) & 1;
+      siblings.push(node.bin![2 * i + 1 - bit]!);
+      i = 2 * i + bit;
+    }
+    c = node.children[n];
+    depth++;
+  }
+  return { siblings, leaf: undefined };
+}
+
+/** Every leaf below `c` (at `path`, `depth`), keyed by the key hash's {@link keyString}. */
+export function collectLeaves(
+  c: Child | undefined,
+  path: Uint8Array,
+  depth: number,
+  load: NodeLoader,
+  out: Map<string, LeafNode>,
+): void {
+  if (c === undefined) return;
+  const node = load(nodeKey(c.version, path, depth));
+  if (node.kind === 'leaf') {
+    out.set(keyString(node.keyHash), node);
+    return;
+  }
+  for (let s = 0; s < 16; s++) collectLeaves(node.children[s], pathOf(path, depth, s), depth + 1, load, out);
+}
+
+/** Leaves that differ between two trees, skipping subtrees with equal hashes. */
+export function diffLeaves(
+  a: Child | undefined,
+  b: Child | undefined,
+  load: NodeLoader,
+  outA: Map<string, LeafNode>,
+  outB: Map<string, LeafNode>,
+  path: Uint8Array = ROOT_PATH,
+  depth = 0,
+): void {
+  if (a === undefined && b === undefined) return;
+  if (a !== undefined && b !== undefined && equalBytes(a.hash, b.hash)) return;
+  if (a !== undefined && b !== undefined && !a.leaf && !b.leaf) {
+    const na = asInternal(load(nodeKey(a.version, path, depth)));
+    const nb = asInternal(load(nodeKey(b.version, path, depth)));
+    for (let s = 0; s < 16; s++) {
+      diffLeaves(na.children[s], nb.children[s], load, outA, outB, pathOf(path, depth, s), depth + 1);
+    }
+    return;
+  }
+  collectLeaves(a, path, depth, load, outA);
+  collectLeaves(b, path, depth, load, outB);
+}
