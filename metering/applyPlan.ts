@@ -17,6 +17,12 @@ export const TRAP_REASON = Object.freeze({ none: 0, outOfGas: 1, stackLimit: 2 }
 export const GAS_GLOBAL_EXPORT = '__gasket_gas';
 export const STACK_GLOBAL_EXPORT = '__gasket_stack';
 export const TRAP_GLOBAL_EXPORT = '__gasket_trap';
+/**
+ * A function `() -> ()` that sets every mutable global of the contract back to its initial value, so the host can
+ * reuse an instance for a new call exactly as if it were fresh (memory it restores itself). Not metered: only the
+ * host calls it, between calls.
+ */
+export const RESET_FUNCTION_EXPORT = '__gasket_reset';
 /** Custom sections that survive instrumentation (contract metadata such as `gasket:interface`). */
 export const KEPT_CUSTOM_PREFIX = 'gasket:';
 
@@ -76,29 +82,24 @@ export function applyPlan(module: DecodedModule, plans: readonly FunctionPlan[],
 
   // Wrapper blocks of functions with several results need a type index [] -> results.
   const extraTypes: FuncType[] = [];
-  const wrapperTypeIndex = new Map<string, number>();
   const blockTypeOf = (type: FuncType): number[] => {
     if (type.results.length === 0) return [OP.emptyBlockType];
     if (type.results.length === 1) return [type.results[0]!];
-    const key = type.results.join(',');
-    let index = wrapperTypeIndex.get(key);
-    if (index === undefined) {
-      const existing = module.types.findIndex((t) => t.params.length === 0 && t.results.join(',') === key);
-      index = existing >= 0 ? existing : module.types.length + extraTypes.length;
-      if (existing < 0) extraTypes.push({ params: [], results: type.results });
-      wrapperTypeIndex.set(key, index);
-    }
-    return signedLeb(index);
+    return signedLeb(typeIndexOf(module, extraTypes, { params: [], results: type.results }));
   };
 
   const code = new ByteWriter(bytes.length + bytes.length / 2);
-  code.u32(plans.length);
+  code.u32(plans.length + 1);
   const body = new ByteWriter(4096);
   for (const plan of plans) {
     body.length = 0;
     writeBody(body, bytes, plan, globals, blockTypeOf(plan.type), options.limits.maxStackUnits);
     code.u32(body.length).bytes(body.finish());
   }
+  const reset = resetBody(module);
+  code.u32(reset.length).bytes(reset);
+  const resetFunction = module.importedFunctions + module.functionTypes.length;
+  const voidType = typeIndexOf(module, extraTypes, { params: [], results: [] });
 
   const out = new ByteWriter(bytes.length * 2 + 64);
   out.bytes(bytes.subarray(0, 8));
@@ -107,15 +108,17 @@ export function applyPlan(module: DecodedModule, plans: readonly FunctionPlan[],
     out.byte(id).u32(payload.length).bytes(payload);
     emitted.add(id);
   };
+  // Sections the output needs even when the input has none, in canonical order.
+  const required: Array<[number, () => Uint8Array]> = [
+    [SECTION.type, () => appendTypes(undefined, bytes, extraTypes)],
+    [SECTION.function, () => appendToVector(undefined, bytes, 1, new ByteWriter(8).u32(voidType))],
+    [SECTION.global, () => appendGlobals(undefined, bytes, options.initialGas)],
+    [SECTION.export, () => appendExports(undefined, bytes, globals, resetFunction)],
+    [SECTION.code, () => code.finish()],
+  ];
   const emitNewSectionsBefore = (rank: number) => {
-    if (rank > SECTION_RANK[SECTION.global]! && !emitted.has(SECTION.global)) {
-      emit(SECTION.global, appendGlobals(undefined, bytes, options.initialGas));
-    }
-    if (rank > SECTION_RANK[SECTION.export]! && !emitted.has(SECTION.export)) {
-      emit(SECTION.export, appendExports(undefined, bytes, globals));
-    }
-    if (rank > SECTION_RANK[SECTION.type]! && !emitted.has(SECTION.type) && extraTypes.length > 0) {
-      emit(SECTION.type, appendTypes(undefined, bytes, extraTypes));
+    for (const [id, make] of required) {
+      if (SECTION_RANK[id]! < rank && !emitted.has(id)) emit(id, make());
     }
   };
   // Custom sections other than ours are dropped: V8 ignores them, and tools may trip over malformed ones.
@@ -145,7 +148,10 @@ export function applyPlan(module: DecodedModule, plans: readonly FunctionPlan[],
         emit(SECTION.global, appendGlobals(section, bytes, options.initialGas));
         break;
       case SECTION.export:
-        emit(SECTION.export, appendExports(section, bytes, globals));
+        emit(SECTION.export, appendExports(section, bytes, globals, resetFunction));
+        break;
+      case SECTION.function:
+        emit(SECTION.function, appendToVector(section, bytes, 1, new ByteWriter(8).u32(voidType)));
         break;
       case SECTION.code:
         emit(SECTION.code, code.finish());
@@ -291,12 +297,38 @@ function appendExports(
   section: Section | undefined,
   bytes: Uint8Array,
   globals: { gas: number; stack: number; trap: number },
+  resetFunction: number,
 ): Uint8Array {
   const extra = new ByteWriter(64);
   extra.name(GAS_GLOBAL_EXPORT).byte(3).u32(globals.gas);
   extra.name(STACK_GLOBAL_EXPORT).byte(3).u32(globals.stack);
   extra.name(TRAP_GLOBAL_EXPORT).byte(3).u32(globals.trap);
-  return appendToVector(section, bytes, 3, extra);
+  extra.name(RESET_FUNCTION_EXPORT).byte(0).u32(resetFunction);
+  return appendToVector(section, bytes, 4, extra);
+}
+
+/** The reset function's body: each mutable global's initialiser again, then global.set. */
+function resetBody(module: DecodedModule): Uint8Array {
+  const w = new ByteWriter(64);
+  w.u32(0); // no locals
+  module.globals.forEach((global, index) => {
+    if (!global.mutable) return;
+    w.bytes(module.bytes.subarray(global.initStart, global.initEnd));
+    w.byte(OP.globalSet).u32(module.importedGlobals + index);
+  });
+  return w.byte(OP.end).finish();
+}
+
+/** Index of a type equal to `type`, appending it to `extraTypes` if the module has none. */
+function typeIndexOf(module: DecodedModule, extraTypes: FuncType[], type: FuncType): number {
+  const same = (t: FuncType) =>
+    t.params.join(',') === type.params.join(',') && t.results.join(',') === type.results.join(',');
+  const existing = module.types.findIndex(same);
+  if (existing >= 0) return existing;
+  const extra = extraTypes.findIndex(same);
+  if (extra >= 0) return module.types.length + extra;
+  extraTypes.push(type);
+  return module.types.length + extraTypes.length - 1;
 }
 
 /** The memory section with every maximum clamped to the cap (a memory with no maximum gets the cap). */

@@ -24,7 +24,14 @@ export type Import = {
 };
 
 export type Export = { readonly name: string; readonly kind: ExternKind; readonly index: number };
-export type GlobalDecl = { readonly valtype: number; readonly mutable: boolean; readonly offset: number };
+export type GlobalDecl = {
+  readonly valtype: number;
+  readonly mutable: boolean;
+  readonly offset: number;
+  /** Span of the initialiser expression, its final `end` excluded. */
+  readonly initStart: number;
+  readonly initEnd: number;
+};
 export type TableDecl = { readonly refType: number; readonly limits: Limits; readonly offset: number };
 export type Section = {
   readonly id: number;
@@ -166,8 +173,9 @@ export function decodeModule(bytes: Uint8Array): DecodedModule {
           const offset = s.pos;
           const valtype = s.byte();
           const mutable = s.byte() === 1;
+          const initStart = s.pos;
           skipConstExpr(s);
-          globals.push({ valtype, mutable, offset });
+          globals.push({ valtype, mutable, offset, initStart, initEnd: s.pos - 1 });
         }
         break;
       case SECTION.export:

@@ -11,6 +11,7 @@ import {
   applyPlan,
   GAS_GLOBAL_EXPORT,
   KEPT_CUSTOM_PREFIX,
+  RESET_FUNCTION_EXPORT,
   STACK_GLOBAL_EXPORT,
   TRAP_GLOBAL_EXPORT,
 } from './applyPlan.js';
@@ -68,6 +69,7 @@ export const METERING_EXPORTS = Object.freeze({
   gas: GAS_GLOBAL_EXPORT,
   stack: STACK_GLOBAL_EXPORT,
   trap: TRAP_GLOBAL_EXPORT,
+  reset: RESET_FUNCTION_EXPORT,
 });
 
 const MAX_GAS = (1n << 63n) - 1n;
