@@ -44,11 +44,30 @@ export class WastError extends Error {
   override name = 'WastError';
 }
 
-const decoder = new TextDecoder();
+// ignoreBOM: a name may be U+FEFF itself (names.wast), which the default decoder would strip.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-/** Parses a whole script. */
+const COMMANDS = new Set([
+  'module',
+  'register',
+  'invoke',
+  'get',
+  'assert_return',
+  'assert_trap',
+  'assert_exhaustion',
+  'assert_invalid',
+  'assert_malformed',
+  'assert_unlinkable',
+  'assert_uninstantiable',
+]);
+
+/** Parses a whole script; a file of bare module fields (an inline module, e.g. `(func) (memory 0)`) is one module. */
 export function parseScript(source: string): Command[] {
-  return readSExprs(source).map((list) => parseCommand(list, source));
+  const lists = readSExprs(source);
+  if (lists.length > 0 && !lists.every((list) => COMMANDS.has(head(list) ?? ''))) {
+    return [{ type: 'module', line: lists[0]!.line, module: { kind: 'text', text: `(module ${source}\n)` } }];
+  }
+  return lists.map((list) => parseCommand(list, source));
 }
 
 function fail(line: number, message: string): never {
