@@ -70,8 +70,11 @@ export type Failure = {
   readonly line: number;
   readonly check: Check;
   readonly world: WorldName;
-  /** `spec`: the script's expectation is not met; `differential`: the instrumented outcome differs from the raw one. */
-  readonly kind: 'spec' | 'differential';
+  /**
+   * `spec`: the script's expectation is not met; `differential`: the instrumented outcome differs from the raw one;
+   * `metering`: a metering invariant broke (the stack budget not back to 0 after a call that returned).
+   */
+  readonly kind: 'spec' | 'differential' | 'metering';
   readonly message: string;
 };
 
@@ -179,6 +182,11 @@ class World {
   /** Trap reasons the instrumented code recorded in any instance since the last reset. */
   trapReasons(): number[] {
     return this.meters.map((m) => m.trap.value as number).filter((reason) => reason !== 0);
+  }
+
+  /** Stack units still counted in any instance: 0 after every call that returned (each exit gives its frame back). */
+  stackInUse(): number[] {
+    return this.meters.map((m) => m.stack.value as number).filter((units) => units !== 0);
   }
 
   /** Runs an action; a throw is returned, not thrown (only a missing instance or export throws). */
@@ -349,7 +357,12 @@ export function runScript(
           const reasons = world.trapReasons();
           const message = checkOutcome(command, world.name, outcome, reasons);
           if (message) fail(world.name, message);
-          if (world.name === 'instrumented' && outcome.ok) result.gasUsed += world.lastGasUsed;
+          if (world.name === 'instrumented' && outcome.ok) {
+            result.gasUsed += world.lastGasUsed;
+            const left = world.stackInUse();
+            if (left.length > 0)
+              fail(world.name, `__gasket_stack is ${left.join(',')} after the call returned`, 'metering');
+          }
         }
         const [raw, metered] = outcomes;
         if (raw && metered && command.type !== 'assert_exhaustion') {
