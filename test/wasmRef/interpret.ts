@@ -23,6 +23,8 @@ export type RefRun = RefOutcome & {
   readonly gas: bigint;
   /** The memory after the run (undefined if the module has none). */
   readonly memory: Uint8Array | undefined;
+  /** Every global's value after the run, by global index. */
+  readonly globals: readonly RefValue[];
   /** Instructions executed. */
   readonly steps: number;
 };
@@ -70,14 +72,17 @@ const sameType = (x: FuncType, y: FuncType) =>
   x.params.every((t, i) => t === y.params[i]) &&
   x.results.every((t, i) => t === y.results[i]);
 
-/** Runs export `name` of a fresh instance of `wasm` with `args`, counting gas (SPEC.md) as it goes. */
+/**
+ * Runs export `name` of a fresh instance of `wasm` (bytes, or a module from `decodeModule` to decode once and run
+ * many times) with `args`, counting gas (SPEC.md) as it goes. Throws `Unsupported` for modules outside the subset.
+ */
 export function runReference(
-  wasm: Uint8Array,
+  wasm: Uint8Array | RefModule,
   name: string,
   args: readonly RefValue[] = [],
   options: RefOptions = {},
 ): RefRun {
-  const module = decodeModule(wasm);
+  const module = wasm instanceof Uint8Array ? decodeModule(wasm) : wasm;
   const machine = new Machine(module, options);
   return machine.run(name, args);
 }
@@ -115,6 +120,7 @@ class Machine {
       ...outcome,
       gas: BigInt(this.gas),
       memory: this.module.memory ? this.mem : undefined,
+      globals: [...this.globals],
       steps: this.steps,
     });
     try {
