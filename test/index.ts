@@ -6,4 +6,16 @@
 export { instantiateMetered, type MeteredInstance, type MeteredOutcome } from './meteredRun.js';
 export { type BinResult, GASKET_BIN, REPO_ROOT, runGasket } from './runBin.js';
 export { HEADER, leb, moduleWithBodies, name, section, uleb, vector } from './wasmBytes.js';
+export {
+  arbitraryModule,
+  assembleModule,
+  buildModuleText,
+  FUEL,
+  type GeneratedModule,
+  type GenType,
+  LOOP_MAX,
+  loadAssembler,
+} from './wasmRef/arbitraryModule.js';
+export { decodeModule as decodeReferenceModule, type RefModule, Unsupported } from './wasmRef/decode.js';
+export { type RefOptions, type RefOutcome, type RefRun, type RefValue, runReference } from './wasmRef/interpret.js';
 export { loadWat, wat } from './wat.js';
