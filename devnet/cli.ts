@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { GasketError } from '../errors.js';
-import { type CliIo, processIo } from './cliIo.js';
+import { type CliIo, ExitStatus, processIo } from './cliIo.js';
 import { registerCommands } from './commands.js';
 
 /** Builds the program; exported so tests can inspect the command tree without spawning a process. */
@@ -51,13 +51,6 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   const status = await runCli(argv);
   process.exit(status);
-}
-
-/** Thrown by a subcommand that has already printed its outcome and only needs a non-zero exit status. */
-export class ExitStatus extends Error {
-  constructor(readonly status: number) {
-    super(`exit ${status}`);
-  }
 }
 
 /** The package version, read from the nearest package.json above this module (source or dist layout). */

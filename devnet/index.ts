@@ -3,5 +3,5 @@
  * @module
  */
 
-export { createCli, ExitStatus, runCli } from './cli.js';
-export type { CliIo } from './cliIo.js';
+export { createCli, runCli } from './cli.js';
+export { type CliIo, ExitStatus } from './cliIo.js';

@@ -6,8 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { GasketError } from '../errors.js';
 import { instrument, MeteringError } from '../metering/index.js';
-import { ExitStatus } from './cli.js';
-import type { CliIo } from './cliIo.js';
+import { type CliIo, ExitStatus } from './cliIo.js';
 
 export type MeterCommandOptions = {
   input: string;

@@ -1,6 +1,34 @@
 /**
- * vm/: the public face of contract execution (host ABI, call frames, module cache).
- * Other folders import vm only through this file.
+ * vm/: the public face of contract execution: the VM (deploy, execute, call frames), the host ABI's prices and
+ * limits, account records and the module cache. Other folders import vm only through this file.
+ * Host ABI reference: docs/host-abi.md.
  * @module
  */
-export {};
+
+export {
+  ACCOUNT_FORMAT_VERSION,
+  type Account,
+  contractAddress,
+  decodeAccount,
+  EMPTY_ACCOUNT,
+  encodeAccount,
+  moveBalance,
+  readAccount,
+  readCode,
+  U128_MAX,
+  writeAccount,
+} from './accounts.js';
+export { HostTrap, VmError, type VmErrorCode } from './errors.js';
+export type { BlockContext, CallResult, CallStatus, VmEvent, VmLog } from './frame.js';
+export { CALL_STATUS } from './hostAbi.js';
+export { HOST_COSTS_V1, HOST_LIMITS, type HostCost, type HostCostTable } from './hostCosts.js';
+export { type CacheStats, ModuleCache, type ModuleCacheOptions } from './moduleCache.js';
+export {
+  createVm,
+  DEFAULT_MAX_CALL_DEPTH,
+  type DeployParams,
+  type DeployResult,
+  type ExecuteParams,
+  Vm,
+  type VmOptions,
+} from './vm.js';

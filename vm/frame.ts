@@ -1,0 +1,85 @@
+/**
+ * The types a call frame is made of: what a host function can see of the call it serves (`Frame`), what it can
+ * ask of the VM (`CallRuntime`), and the result every call, nested or not, ends in.
+ * @module
+ */
+import type { StateBackend } from '../state/index.js';
+import type { VmErrorCode } from './errors.js';
+import type { HostCostTable } from './hostCosts.js';
+
+export type BlockContext = {
+  /** Height of the block the call executes in. */
+  readonly height: bigint;
+  /** Block time in seconds, set by the sequencer: the only clock a contract sees. */
+  readonly timestamp: bigint;
+};
+
+export type VmEvent = { readonly contract: Uint8Array; readonly topic: Uint8Array; readonly data: Uint8Array };
+export type VmLog = { readonly contract: Uint8Array; readonly message: string };
+
+export type CallStatus = 'ok' | 'revert' | 'trap' | 'out_of_gas';
+
+export type CallResult = {
+  readonly status: CallStatus;
+  /** `return_data` on success; the revert data on a revert; empty otherwise. */
+  readonly returnData: Uint8Array;
+  /** Exact gas for ok and revert; the whole limit for trap and out_of_gas. */
+  readonly gasUsed: bigint;
+  /** Events of this call and its successful nested calls; empty unless ok. */
+  readonly events: readonly VmEvent[];
+  /** Debug logs, kept whatever the status. */
+  readonly logs: readonly VmLog[];
+  readonly error?: { readonly code: VmErrorCode | string; readonly message: string };
+};
+
+export type Frame = {
+  readonly contract: Uint8Array;
+  readonly caller: Uint8Array;
+  readonly signer: Uint8Array;
+  readonly value: bigint;
+  readonly input: Uint8Array;
+  readonly readOnly: boolean;
+  readonly depth: number;
+  returnData: Uint8Array;
+  /** The result buffer: last storage_read value or nested call's return data. */
+  result: Uint8Array;
+  events: VmEvent[];
+  logs: VmLog[];
+};
+
+export type NestedCall = {
+  readonly contract: Uint8Array;
+  readonly method: string;
+  readonly args: Uint8Array;
+  readonly value: bigint;
+  readonly gasLimit: bigint;
+  readonly stackBase: number;
+};
+
+export interface CallRuntime {
+  readonly state: StateBackend;
+  readonly block: BlockContext;
+  readonly costs: HostCostTable;
+  /** Stack units a nested call adds for the host frames between the two contracts. */
+  readonly hostFrameStackUnits: number;
+  callNested(parent: Frame, call: NestedCall): CallResult;
+}
+
+/** What an instance's host functions serve: set by the VM for each call on that instance. */
+export type HostSlot = { frame: Frame | undefined; instance: PooledInstance | undefined };
+
+/** A contract instance that the module cache lends to one call at a time. */
+export type PooledInstance = {
+  readonly instance: WebAssembly.Instance;
+  readonly memory: WebAssembly.Memory;
+  readonly gas: WebAssembly.Global;
+  readonly stack: WebAssembly.Global;
+  readonly trap: WebAssembly.Global;
+  readonly reset: () => void;
+  /** The frame the host functions of this instance serve; set for each call. */
+  readonly slot: HostSlot;
+  /** Memory right after instantiation. */
+  readonly image: Uint8Array;
+  /** Whether a call has run on it since the last reset. */
+  dirty: boolean;
+};

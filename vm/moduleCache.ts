@@ -1,0 +1,144 @@
+/**
+ * Compiled contracts by code hash, bounded by code bytes (least recently used first out), each with a pool of
+ * idle instances. Reusing an instance saves `new WebAssembly.Instance` (about 60 µs) per call, but only with a
+ * reset that is exact: memory is restored from the image taken right after instantiation and every mutable global
+ * is re-initialised by the contract's `__gasket_reset`; an instance whose memory grew is discarded. Modules with
+ * passive data segments (a DataCount section: `data.drop` cannot be undone) never reuse instances.
+ * @module
+ */
+import { METERING_EXPORTS } from '../metering/index.js';
+import type { HostSlot, PooledInstance } from './frame.js';
+
+export type CompiledContract = {
+  readonly key: string;
+  readonly module: WebAssembly.Module;
+  readonly bytes: number;
+  readonly reusable: boolean;
+  /** Exported functions that take no parameters: the callable methods (init and reserved names are filtered by the VM). */
+  readonly methods: ReadonlySet<string>;
+  readonly idle: PooledInstance[];
+};
+
+export type ModuleCacheOptions = {
+  /** Total code bytes kept compiled. Default 64 MiB. */
+  maxBytes?: number;
+  /** Idle instances kept per contract. Default 4. */
+  maxIdlePerContract?: number;
+};
+
+export type CacheStats = { hits: number; misses: number; instancesCreated: number; instancesReused: number };
+
+export class ModuleCache {
+  readonly #entries = new Map<string, CompiledContract>();
+  readonly #maxBytes: number;
+  readonly #maxIdle: number;
+  #bytes = 0;
+  readonly stats: CacheStats = { hits: 0, misses: 0, instancesCreated: 0, instancesReused: 0 };
+
+  constructor(options: ModuleCacheOptions = {}) {
+    this.#maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+    this.#maxIdle = options.maxIdlePerContract ?? 4;
+  }
+
+  /** The compiled contract for `codeHashHex`, compiling `loadCode()` on a miss. */
+  get(codeHashHex: string, loadCode: () => Uint8Array): CompiledContract {
+    const hit = this.#entries.get(codeHashHex);
+    if (hit) {
+      this.stats.hits++;
+      // re-insert: Map order is the LRU order
+      this.#entries.delete(codeHashHex);
+      this.#entries.set(codeHashHex, hit);
+      return hit;
+    }
+    this.stats.misses++;
+    const code = loadCode();
+    const module = new WebAssembly.Module(code);
+    const entry: CompiledContract = {
+      key: codeHashHex,
+      module,
+      methods: new Set(
+        WebAssembly.Module.exports(module)
+          .filter((exp) => exp.kind === 'function')
+          .map((exp) => exp.name),
+      ),
+      bytes: code.length,
+      reusable: !hasDataCountSection(code),
+      idle: [],
+    };
+    this.#entries.set(codeHashHex, entry);
+    this.#bytes += entry.bytes;
+    for (const [key, old] of this.#entries) {
+      if (this.#bytes <= this.#maxBytes || key === codeHashHex) break;
+      this.#entries.delete(key);
+      this.#bytes -= old.bytes;
+    }
+    return entry;
+  }
+
+  /** An instance in the state of a fresh one: a reset idle instance, or a new one. */
+  checkout(contract: CompiledContract, createImports: (slot: HostSlot) => WebAssembly.Imports): PooledInstance {
+    while (contract.idle.length > 0) {
+      const pooled = contract.idle.pop()!;
+      if (!pooled.dirty) {
+        this.stats.instancesReused++;
+        return pooled;
+      }
+      if (pooled.memory.buffer.byteLength === pooled.image.length) {
+        new Uint8Array(pooled.memory.buffer).set(pooled.image);
+        pooled.reset();
+        pooled.dirty = false;
+        this.stats.instancesReused++;
+        return pooled;
+      }
+      // memory grew: cannot be restored exactly; drop it
+    }
+    this.stats.instancesCreated++;
+    const slot: HostSlot = { frame: undefined, instance: undefined };
+    const instance = new WebAssembly.Instance(contract.module, createImports(slot));
+    const exports = instance.exports;
+    const memory = exports.memory as WebAssembly.Memory;
+    const pooled: PooledInstance = {
+      instance,
+      memory,
+      gas: exports[METERING_EXPORTS.gas] as WebAssembly.Global,
+      stack: exports[METERING_EXPORTS.stack] as WebAssembly.Global,
+      trap: exports[METERING_EXPORTS.trap] as WebAssembly.Global,
+      reset: exports[METERING_EXPORTS.reset] as () => void,
+      slot,
+      image: contract.reusable ? new Uint8Array(memory.buffer).slice() : new Uint8Array(),
+      dirty: false,
+    };
+    slot.instance = pooled;
+    return pooled;
+  }
+
+  /** Returns an instance after a call; it is reset when next checked out. */
+  release(contract: CompiledContract, pooled: PooledInstance): void {
+    pooled.dirty = true;
+    pooled.slot.frame = undefined;
+    if (contract.reusable && contract.idle.length < this.#maxIdle) contract.idle.push(pooled);
+  }
+
+  get size(): { contracts: number; bytes: number } {
+    return { contracts: this.#entries.size, bytes: this.#bytes };
+  }
+}
+
+/** Whether the module has a DataCount section (id 12): it uses memory.init/data.drop on passive segments. */
+function hasDataCountSection(code: Uint8Array): boolean {
+  let pos = 8;
+  while (pos < code.length) {
+    const id = code[pos++]!;
+    let size = 0;
+    let shift = 0;
+    let b: number;
+    do {
+      b = code[pos++]!;
+      size += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (b & 0x80);
+    if (id === 12) return true;
+    pos += size;
+  }
+  return false;
+}

@@ -1,0 +1,247 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { openState, type StateStore } from '../state/index.js';
+import { loadWat, wat } from '../test/index.js';
+import { type CallResult, readAccount, Vm, writeAccount } from './index.js';
+
+const ALICE = new Uint8Array(32).fill(0xa1);
+const BOB = new Uint8Array(32).fill(0xb0);
+const BLOCK = { height: 7n, timestamp: 1_700_000_000n };
+const GAS = 10_000_000n;
+
+await loadWat();
+
+const IMPORTS = `
+  (import "gasket" "storage_read" (func $sread (param i32 i32) (result i32)))
+  (import "gasket" "storage_write" (func $swrite (param i32 i32 i32 i32)))
+  (import "gasket" "result_read" (func $rread (param i32)))
+  (import "gasket" "return_data" (func $ret (param i32 i32)))
+  (import "gasket" "revert" (func $revert (param i32 i32)))
+  (import "gasket" "emit" (func $emit (param i32 i32 i32 i32)))
+  (import "gasket" "log" (func $log (param i32 i32)))
+  (import "gasket" "input_size" (func $isize (result i32)))
+  (import "gasket" "input_read" (func $iread (param i32)))
+  (import "gasket" "call" (func $call (param i32 i32 i32 i32 i32 i32 i64) (result i32)))
+  (import "gasket" "caller" (func $caller (param i32)))
+  (import "gasket" "transfer" (func $transfer (param i32 i32) (result i32)))
+  (import "gasket" "block_height" (func $height (result i64)))
+  (import "env" "abort" (func $abort (param i32 i32 i32 i32)))`;
+
+/** A counter: storage key "count" holds an i64; memory 64..72 is scratch. */
+const COUNTER = wat(`(module ${IMPORTS}
+  (memory (export "memory") 1)
+  (global $calls (mut i32) (i32.const 0))
+  (data (i32.const 0) "count") (data (i32.const 16) "too big") (data (i32.const 32) "inc") (data (i32.const 40) "hello")
+  ;; AssemblyScript string "oops" (UTF-16LE, byte length 8 in the u32 before it) and file "c.ts"
+  (data (i32.const 124) "\\08\\00\\00\\00o\\00o\\00p\\00s\\00") (data (i32.const 140) "\\08\\00\\00\\00c\\00.\\00t\\00s\\00")
+  (func $load
+    (if (i32.eq (call $sread (i32.const 0) (i32.const 5)) (i32.const 8)) (then (call $rread (i32.const 64)))))
+  (func (export "init") (i64.store (i32.const 64) (i64.const 100)) (call $swrite (i32.const 0) (i32.const 5) (i32.const 64) (i32.const 8)))
+  (func (export "increment")
+    (call $load)
+    (i64.store (i32.const 64) (i64.add (i64.load (i32.const 64)) (i64.const 1)))
+    (call $swrite (i32.const 0) (i32.const 5) (i32.const 64) (i32.const 8))
+    (call $emit (i32.const 32) (i32.const 3) (i32.const 64) (i32.const 8))
+    (call $log (i32.const 40) (i32.const 5))
+    (call $ret (i32.const 64) (i32.const 8)))
+  (func (export "get") (call $load) (call $ret (i32.const 64) (i32.const 8)))
+  (func (export "incrementThenRevert")
+    (call $load) (i64.store (i32.const 64) (i64.add (i64.load (i32.const 64)) (i64.const 1)))
+    (call $swrite (i32.const 0) (i32.const 5) (i32.const 64) (i32.const 8))
+    (call $revert (i32.const 16) (i32.const 7)))
+  (func (export "abort") (call $abort (i32.const 128) (i32.const 144) (i32.const 3) (i32.const 9)))
+  (func (export "spin") (loop $l (br $l)))
+  (func (export "badPointer") (call $swrite (i32.const 0) (i32.const 5) (i32.const 65530) (i32.const 100)))
+  (func (export "fresh") ;; must see a fresh instance every call: global and memory start at their initial values
+    (global.set $calls (i32.add (global.get $calls) (i32.const 1)))
+    (i32.store (i32.const 200) (i32.add (i32.load (i32.const 200)) (i32.const 1)))
+    (i32.store (i32.const 204) (global.get $calls))
+    (call $ret (i32.const 200) (i32.const 8)))
+  (func (export "height") (i64.store (i32.const 64) (call $height)) (call $ret (i32.const 64) (i32.const 8)))
+  (func (export "pay") ;; sends 5 to the 32-byte address in the input
+    (call $iread (i32.const 300)) (i64.store (i32.const 340) (i64.const 5))
+    (if (call $transfer (i32.const 300) (i32.const 340)) (then (call $revert (i32.const 16) (i32.const 7)))))
+)`);
+
+/** Calls the method named in its input (address 32 bytes, then the method name) on another contract. */
+const PROXY = wat(`(module ${IMPORTS}
+  (memory (export "memory") 1)
+  (func (export "forward") (local $n i32) (local $status i32)
+    (local.set $n (call $isize)) (call $iread (i32.const 0))
+    (local.set $status (call $call (i32.const 0) (i32.const 32) (i32.sub (local.get $n) (i32.const 32)) (i32.const 0) (i32.const 0) (i32.const 512) (i64.const 0)))
+    (i32.store (i32.const 600) (local.get $status))
+    (call $ret (i32.const 600) (i32.const 4))))`);
+
+let state: StateStore;
+let vm: Vm;
+
+beforeEach(async () => {
+  state = await openState({ inMemory: true });
+  vm = new Vm({ state });
+  writeAccount(state, ALICE, { balance: 1_000n, nonce: 0n, codeHash: undefined });
+});
+
+function deploy(code: Uint8Array, nonce = 0n) {
+  const result = vm.deploy({ code, deployer: ALICE, nonce, gasLimit: GAS, block: BLOCK });
+  expect(result.status, result.error?.message).toBe('ok');
+  return result.address;
+}
+
+function call(contract: Uint8Array, method: string, options: Partial<Parameters<Vm['execute']>[0]> = {}): CallResult {
+  return vm.execute({ contract, method, caller: ALICE, gasLimit: GAS, block: BLOCK, ...options });
+}
+
+const i64 = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset).getBigInt64(0, true);
+
+describe('execute', () => {
+  it('runs init at deploy and methods after, with storage, events, logs and return data', () => {
+    const counter = deploy(COUNTER);
+    expect(i64(call(counter, 'get').returnData)).toBe(100n);
+    const first = call(counter, 'increment');
+    expect(first.status).toBe('ok');
+    expect(i64(first.returnData)).toBe(101n);
+    expect(first.events).toHaveLength(1);
+    expect(new TextDecoder().decode(first.events[0]!.topic)).toBe('inc');
+    expect(first.logs.map((log) => log.message)).toEqual(['hello']);
+    const second = call(counter, 'increment');
+    expect(i64(second.returnData)).toBe(102n);
+    expect(second.gasUsed).toBe(first.gasUsed);
+    expect(first.gasUsed).toBeGreaterThan(0n);
+  });
+
+  it('a revert rolls back the frame writes and keeps its message; gas is what ran', () => {
+    const counter = deploy(COUNTER);
+    const result = call(counter, 'incrementThenRevert');
+    expect(result).toMatchObject({ status: 'revert', error: { code: 'REVERT', message: 'too big' } });
+    expect(new TextDecoder().decode(result.returnData)).toBe('too big');
+    expect(result.gasUsed).toBeLessThan(GAS);
+    expect(i64(call(counter, 'get').returnData)).toBe(100n);
+  });
+
+  it("AssemblyScript's abort becomes a revert reading msg at file:line:col", () => {
+    const counter = deploy(COUNTER);
+    expect(call(counter, 'abort')).toMatchObject({
+      status: 'revert',
+      error: { code: 'ABORT', message: 'oops at c.ts:3:9' },
+    });
+  });
+
+  it('out of gas consumes the whole limit and changes nothing', () => {
+    const counter = deploy(COUNTER);
+    const rootBefore = state.get(new Uint8Array(1));
+    expect(call(counter, 'spin', { gasLimit: 50_000n })).toMatchObject({ status: 'out_of_gas', gasUsed: 50_000n });
+    expect(call(counter, 'increment', { gasLimit: 2_500n })).toMatchObject({ status: 'out_of_gas', gasUsed: 2_500n });
+    expect(i64(call(counter, 'get').returnData)).toBe(100n);
+    expect(state.get(new Uint8Array(1))).toEqual(rootBefore);
+  });
+
+  it('limit = gas used succeeds, limit = used - 1 runs out of gas', () => {
+    const counter = deploy(COUNTER);
+    const used = call(counter, 'get').gasUsed;
+    expect(call(counter, 'get', { gasLimit: used }).status).toBe('ok');
+    expect(call(counter, 'get', { gasLimit: used - 1n }).status).toBe('out_of_gas');
+  });
+
+  it('a bad pointer traps with BAD_POINTER and the VM stays healthy', () => {
+    const counter = deploy(COUNTER);
+    expect(call(counter, 'badPointer')).toMatchObject({ status: 'trap', error: { code: 'BAD_POINTER' } });
+    expect(call(counter, 'increment').status).toBe('ok');
+  });
+
+  it('every call starts from a fresh instance state (memory and globals reset)', () => {
+    const counter = deploy(COUNTER);
+    const results = [1, 2, 3].map(() => [...call(counter, 'fresh').returnData]);
+    expect(results).toEqual([
+      [1, 0, 0, 0, 1, 0, 0, 0],
+      [1, 0, 0, 0, 1, 0, 0, 0],
+      [1, 0, 0, 0, 1, 0, 0, 0],
+    ]);
+    expect(vm.cache.stats.instancesReused).toBeGreaterThan(0);
+  });
+
+  it('unknown methods, init after deploy and reserved names are NO_METHOD', () => {
+    const counter = deploy(COUNTER);
+    for (const method of ['nope', 'init', '__gasket_reset', '']) {
+      expect(call(counter, method), method).toMatchObject({ status: 'revert', error: { code: 'NO_METHOD' } });
+    }
+    expect(call(BOB, 'get')).toMatchObject({ status: 'revert', error: { code: 'NO_CONTRACT' } });
+  });
+
+  it('read-only calls trap on writes and allow reads', () => {
+    const counter = deploy(COUNTER);
+    expect(call(counter, 'get', { readOnly: true }).status).toBe('ok');
+    expect(call(counter, 'increment', { readOnly: true })).toMatchObject({
+      status: 'trap',
+      error: { code: 'READ_ONLY' },
+    });
+  });
+
+  it('block context reaches the contract', () => {
+    const counter = deploy(COUNTER);
+    expect(i64(call(counter, 'height').returnData)).toBe(7n);
+  });
+
+  it('value and transfers move balances; a failed frame moves nothing', () => {
+    const counter = deploy(COUNTER);
+    expect(call(counter, 'get', { value: 30n }).status).toBe('ok');
+    expect(readAccount(state, counter).balance).toBe(30n);
+    expect(call(counter, 'pay', { args: BOB }).status).toBe('ok');
+    expect(readAccount(state, BOB).balance).toBe(5n);
+    expect(readAccount(state, counter).balance).toBe(25n);
+    expect(call(counter, 'get', { value: 10_000n })).toMatchObject({
+      status: 'revert',
+      error: { code: 'INSUFFICIENT_BALANCE' },
+    });
+    expect(readAccount(state, ALICE).balance).toBe(970n);
+  });
+
+  it('deploy rejects what metering rejects, with its code', () => {
+    const result = vm.deploy({
+      code: wat('(module (memory (export "memory") 1) (func (export "f") (drop (f32.const 1))))'),
+      deployer: ALICE,
+      nonce: 1n,
+      gasLimit: GAS,
+      block: BLOCK,
+    });
+    expect(result).toMatchObject({ status: 'trap', error: { code: 'FLOAT' } });
+  });
+});
+
+describe('cross-contract calls', () => {
+  const target = (address: Uint8Array, method: string) =>
+    new Uint8Array([...address, ...new TextEncoder().encode(method)]);
+
+  it('a nested call commits with the caller; its events join the caller', () => {
+    const counter = deploy(COUNTER, 0n);
+    const proxy = deploy(PROXY, 1n);
+    const result = call(proxy, 'forward', { args: target(counter, 'increment') });
+    expect(result.status).toBe('ok');
+    expect([...result.returnData]).toEqual([0, 0, 0, 0]);
+    expect(result.events).toHaveLength(1);
+    expect(i64(call(counter, 'get').returnData)).toBe(101n);
+  });
+
+  it('a nested revert rolls back only the nested frame; the caller continues', () => {
+    const counter = deploy(COUNTER, 0n);
+    const proxy = deploy(PROXY, 1n);
+    const result = call(proxy, 'forward', { args: target(counter, 'incrementThenRevert') });
+    expect(result.status).toBe('ok');
+    expect([...result.returnData]).toEqual([1, 0, 0, 0]);
+    expect(i64(call(counter, 'get').returnData)).toBe(100n);
+    const failed = call(proxy, 'forward', { args: target(counter, 'spin') });
+    expect(failed.status).toBe('ok');
+    expect([...failed.returnData]).toEqual([2, 0, 0, 0]);
+  });
+
+  it('re-entrancy (proxy -> proxy -> counter) and a depth bomb end deterministically', () => {
+    const counter = deploy(COUNTER, 0n);
+    const proxy = deploy(PROXY, 1n);
+    const inner = target(counter, 'increment');
+    const nested = new Uint8Array([...proxy, ...new TextEncoder().encode('forward')]);
+    // proxy.forward(proxy, "forward") calls itself with the same input: unbounded self-recursion across frames
+    const bomb = call(proxy, 'forward', { args: nested });
+    expect(bomb.status).toBe('ok');
+    const again = call(proxy, 'forward', { args: nested });
+    expect(again.gasUsed).toBe(bomb.gasUsed);
+    expect(call(proxy, 'forward', { args: inner }).status).toBe('ok');
+  });
+});
