@@ -21,4 +21,33 @@ export function registerCommands(program: Command, io: CliIo): void {
         io,
       );
     });
+
+  program
+    .command('exec')
+    .description('meter a contract, deploy it into a throw-away in-memory state and run one call')
+    .argument('<contract.wasm>', 'the contract, as compiled')
+    .requiredOption('-m, --method <name>', 'the method to call')
+    .option('--args <json>', 'arguments as JSON, sent msgpack-encoded')
+    .option('--init-args <json>', 'arguments of init at deploy, as JSON')
+    .option('--gas <n>', 'gas limit of the deploy and of the call', '100000000')
+    .option('--json', 'print the result as JSON')
+    .action(
+      async (
+        input: string,
+        options: { method: string; args?: string; initArgs?: string; gas: string; json?: boolean },
+      ) => {
+        const { execCommand } = await import('./execCommand.js');
+        await execCommand(
+          {
+            input,
+            method: options.method,
+            args: options.args,
+            initArgs: options.initArgs,
+            gas: options.gas,
+            json: options.json ?? false,
+          },
+          io,
+        );
+      },
+    );
 }
