@@ -85,7 +85,14 @@ class Tape {
 }
 
 type Sig = { readonly params: readonly GenType[]; readonly results: readonly GenType[] };
-type Label = { readonly results: readonly GenType[]; readonly loop: boolean };
+/** A label in scope; a loop's records its parameters (a back edge carries them) and its counter local. */
+type Label = {
+  readonly results: readonly GenType[];
+  readonly loop: boolean;
+  readonly params?: readonly GenType[];
+  readonly counter?: number;
+  readonly iterations?: number;
+};
 
 const MAX_DEPTH = 5;
 const MODULE_BUDGET = 320;
@@ -167,6 +174,7 @@ export function buildModuleText(choices: readonly number[]): GeneratedModule {
   const globals = [{ type: 'i32' as GenType, mutable: true }, ...userGlobals]; // global 0 is $fuel
   const memMin = 1 + tape.below(2);
   const memMax = memMin + tape.below(3);
+  const passive = Array.from({ length: tape.below(3) === 0 ? tape.below(32) : 0 }, () => tape.next() & 0xff);
   const tableSize = funcCount + tape.below(3);
   const table: (number | null)[] = new Array(tableSize).fill(null);
   const elemLength = tape.below(tableSize + 1);
@@ -286,19 +294,43 @@ export function buildModuleText(choices: readonly number[]): GeneratedModule {
       return out;
     };
 
-    /** A counted loop: at most LOOP_MAX iterations, whatever its body does. */
-    const loop = (results: readonly GenType[], depth: number): string[] => {
+    /**
+     * A counted loop, with `params` and `results`: every back edge (the one at its end and any `continue` in its
+     * body) first increments the loop's own counter and is taken only while it is below `iterations`, so the body
+     * runs at most LOOP_MAX times per entry, whatever it does.
+     */
+    const loop = (params: readonly GenType[], results: readonly GenType[], depth: number): string[] => {
       const counter = locals.length + counters++;
       const iterations = 1 + tape.below(LOOP_MAX);
-      const out = [`i32.const 0`, `local.set ${counter}`, `loop${blockType([], results)}`];
-      labels.push({ results: [], loop: true });
-      out.push(...stmts(depth + 1));
-      out.push(`local.get ${counter}`, 'i32.const 1', 'i32.add', `local.tee ${counter}`);
-      out.push(`i32.const ${iterations}`, 'i32.lt_u', 'br_if 0');
+      const out = [
+        `i32.const 0`,
+        `local.set ${counter}`,
+        ...exprs(params, depth + 1),
+        `loop${blockType(params, results)}`,
+      ];
+      const label: Label = { results, loop: true, params, counter, iterations };
+      labels.push(label);
+      out.push(...consume(params), ...stmts(depth + 1), ...backEdge(label, 0, depth + 1));
       out.push(...exprs(results, depth + 1));
       labels.pop();
       out.push('end');
       return out;
+    };
+
+    /** A guarded branch to the loop `label`, `to` labels out: taken only while the loop's counter allows. */
+    const backEdge = (label: Label, to: number, depth: number): string[] => {
+      const c = label.counter!;
+      return [
+        ...exprs(label.params!, depth),
+        `local.get ${c}`,
+        'i32.const 1',
+        'i32.add',
+        `local.tee ${c}`,
+        `i32.const ${label.iterations}`,
+        'i32.lt_u',
+        `br_if ${to}`,
+        ...label.params!.map(() => 'drop'),
+      ];
     };
 
     const call = (callee: number, depth: number): string[] => [
@@ -400,7 +432,7 @@ export function buildModuleText(choices: readonly number[]): GeneratedModule {
             ];
           },
         ],
-        [1, () => loop([t], depth)],
+        [1, () => loop(tape.below(3) === 0 ? valtypes(2) : [], [t], depth)],
         [
           t === 'i32' ? 2 : 0,
           () =>
@@ -424,6 +456,7 @@ export function buildModuleText(choices: readonly number[]): GeneratedModule {
 
     /** A target label for br/br_if/br_table: never a loop (loops end only through their counter). */
     const targets = () => labels.flatMap((l, i) => (l.loop ? [] : [{ label: l, depth: labels.length - 1 - i }]));
+    const loops = () => labels.flatMap((l, i) => (l.loop ? [{ label: l, depth: labels.length - 1 - i }] : []));
 
     function stmt(depth: number): string[] {
       budget--;
@@ -459,7 +492,7 @@ export function buildModuleText(choices: readonly number[]): GeneratedModule {
         [1, () => [...expr(valtype(), d), 'drop']],
         [3, () => structured('if', [], [], depth)],
         [3, () => structured('block', [], [], depth)],
-        [2, () => loop([], depth)],
+        [2, () => loop(tape.below(3) === 0 ? valtypes(2) : [], [], depth)],
         [
           3,
           () => {
@@ -505,6 +538,18 @@ export function buildModuleText(choices: readonly number[]): GeneratedModule {
         ],
         [1, () => [`i32.const ${tape.below(3)}`, 'memory.grow', 'drop']],
         [1, () => ['unreachable']],
+        [
+          loops().length > 0 ? 2 : 0,
+          () => {
+            const { label, depth: to } = tape.of(loops());
+            return backEdge(label, to, d);
+          },
+        ],
+        [
+          passive.length > 0 ? 1 : 0,
+          () => [...address(d), `i32.const ${tape.below(passive.length + 2)}`, ...length(d), 'memory.init $p'],
+        ],
+        [passive.length > 0 ? 1 : 0, () => ['data.drop $p']],
       ])();
     }
 
@@ -561,6 +606,7 @@ export function buildModuleText(choices: readonly number[]): GeneratedModule {
     '  (export "memory" (memory 0))',
     ...exportedGlobals.map((name) => `  (export "${name}" (global ${name.slice(1)}))`),
     dataBytes.length > 0 ? `  (data (i32.const ${dataOffset}) "${dataBytes.join('')}")` : '',
+    passive.length > 0 ? `  (data $p "${passive.map((b) => `\\${b.toString(16).padStart(2, '0')}`).join('')}")` : '',
     ')',
   ]
     .filter((line) => line !== '')

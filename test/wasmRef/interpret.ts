@@ -36,6 +36,8 @@ export type RefOptions = {
   readonly maxSteps?: number;
   /** Page cap applied on top of the memory's own maximum (SPEC.md clamps to maxMemoryPages). Default 65,536. */
   readonly memoryCapPages?: number;
+  /** When given, counts executions per opcode (0xFC-prefixed: 0xFC00 + sub-opcode), for coverage checks. */
+  readonly profile?: Map<number, number>;
 };
 
 const PAGE = 65_536;
@@ -99,6 +101,7 @@ class Machine {
   readonly maxPages: number;
   readonly maxCallDepth: number;
   readonly maxSteps: number;
+  readonly profile: Map<number, number> | undefined;
 
   constructor(
     readonly module: RefModule,
@@ -106,6 +109,7 @@ class Machine {
   ) {
     this.maxCallDepth = options.maxCallDepth ?? 10_000;
     this.maxSteps = options.maxSteps ?? 20_000_000;
+    this.profile = options.profile;
     this.globals = module.globals.map((g) => g.init);
     this.table = new Array(module.table?.min ?? 0).fill(null);
     this.datas = module.datas.map((d) => d.bytes);
@@ -221,6 +225,7 @@ class Machine {
       const op = ins.op;
       if (++this.steps > this.maxSteps) throw new Trap('steps');
       this.gas += weightOf(op);
+      if (this.profile) this.profile.set(op, (this.profile.get(op) ?? 0) + 1);
       frame.pc++;
       switch (op) {
         case 0x00:
