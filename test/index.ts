@@ -19,3 +19,4 @@ export {
 export { decodeModule as decodeReferenceModule, type RefModule, Unsupported } from './wasmRef/decode.js';
 export { type RefOptions, type RefOutcome, type RefRun, type RefValue, runReference } from './wasmRef/interpret.js';
 export { loadWat, wat } from './wat.js';
+export { COUNTER_WAT, HOST_IMPORTS_WAT, PROXY_WAT } from './watContracts.js';
