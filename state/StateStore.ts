@@ -16,8 +16,9 @@
  * Open one with `openState`.
  * @module
  */
+import { ClassicLevel } from 'classic-level';
 import { equalBytes, keyBytes, keyString, prefixEnd } from './_bytes.js';
-import { PLACEHOLDER, sha256 } from './_hash.js';
+import { hashBytes, sha256 } from './_hash.js';
 import {
   type BlockRecord,
   decodeBlock,
@@ -54,6 +55,9 @@ export interface LevelDb {
   keys(options: Range): AsyncIterable<Buffer> & { all(): Promise<Buffer[]> };
   close(): Promise<void>;
   compactRange?(start: Buffer, end: Buffer): Promise<void>;
+  /** classic-level's implementation of `batch` (buffers only, no per-operation cloning). */
+  _batch?(ops: BatchOp[], options: { sync: boolean }): Promise<void>;
+  readonly status: string;
 }
 
 export const MAX_KEY_LENGTH = 2048;
@@ -66,7 +70,7 @@ export type StateStoreOptions = {
   sync?: boolean;
   /** Entries in the hot-value cache in front of the flat index. Default 65,536. */
   valueCacheSize?: number;
-  /** Decoded tree nodes kept in memory. Default 131,072. */
+  /** Decoded internal tree nodes kept in memory (leaves are not cached). Default 131,072. */
   nodeCacheSize?: number;
 };
 
@@ -107,6 +111,7 @@ export class StateStore implements StateBackend {
   #committing: Map<string, OverlayValue> | undefined;
   #busy: 'commitBlock' | 'prune' | 'revertTo' | undefined;
   #closed = false;
+  readonly #direct: boolean;
   #latest: number;
   #pruned: number;
   #block: BlockRecord;
@@ -114,6 +119,7 @@ export class StateStore implements StateBackend {
   /** @internal use `openState` */
   constructor(db: LevelDb, path: string, loaded: LoadedState, options: StateStoreOptions = {}) {
     this.#db = db;
+    this.#direct = (db as unknown) instanceof ClassicLevel && typeof db._batch === 'function';
     this.path = path;
     this.#latest = loaded.latest;
     this.#pruned = loaded.pruned;
@@ -173,9 +179,20 @@ export class StateStore implements StateBackend {
     } catch (cause) {
       throw new StateDbCorruptError(this.path, `tree node ${key.toString('hex')} is malformed (${String(cause)})`);
     }
-    this.#nodes.set(ks, node);
+    if (node.kind === 'internal') this.#nodes.set(ks, node);
     return node;
   };
+
+  /**
+   * Writes one atomic batch. classic-level's own `_batch` (the abstract-level implementation contract) is
+   * called directly when present: the public `batch()` clones and re-validates every operation, which costs
+   * more than LevelDB itself for a block's ~4,000 buffer-keyed operations.
+   */
+  async #write(ops: BatchOp[]): Promise<void> {
+    if (this.#db instanceof ClassicLevel && this.#db.status === 'open')
+      await this.#db._batch!(ops, { sync: this.#sync });
+    else await this.#db.batch(ops, { sync: this.#sync });
+  }
 
   // ---- StateBackend -------------------------------------------------------------------------------------
 
@@ -201,7 +218,7 @@ export class StateStore implements StateBackend {
     if (!(value instanceof Uint8Array) || value.length > MAX_VALUE_LENGTH) {
       throw new StateInputError(`state value must be a Uint8Array of at most ${MAX_VALUE_LENGTH} bytes`);
     }
-    this.#overlay.set(keyString(key), copy(value));
+    this.#overlay.set(keyString(key), Buffer.from(value));
   }
 
   delete(key: Uint8Array): void {
@@ -274,13 +291,16 @@ export class StateStore implements StateBackend {
         ops.push({ type: 'put', key, value });
         bytesWritten += key.length + value.length;
       }
-      const block: BlockRecord = { root: rootNode?.hash ?? PLACEHOLDER, rootNode, meta: copy(meta) };
+      const root = rootNode === undefined ? new Uint8Array(32) : hashBytes(rootNode.hash);
+      const block: BlockRecord = { root, rootNode, meta: copy(meta) };
       const blockValue = encodeBlock(block);
       ops.push({ type: 'put', key: versionKey(P_BLOCK, version), value: blockValue });
       ops.push({ type: 'put', key: META_LATEST, value: Buffer.from(u64(version)) });
       bytesWritten += 9 + blockValue.length + META_LATEST.length + 8;
-      await this.#db.batch(ops, { sync: this.#sync });
-      for (const { key, node } of update.written) this.#nodes.set(key.toString('latin1'), node);
+      await this.#write(ops);
+      for (const { key, node } of update.written) {
+        if (node.kind === 'internal') this.#nodes.set(key.toString('latin1'), node);
+      }
       for (const key of update.stale) this.#nodes.delete(key.toString('latin1'));
       for (const [ks, value] of pending) this.#values.set(ks, value);
       this.#latest = version;
@@ -408,8 +428,8 @@ export class StateStore implements StateBackend {
     const block = this.#readBlock(version === undefined ? this.#latest : this.#version(version));
     const { siblings, leaf } = provePath(block.rootNode, sha256(key), this.#load);
     return {
-      siblings: siblings.map(copy),
-      leaf: leaf === undefined ? null : { keyHash: copy(leaf.keyHash), valueHash: copy(leaf.valueHash) },
+      siblings: siblings.map(hashBytes),
+      leaf: leaf === undefined ? null : { keyHash: copy(leaf.keyHash), valueHash: hashBytes(leaf.valueHash) },
     };
   }
 

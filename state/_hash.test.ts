@@ -1,7 +1,7 @@
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { internalHash, leafHash, sha256 } from './_hash.js';
+import { hashBytes, hashOf, internalHash, leafHash, sha256, toHash } from './_hash.js';
 import { smtInternalHash, smtLeafHash } from './_smt.js';
 
 describe('node:crypto hashing agrees with @noble/hashes', () => {
@@ -13,8 +13,11 @@ describe('node:crypto hashing agrees with @noble/hashes', () => {
         fc.uint8Array({ minLength: 32, maxLength: 32 }),
         (data, a, b) => {
           expect(Buffer.from(sha256(data))).toEqual(Buffer.from(nobleSha256(data)));
-          expect(Buffer.from(leafHash(a, b))).toEqual(Buffer.from(smtLeafHash(a, b)));
-          expect(Buffer.from(internalHash(a, b))).toEqual(Buffer.from(smtInternalHash(a, b)));
+          expect(Buffer.from(hashBytes(hashOf(data)))).toEqual(Buffer.from(nobleSha256(data)));
+          expect(Buffer.from(hashBytes(leafHash(a, toHash(b))))).toEqual(Buffer.from(smtLeafHash(a, b)));
+          expect(Buffer.from(hashBytes(internalHash(toHash(a), toHash(b))))).toEqual(
+            Buffer.from(smtInternalHash(a, b)),
+          );
         },
       ),
     );

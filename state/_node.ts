@@ -15,13 +15,13 @@
  * - leaf:     `0x02 || varint keyLength || key || value` (key hash and value hash are recomputed on decode)
  * @module
  */
-import { readVarint, writeVarint } from './_bytes.js';
-import { HASH_LENGTH, internalHash, leafHash, PLACEHOLDER, sha256 } from './_hash.js';
+import { readVarint } from './_bytes.js';
+import { HASH_LENGTH, type Hash, hashOf, internalHash, leafHash, PLACEHOLDER, sha256 } from './_hash.js';
 
 /** A pointer from a parent to a child node. */
 export type Child = {
   version: number;
-  hash: Uint8Array;
+  hash: Hash;
   leaf: boolean;
   /** A leaf built during this update and not yet placed (its node key depends on where it lands). */
   pending?: LeafNode;
@@ -32,23 +32,23 @@ export type LeafNode = {
   key: Uint8Array;
   value: Uint8Array;
   keyHash: Uint8Array;
-  valueHash: Uint8Array;
-  hash: Uint8Array;
+  valueHash: Hash;
+  hash: Hash;
 };
 
 export type InternalNode = {
   kind: 'internal';
   children: (Child | undefined)[];
   /** Binary heap of the node's sparse Merkle subtree: index 1 is the root, 16..31 the slots. */
-  bin?: Uint8Array[];
+  bin?: Hash[];
   /** Per heap index: 0 empty, 1 exactly one leaf below, 2 anything else. */
   kinds?: Uint8Array;
 };
 
 export type TreeNode = LeafNode | InternalNode;
 
-export function makeLeaf(key: Uint8Array, value: Uint8Array, keyHash = sha256(key)): LeafNode {
-  const valueHash = sha256(value);
+export function makeLeaf(key: Uint8Array, value: Uint8Array, keyHash: Uint8Array = sha256(key)): LeafNode {
+  const valueHash = hashOf(value);
   return { kind: 'leaf', key, value, keyHash, valueHash, hash: leafHash(keyHash, valueHash) };
 }
 
@@ -80,9 +80,9 @@ function rehash(node: InternalNode, i: number): void {
 }
 
 /** Computes (all of) the node's binary hashes if not yet known; returns the node hash. */
-export function ensureHashes(node: InternalNode): Uint8Array {
+export function ensureHashes(node: InternalNode): Hash {
   if (node.bin === undefined) {
-    node.bin = new Array<Uint8Array>(32);
+    node.bin = new Array<Hash>(32);
     node.kinds = new Uint8Array(32);
     for (let s = 0; s < 16; s++) setSlot(node, s);
     for (let i = 15; i >= 1; i--) rehash(node, i);
@@ -113,49 +113,63 @@ export function deriveInternal(
   return node;
 }
 
-export function nodeHash(node: TreeNode): Uint8Array {
+export function nodeHash(node: TreeNode): Hash {
   return node.kind === 'leaf' ? node.hash : ensureHashes(node);
 }
 
-export function encodeNode(node: TreeNode): Uint8Array {
+function varintLength(value: number): number {
+  let n = 1;
+  for (let v = value; v >= 0x80; v = Math.floor(v / 0x80)) n++;
+  return n;
+}
+
+function putVarint(out: Buffer, offset: number, value: number): number {
+  let o = offset;
+  let v = value;
+  while (v >= 0x80) {
+    out[o++] = (v % 0x80) | 0x80;
+    v = Math.floor(v / 0x80);
+  }
+  out[o++] = v;
+  return o;
+}
+
+export function encodeNode(node: TreeNode): Buffer {
   if (node.kind === 'leaf') {
-    const head: number[] = [0x02];
-    writeVarint(head, node.key.length);
-    const out = Buffer.allocUnsafe(head.length + node.key.length + node.value.length);
-    out.set(head, 0);
-    out.set(node.key, head.length);
-    out.set(node.value, head.length + node.key.length);
+    const head = 1 + varintLength(node.key.length);
+    const out = Buffer.allocUnsafe(head + node.key.length + node.value.length);
+    out[0] = 0x02;
+    putVarint(out, 1, node.key.length);
+    out.set(node.key, head);
+    out.set(node.value, head + node.key.length);
     return out;
   }
   let bitmap = 0;
   let leafmap = 0;
-  const bytes: number[] = [0x01, 0, 0, 0, 0];
-  const hashes: Uint8Array[] = [];
+  let size = 5;
   for (let s = 0; s < 16; s++) {
     const c = node.children[s];
     if (c === undefined) continue;
     bitmap |= 1 << (15 - s);
     if (c.leaf) leafmap |= 1 << (15 - s);
-    hashes.push(c.hash);
+    size += varintLength(c.version) + HASH_LENGTH;
   }
-  const out: number[] = bytes;
-  out[1] = bitmap >> 8;
-  out[2] = bitmap & 0xff;
-  out[3] = leafmap >> 8;
-  out[4] = leafmap & 0xff;
-  const parts: Uint8Array[] = [Uint8Array.from(out)];
-  let h = 0;
+  const out = Buffer.allocUnsafe(size);
+  out[0] = 0x01;
+  out.writeUInt16BE(bitmap, 1);
+  out.writeUInt16BE(leafmap, 3);
+  let o = 5;
   for (let s = 0; s < 16; s++) {
     const c = node.children[s];
     if (c === undefined) continue;
-    const v: number[] = [];
-    writeVarint(v, c.version);
-    parts.push(Uint8Array.from(v), hashes[h++]!);
+    o = putVarint(out, o, c.version);
+    out.write(c.hash, o, 'latin1');
+    o += HASH_LENGTH;
   }
-  return Buffer.concat(parts);
+  return out;
 }
 
-export function decodeNode(bytes: Uint8Array): TreeNode {
+export function decodeNode(bytes: Buffer): TreeNode {
   const pos = { o: 1 };
   if (bytes[0] === 0x02) {
     const keyLength = readVarint(bytes, pos);
@@ -173,7 +187,7 @@ export function decodeNode(bytes: Uint8Array): TreeNode {
     if (!(bitmap & (1 << (15 - s)))) continue;
     const version = readVarint(bytes, pos);
     if (pos.o + HASH_LENGTH > bytes.length) throw new RangeError('truncated internal node');
-    const hash = bytes.slice(pos.o, pos.o + HASH_LENGTH);
+    const hash = bytes.toString('latin1', pos.o, pos.o + HASH_LENGTH);
     pos.o += HASH_LENGTH;
     children[s] = { version, hash, leaf: (leafmap & (1 << (15 - s))) !== 0 };
   }

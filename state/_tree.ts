@@ -13,6 +13,7 @@
  * @module
  */
 import { compareBytes, equalBytes, keyString } from './_bytes.js';
+import type { Hash } from './_hash.js';
 import { nibbleAt, nodeKey, pathOf } from './_nibbles.js';
 import {
   type Child,
@@ -195,8 +196,8 @@ export function provePath(
   root: Child | undefined,
   keyHash: Uint8Array,
   load: NodeLoader,
-): { siblings: Uint8Array[]; leaf: LeafNode | undefined } {
-  const siblings: Uint8Array[] = [];
+): { siblings: Hash[]; leaf: LeafNode | undefined } {
+  const siblings: Hash[] = [];
   let c = root;
   let depth = 0;
   while (c !== undefined) {
@@ -258,7 +259,7 @@ export function diffLeaves(
   depth = 0,
 ): void {
   if (a === undefined && b === undefined) return;
-  if (a !== undefined && b !== undefined && equalBytes(a.hash, b.hash)) return;
+  if (a !== undefined && b !== undefined && a.hash === b.hash) return;
   if (a !== undefined && b !== undefined && !a.leaf && !b.leaf) {
     const na = asInternal(load(nodeKey(a.version, path, depth)));
     const nb = asInternal(load(nodeKey(b.version, path, depth)));

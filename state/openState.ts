@@ -11,7 +11,6 @@ import { mkdir, readdir, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { MemoryLevel } from 'memory-level';
-import { PLACEHOLDER } from './_hash.js';
 import {
   decodeBlock,
   decodeFormat,
@@ -128,7 +127,7 @@ async function load(db: LevelDb, path: string, create: boolean, options: StateSt
         {
           type: 'put',
           key: versionKey(P_BLOCK, 0),
-          value: encodeBlock({ root: PLACEHOLDER, rootNode: undefined, meta: new Uint8Array(0) }),
+          value: encodeBlock({ root: new Uint8Array(32), rootNode: undefined, meta: new Uint8Array(0) }),
         },
       ],
       { sync: true },

@@ -1,0 +1,353 @@
+/**
+ * State store benchmark: Gasket's Jellyfish state store against @ethereumjs/mpt (the Ethereum Merkle Patricia
+ * trie) on LevelDB (classic-level), the same workload in one run:
+ *
+ * - 100,000 random 32-byte keys with 32-byte values, committed in 100 blocks of 1,000 keys;
+ * - 10,000 random reads of existing keys (after the writes, and again on a freshly reopened store: cold caches);
+ * - 1,000 inclusion and 100 non-inclusion proofs created and verified, with their sizes;
+ * - disk bytes after compaction (keep-all, and for Gasket after `prune(1)`).
+ *
+ * Run: `npm run bench:state` (compiles, then `node dist/bench/state.js`). BENCH_BLOCKS=n shortens the run for a
+ * quick look; the published figures use the default 100. Keys and values come from a fixed-seed PRNG.
+ * @module
+ */
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMerkleProof, createMPT, type MerklePatriciaTrie, verifyMPTWithMerkleProof } from '@ethereumjs/mpt';
+import { ClassicLevel } from 'classic-level';
+import { encodeProof, openState, verifyProof } from '../state/index.js';
+
+const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 100);
+const PER_BLOCK = 1000;
+const N = BLOCKS * PER_BLOCK;
+const READS = 10_000;
+const PROOFS = 1000;
+const NON_PROOFS = 100;
+
+/** xorshift128+ with a fixed seed: the same workload on every run and for both stores. */
+function prng(seed: number): () => number {
+  let s0 = BigInt(seed) | 1n;
+  let s1 = 0x9e3779b97f4a7c15n;
+  const mask = (1n << 64n) - 1n;
+  return () => {
+    let x = s0;
+    const y = s1;
+    s0 = y;
+    x ^= (x << 23n) & mask;
+    s1 = x ^ y ^ (x >> 17n) ^ (y >> 26n);
+    return Number((s1 + y) & 0xffffffffn);
+  };
+}
+
+function randomBytes(next: () => number, count: number, length: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    const b = new Uint8Array(length);
+    const v = new DataView(b.buffer);
+    for (let j = 0; j < length; j += 4) v.setUint32(j, next());
+    out.push(b);
+  }
+  return out;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+async function dirBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const f of await readdir(dir)) total += (await stat(join(dir, f))).size;
+  return total;
+}
+
+type Result = {
+  keysPerSec: number;
+  blockMs: number;
+  commitMs: number;
+  lastCommitMs: number;
+  bytesPerKey: number;
+  readsPerSec: number;
+  coldReadsPerSec: number;
+  proveMs: number;
+  verifyPerSec: number;
+  proofBytes: number;
+  proofBytesMax: number;
+  nonProofBytes: number;
+  diskKeepAll: number;
+  diskPruned?: number;
+};
+
+const next = prng(20261124);
+const keys = randomBytes(next, N, 32);
+const values = randomBytes(next, N, 32);
+const readIdx = Array.from({ length: READS }, () => next() % N);
+const proofIdx = Array.from({ length: PROOFS }, () => next() % N);
+const absent = randomBytes(next, NON_PROOFS, 32);
+const FLAT_BYTES = N * 64;
+
+function timeRounds(rounds: number, perRound: number, fn: (i: number) => void): number {
+  const rates: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const t = performance.now();
+    for (let i = 0; i < perRound; i++) fn(r * perRound + i);
+    rates.push(perRound / ((performance.now() - t) / 1000));
+  }
+  return median(rates);
+}
+
+async function timeRoundsAsync(rounds: number, perRound: number, fn: (i: number) => Promise<void>): Promise<number> {
+  const rates: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const t = performance.now();
+    for (let i = 0; i < perRound; i++) await fn(r * perRound + i);
+    rates.push(perRound / ((performance.now() - t) / 1000));
+  }
+  return median(rates);
+}
+
+async function benchGasket(dir: string): Promise<Result> {
+  let store = await openState({ path: dir, create: true });
+  const blockMs: number[] = [];
+  const commitMs: number[] = [];
+  const bytes: number[] = [];
+  const t0 = performance.now();
+  for (let b = 0; b < BLOCKS; b++) {
+    const tb = performance.now();
+    for (let i = b * PER_BLOCK; i < (b + 1) * PER_BLOCK; i++) store.put(keys[i]!, values[i]!);
+    const tc = performance.now();
+    const res = await store.commitBlock();
+    const end = performance.now();
+    commitMs.push(end - tc);
+    blockMs.push(end - tb);
+    bytes.push(res.bytesWritten / res.keys);
+  }
+  const keysPerSec = N / ((performance.now() - t0) / 1000);
+  const check = (i: number) => {
+    const v = store.get(keys[readIdx[i % READS]!]!);
+    if (v === undefined || v[0] !== values[readIdx[i % READS]!]![0]) throw new Error('gasket read mismatch');
+  };
+  const readsPerSec = timeRounds(5, READS / 5, check);
+  await store.close();
+  store = await openState({ path: dir });
+  const coldReadsPerSec = timeRounds(1, READS, check);
+  const root = store.root;
+  const proofs = proofIdx.map((i) => store.prove(keys[i]!));
+  const tp = performance.now();
+  for (const i of proofIdx) store.prove(keys[i]!);
+  const proveMs = (performance.now() - tp) / PROOFS;
+  const verifyPerSec = timeRounds(5, PROOFS / 5, (j) => {
+    if (!verifyProof(root, keys[proofIdx[j]!]!, values[proofIdx[j]!]!, proofs[j]!)) throw new Error('gasket proof');
+  });
+  const nonProofs = absent.map((k) => store.prove(k));
+  for (const [j, k] of absent.entries()) if (!verifyProof(root, k, null, nonProofs[j]!)) throw new Error('non-incl');
+  const sizes = proofs.map((p) => encodeProof(p).length);
+  await store.compact();
+  await store.close();
+  const diskKeepAll = await dirBytes(dir);
+  store = await openState({ path: dir });
+  await store.prune(1);
+  await store.compact();
+  await store.close();
+  const diskPruned = await dirBytes(dir);
+  return {
+    keysPerSec,
+    blockMs: median(blockMs),
+    commitMs: median(commitMs),
+    lastCommitMs: median(commitMs.slice(-10)),
+    bytesPerKey: median(bytes),
+    readsPerSec,
+    coldReadsPerSec,
+    proveMs,
+    verifyPerSec,
+    proofBytes: median(sizes),
+    proofBytesMax: Math.max(...sizes),
+    nonProofBytes: median(nonProofs.map((p) => encodeProof(p).length)),
+    diskKeepAll,
+    diskPruned,
+  };
+}
+
+/** The @ethereumjs/util DB interface over classic-level (hex string keys, byte values), counting bytes written. */
+class LevelAdapter {
+  readonly db: ClassicLevel<string, Uint8Array>;
+  written = 0;
+  constructor(db: ClassicLevel<string, Uint8Array>) {
+    this.db = db;
+  }
+  async get(key: string): Promise<Uint8Array | undefined> {
+    return this.db.get(key);
+  }
+  async put(key: string, value: Uint8Array): Promise<void> {
+    this.written += key.length + value.length;
+    await this.db.put(key, value);
+  }
+  async del(key: string): Promise<void> {
+    await this.db.del(key);
+  }
+  async batch(ops: { type: 'put' | 'del'; key: string; value?: Uint8Array }[]): Promise<void> {
+    for (const op of ops) if (op.type === 'put') this.written += op.key.length + (op.value?.length ?? 0);
+    await this.db.batch(
+      ops.map((op) =>
+        op.type === 'put'
+          ? { type: 'put' as const, key: op.key, value: op.value! }
+          : { type: 'del' as const, key: op.key },
+      ),
+    );
+  }
+  shallowCopy(): LevelAdapter {
+    return this;
+  }
+  async open(): Promise<void> {}
+}
+
+async function benchMpt(dir: string): Promise<Result> {
+  const level = new ClassicLevel<string, Uint8Array>(dir, { keyEncoding: 'utf8', valueEncoding: 'view' });
+  await level.open();
+  const adapter = new LevelAdapter(level);
+  const opts = { db: adapter as never, useKeyHashing: true, valueEncoding: 'view' as const };
+  let trie: MerklePatriciaTrie = await createMPT(opts);
+  const blockMs: number[] = [];
+  const commitMs: number[] = [];
+  const bytes: number[] = [];
+  const t0 = performance.now();
+  for (let b = 0; b < BLOCKS; b++) {
+    const tb = performance.now();
+    const before = adapter.written;
+    trie.checkpoint();
+    for (let i = b * PER_BLOCK; i < (b + 1) * PER_BLOCK; i++) await trie.put(keys[i]!, values[i]!);
+    const tc = performance.now();
+    await trie.commit();
+    const end = performance.now();
+    commitMs.push(end - tc);
+    blockMs.push(end - tb);
+    bytes.push((adapter.written - before) / PER_BLOCK);
+  }
+  const keysPerSec = N / ((performance.now() - t0) / 1000);
+  const root = trie.root();
+  const check = async (i: number) => {
+    const v = await trie.get(keys[readIdx[i % READS]!]!);
+    if (v === null || v[0] !== values[readIdx[i % READS]!]![0]) throw new Error('mpt read mismatch');
+  };
+  const readsPerSec = await timeRoundsAsync(5, READS / 5, check);
+  trie = await createMPT({ ...opts, root });
+  const coldReadsPerSec = await timeRoundsAsync(1, READS, check);
+  const proofs: Uint8Array[][] = [];
+  const tp = performance.now();
+  for (const i of proofIdx) proofs.push(await createMerkleProof(trie, keys[i]!));
+  const proveMs = (performance.now() - tp) / PROOFS;
+  const verifyPerSec = await timeRoundsAsync(5, PROOFS / 5, async (j) => {
+    const v = await verifyMPTWithMerkleProof(trie, root, keys[proofIdx[j]!]!, proofs[j]!);
+    if (v === null || v[0] !== values[proofIdx[j]!]![0]) throw new Error('mpt proof');
+  });
+  const nonProofs = [];
+  for (const k of absent) {
+    const p = await createMerkleProof(trie, k);
+    if ((await verifyMPTWithMerkleProof(trie, root, k, p)) !== null) throw new Error('mpt non-incl');
+    nonProofs.push(p);
+  }
+  const size = (p: Uint8Array[]) => p.reduce((n, x) => n + x.length, 0);
+  const sizes = proofs.map(size);
+  await level.compactRange('', '\uffff');
+  await level.close();
+  return {
+    keysPerSec,
+    blockMs: median(blockMs),
+    commitMs: median(commitMs),
+    lastCommitMs: median(commitMs.slice(-10)),
+    bytesPerKey: median(bytes),
+    readsPerSec,
+    coldReadsPerSec,
+    proveMs,
+    verifyPerSec,
+    proofBytes: median(sizes),
+    proofBytesMax: Math.max(...sizes),
+    nonProofBytes: median(nonProofs.map(size)),
+    diskKeepAll: await dirBytes(dir),
+  };
+}
+
+function fmt(n: number, digits = 0): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+async function main(): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), 'gasket-bench-state-'));
+  try {
+    console.log(
+      `workload: ${fmt(N)} keys (32 B) + values (32 B) in ${BLOCKS} blocks of ${PER_BLOCK}; ${READS} reads; ${PROOFS} + ${NON_PROOFS} proofs`,
+    );
+    const g = await benchGasket(join(root, 'gasket'));
+    console.log('gasket done');
+    if (process.env.BENCH_ONLY === 'gasket') {
+      console.log(g);
+      return;
+    }
+    const m = await benchMpt(join(root, 'mpt'));
+    console.log('mpt done\n');
+    const rows: [string, string, string, string, string][] = [
+      [
+        'write+commit keys/s',
+        fmt(g.keysPerSec),
+        fmt(m.keysPerSec),
+        `${fmt(g.keysPerSec / m.keysPerSec, 1)}x`,
+        '>= 30x',
+      ],
+      ['block (puts+commit) ms, median', fmt(g.blockMs, 1), fmt(m.blockMs, 1), `${fmt(m.blockMs / g.blockMs, 1)}x`, ''],
+      ['commit ms, median', fmt(g.commitMs, 1), fmt(m.commitMs, 1), `${fmt(m.commitMs / g.commitMs, 1)}x`, ''],
+      ['commit ms, median of last 10 blocks', fmt(g.lastCommitMs, 1), fmt(m.lastCommitMs, 1), '', '<= 50 ms'],
+      ['bytes written per committed key', fmt(g.bytesPerKey), fmt(m.bytesPerKey), '', ''],
+      [
+        'reads/s (warm)',
+        fmt(g.readsPerSec),
+        fmt(m.readsPerSec),
+        `${fmt(g.readsPerSec / m.readsPerSec, 1)}x`,
+        '>= 200,000',
+      ],
+      [
+        'reads/s (cold, reopened)',
+        fmt(g.coldReadsPerSec),
+        fmt(m.coldReadsPerSec),
+        `${fmt(g.coldReadsPerSec / m.coldReadsPerSec, 1)}x`,
+        '',
+      ],
+      ['prove ms each', fmt(g.proveMs, 3), fmt(m.proveMs, 3), `${fmt(m.proveMs / g.proveMs, 1)}x`, ''],
+      [
+        'verify/s',
+        fmt(g.verifyPerSec),
+        fmt(m.verifyPerSec),
+        `${fmt(g.verifyPerSec / m.verifyPerSec, 1)}x`,
+        '>= 20,000',
+      ],
+      [
+        'inclusion proof bytes, median (max)',
+        `${g.proofBytes} (${g.proofBytesMax})`,
+        `${m.proofBytes} (${m.proofBytesMax})`,
+        '',
+        '< 1,024',
+      ],
+      ['non-inclusion proof bytes, median', fmt(g.nonProofBytes), fmt(m.nonProofBytes), '', ''],
+      ['disk bytes/key, keep-all, compacted', fmt(g.diskKeepAll / N), fmt(m.diskKeepAll / N), '', ''],
+      [
+        'disk / flat size, keep-all',
+        `${fmt(g.diskKeepAll / FLAT_BYTES, 2)}x`,
+        `${fmt(m.diskKeepAll / FLAT_BYTES, 2)}x`,
+        '',
+        '',
+      ],
+      ['disk / flat size, after prune(1)', `${fmt(g.diskPruned! / FLAT_BYTES, 2)}x`, 'n/a', '', '<= 3x'],
+    ];
+    const head: [string, string, string, string, string] = ['metric', 'gasket', '@ethereumjs/mpt', 'ratio', 'target'];
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+    console.log(line(head));
+    console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+    for (const r of rows) console.log(line(r));
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+await main();
