@@ -189,8 +189,7 @@ export class StateStore implements StateBackend {
    * more than LevelDB itself for a block's ~4,000 buffer-keyed operations.
    */
   async #write(ops: BatchOp[]): Promise<void> {
-    if (this.#db instanceof ClassicLevel && this.#db.status === 'open')
-      await this.#db._batch!(ops, { sync: this.#sync });
+    if (this.#direct && this.#db.status === 'open') await this.#db._batch!(ops, { sync: this.#sync });
     else await this.#db.batch(ops, { sync: this.#sync });
   }
 
