@@ -57,6 +57,12 @@ export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAsse
     }
     return [start, start + length];
   };
+  /** A length checked against its host limit before anything is charged for it. */
+  const sized = (len: number, max: number, what: string): number => {
+    const length = len >>> 0;
+    if (length > max) throw new HostTrap('BAD_POINTER', `${what}: ${length} bytes is over the limit of ${max}`);
+    return length;
+  };
   /** A copy of contract memory. */
   const read = (ptr: number, len: number, max: number, what: string): Uint8Array => {
     const [start, end] = span(ptr, len, max, what);
@@ -72,7 +78,7 @@ export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAsse
   const storage = (keyPtr: number, keyLen: number) =>
     storageKey(frame().contract, read(keyPtr, keyLen, HOST_LIMITS.maxStorageKeyBytes, 'storage key'));
   const hashInto = (price: HostCost, ptr: number, len: number, dst: number, hash: (data: Uint8Array) => Uint8Array) => {
-    charge(price, len >>> 0);
+    charge(price, sized(len, HOST_LIMITS.maxHashInputBytes, 'hash input'));
     const [start, end] = span(ptr, len, HOST_LIMITS.maxHashInputBytes, 'hash input');
     span(dst, HASH_BYTES, HASH_BYTES, 'hash output');
     write(dst, hash(memory().subarray(start, end)), 'hash output');
@@ -89,11 +95,11 @@ export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAsse
       write(dst, input, 'input_read destination');
     },
     return_data: (ptr: number, len: number): void => {
-      charge(costs.return_data, len >>> 0);
+      charge(costs.return_data, sized(len, HOST_LIMITS.maxReturnBytes, 'return data'));
       frame().returnData = read(ptr, len, HOST_LIMITS.maxReturnBytes, 'return data');
     },
     revert: (ptr: number, len: number): never => {
-      charge(costs.revert, len >>> 0);
+      charge(costs.revert, sized(len, HOST_LIMITS.maxRevertBytes, 'revert message'));
       const data = read(ptr, len, HOST_LIMITS.maxRevertBytes, 'revert message');
       throw new HostTrap('REVERT', utf8.decode(data), data);
     },
@@ -107,7 +113,7 @@ export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAsse
       write(dst, result, 'result_read destination');
     },
     storage_read: (keyPtr: number, keyLen: number): number => {
-      charge(costs.storage_read, keyLen >>> 0);
+      charge(costs.storage_read, sized(keyLen, HOST_LIMITS.maxStorageKeyBytes, 'storage key'));
       const value = runtime.state.get(storage(keyPtr, keyLen));
       if (value === undefined) {
         frame().result = new Uint8Array(0);
@@ -119,13 +125,17 @@ export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAsse
     },
     storage_write: (keyPtr: number, keyLen: number, valPtr: number, valLen: number): void => {
       writable('storage_write');
-      charge(costs.storage_write, (keyLen >>> 0) + (valLen >>> 0));
+      charge(
+        costs.storage_write,
+        sized(keyLen, HOST_LIMITS.maxStorageKeyBytes, 'storage key') +
+          sized(valLen, HOST_LIMITS.maxStorageValueBytes, 'storage value'),
+      );
       const key = storage(keyPtr, keyLen);
       runtime.state.put(key, read(valPtr, valLen, HOST_LIMITS.maxStorageValueBytes, 'storage value'));
     },
     storage_remove: (keyPtr: number, keyLen: number): number => {
       writable('storage_remove');
-      charge(costs.storage_remove, keyLen >>> 0);
+      charge(costs.storage_remove, sized(keyLen, HOST_LIMITS.maxStorageKeyBytes, 'storage key'));
       const key = storage(keyPtr, keyLen);
       if (runtime.state.get(key) === undefined) return 0;
       runtime.state.delete(key);
@@ -177,7 +187,11 @@ export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAsse
     },
     emit: (topicPtr: number, topicLen: number, dataPtr: number, dataLen: number): void => {
       writable('emit');
-      charge(costs.emit, (topicLen >>> 0) + (dataLen >>> 0));
+      charge(
+        costs.emit,
+        sized(topicLen, HOST_LIMITS.maxEventTopicBytes, 'event topic') +
+          sized(dataLen, HOST_LIMITS.maxEventDataBytes, 'event data'),
+      );
       const f = frame();
       f.events.push({
         contract: f.contract,
@@ -186,7 +200,7 @@ export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAsse
       });
     },
     log: (ptr: number, len: number): void => {
-      charge(costs.log, len >>> 0);
+      charge(costs.log, sized(len, HOST_LIMITS.maxLogBytes, 'log text'));
       const f = frame();
       f.logs.push({ contract: f.contract, message: utf8.decode(read(ptr, len, HOST_LIMITS.maxLogBytes, 'log text')) });
     },
@@ -199,7 +213,11 @@ export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAsse
       valuePtr: number,
       gas: bigint,
     ): number => {
-      charge(costs.call, (methodLen >>> 0) + (argsLen >>> 0));
+      charge(
+        costs.call,
+        sized(methodLen, HOST_LIMITS.maxMethodNameBytes, 'call method') +
+          sized(argsLen, HOST_LIMITS.maxInputBytes, 'call arguments'),
+      );
       const f = frame();
       const contract = read(addrPtr, ADDRESS_BYTES, ADDRESS_BYTES, 'call address');
       const method = utf8.decode(read(methodPtr, methodLen, HOST_LIMITS.maxMethodNameBytes, 'call method'));
@@ -234,7 +252,7 @@ export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAsse
     blake3: (ptr: number, len: number, dst: number): void =>
       hashInto(costs.blake3, ptr, len, dst, (data) => blake3(data)),
     ed25519_verify: (sigPtr: number, pkPtr: number, msgPtr: number, msgLen: number): number => {
-      charge(costs.ed25519_verify, msgLen >>> 0);
+      charge(costs.ed25519_verify, sized(msgLen, HOST_LIMITS.maxHashInputBytes, 'signed message'));
       const signature = read(sigPtr, 64, 64, 'signature');
       const publicKey = read(pkPtr, 32, 32, 'public key');
       const message = read(msgPtr, msgLen, HOST_LIMITS.maxHashInputBytes, 'signed message');
