@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openState } from '../state/index.js';
-import { COUNTER_WAT, HOST_IMPORTS_WAT, loadWat, PROXY_WAT, wat } from '../test/index.js';
+import { COUNTER_WAT, loadWat, PROXY_WAT, wat } from '../test/index.js';
 import { type CallResult, ModuleCache, Vm, writeAccount } from './index.js';
 
 await loadWat();
