@@ -1,0 +1,451 @@
+/**
+ * `npm run bench:metering` (issue 4): what metering costs.
+ *
+ * 1. Runtime: the AssemblyScript kernels of bench/kernels/ run raw and instrumented by Gasket side by side in one
+ *    process (warmed up, alternated, medians), and the same for wasm-metering (the ewasm injector, which calls an
+ *    imported `usegas` function per segment) on MVP builds of the kernels. Ratio per kernel and geometric mean.
+ * 2. Instrumentation speed, warm: `instrument()` (the whole of it: V8 validation, gate, passes, emit, output
+ *    validation, hash) against binaryen's bare `readBinary` + `emitBinary` round trip (a lower bound for any
+ *    binaryen-based rewriter) and wasm-metering's `meterWASM`, on real contracts (a directory of .wasm files given
+ *    with `--contracts DIR` or GASKET_BENCH_CONTRACTS), binaryen fuzz modules and AssemblyScript std programs.
+ * 3. Cold: the first `instrument()` and the first binaryen round trip in a fresh process, per module.
+ *
+ * Prints markdown tables for docs/benchmarks.md. Flags: `--quick` (fewer repetitions), `--no-runtime`, `--no-speed`, `--no-cold`.
+ * Speed targets live here, never in timed tests.
+ * @module
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { instrument, METERING_EXPORTS, type MeteringLimits } from '../metering/index.js';
+import {
+  buildFuzzModules,
+  buildKernels,
+  buildStdPrograms,
+  type CorpusModule,
+  type Kernel,
+  loadContracts,
+} from './meteringInputs.js';
+
+type WasmMetering = { meterWASM(wasm: Uint8Array, opts?: { meterType?: string }): Uint8Array };
+type Binaryen = {
+  readBinary(bytes: Uint8Array): { setFeatures(f: number): void; emitBinary(): Uint8Array; dispose(): void };
+  Features: { All: number };
+};
+
+const TARGETS = { geomean: 1.1, worstKernel: 1.35, vsBinaryen: 1.5, vsWasmMetering: 30 };
+
+/** Modules of the speed corpus use floats, foreign imports, many globals: tooling mode with wide limits. */
+const BENCH_LIMITS: Partial<MeteringLimits> = {
+  maxModuleBytes: 16 << 20,
+  maxFunctions: 1_000_000,
+  maxTypes: 1_000_000,
+  maxImports: 1_000_000,
+  maxExports: 1_000_000,
+  maxGlobals: 1_000_000,
+  maxDataSegments: 1_000_000,
+  maxElementSegments: 1_000_000,
+  maxTableSize: 10_000_000,
+  maxBrTableTargets: 1_000_000,
+  maxNestingDepth: 100_000,
+  maxLocalsPerFunction: 100_000,
+  maxParams: 1_000,
+  maxResults: 1_000,
+};
+const TOOLING = { tooling: true, limits: BENCH_LIMITS } as const;
+const AMPLE_GAS = 1n << 62n;
+
+const require = createRequire(import.meta.url);
+const wasmMetering = require('wasm-metering') as WasmMetering;
+
+const args = process.argv.slice(2);
+const SELF = fileURLToPath(import.meta.url);
+if (args[0] === '--cold') await coldChild(args[1]!, args[2]!);
+else if (args[0] === '--wasm-metering') wasmMeteringChild(args[1]!, Number(args[2]));
+else await main();
+
+async function main(): Promise<void> {
+  const quick = args.includes('--quick');
+  const contractsDir = argValue('--contracts') ?? process.env.GASKET_BENCH_CONTRACTS;
+  const dir = mkdtempSync(join(tmpdir(), 'gasket-bench-metering-'));
+  try {
+    const kernels = await buildKernels(dir);
+    const corpus = [
+      ...loadContracts(contractsDir),
+      ...buildFuzzModules(dir, [100_000, 400_000, 2_000_000, 6_000_000, 16_000_000]),
+      ...(await buildStdPrograms(dir, [4, 30, 150, 600, 1_800])),
+    ];
+    const binaryen = ((await import('binaryen')) as unknown as { default: Binaryen }).default;
+
+    console.log(`# Metering benchmark\n\n${new Date().toISOString()}, node ${process.version}\n`);
+    if (!args.includes('--no-runtime'))
+      reportRuntime(kernels.map((kernel) => measureKernel(kernel, quick ? 5 : 11, quick ? 3 : 5)));
+    if (!contractsDir) console.log('_No --contracts DIR / GASKET_BENCH_CONTRACTS: real contracts not measured._\n');
+    if (!args.includes('--no-speed')) reportSpeed(measureSpeed(corpus, binaryen, quick ? 3 : 7, dir));
+    if (!args.includes('--no-cold')) reportCold(corpus, dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Part 1: runtime overhead
+
+type KernelResult = {
+  kernel: Kernel;
+  raw: number;
+  gasket: number;
+  mvpRaw: number;
+  wasmMetering: number;
+  gasUsed: bigint;
+  checksum: bigint;
+};
+
+function measureKernel(kernel: Kernel, reps: number, wmReps: number): KernelResult {
+  const env = { abort: () => abortTrap() };
+  const runOf = (bytes: Uint8Array, imports: WebAssembly.Imports = {}) =>
+    new WebAssembly.Instance(new WebAssembly.Module(bytes), { env, ...imports }).exports.run as (n: number) => bigint;
+
+  const raw = runOf(kernel.wasm);
+  const metered = instrument(kernel.wasm); // contract mode: the kernels pass the gate as they are
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(metered.code), { env });
+  const gas = instance.exports[METERING_EXPORTS.gas] as WebAssembly.Global;
+  const stack = instance.exports[METERING_EXPORTS.stack] as WebAssembly.Global;
+  const trap = instance.exports[METERING_EXPORTS.trap] as WebAssembly.Global;
+  const gasketRun = instance.exports.run as (n: number) => bigint;
+  const gasket = (n: number): bigint => {
+    gas.value = AMPLE_GAS;
+    stack.value = 0;
+    trap.value = 0;
+    return gasketRun(n);
+  };
+  const mvpRaw = runOf(kernel.mvpWasm);
+  let used = 0;
+  const wm = runOf(wasmMetering.meterWASM(Buffer.from(kernel.mvpWasm), { meterType: 'i32' }), {
+    metering: { usegas: (amount: number) => void (used += amount) },
+  });
+
+  const { n } = kernel;
+  const checksum = raw(n);
+  verifyKernel(kernel, raw);
+  for (const [name, fn] of [
+    ['Gasket', gasket],
+    ['MVP build', mvpRaw],
+    ['wasm-metering', wm],
+  ] as const) {
+    const value = fn(n);
+    if (value !== checksum) throw new Error(`${kernel.name}: ${name} returned ${value}, raw ${checksum}`);
+  }
+  const gasUsed = AMPLE_GAS - (gas.value as bigint);
+
+  for (let i = 0; i < 2; i++) for (const fn of [raw, gasket, mvpRaw, wm]) fn(n);
+  const rawTimes: number[] = [];
+  const gasketTimes: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    // Alternating, the order flipped every repetition, so drift and tier-up hit both sides alike.
+    if (r % 2 === 0) {
+      rawTimes.push(time(() => raw(n)));
+      gasketTimes.push(time(() => gasket(n)));
+    } else {
+      gasketTimes.push(time(() => gasket(n)));
+      rawTimes.push(time(() => raw(n)));
+    }
+  }
+  const mvpTimes: number[] = [];
+  const wmTimes: number[] = [];
+  for (let r = 0; r < wmReps; r++) {
+    mvpTimes.push(time(() => mvpRaw(n)));
+    wmTimes.push(time(() => wm(n)));
+  }
+  return {
+    kernel,
+    raw: median(rawTimes),
+    gasket: median(gasketTimes),
+    mvpRaw: median(mvpTimes),
+    wasmMetering: median(wmTimes),
+    gasUsed,
+    checksum,
+  };
+}
+
+/** sha256 against node:crypto, keccak-f against the known first lane of the permuted zero state. */
+function verifyKernel(kernel: Kernel, run: (n: number) => bigint): void {
+  if (kernel.name === 'sha256') {
+    const message = Buffer.alloc(1024);
+    for (let i = 0; i < message.length; i++) message[i] = i & 0xff;
+    for (let r = 0; r < 3; r++) createHash('sha256').update(message).digest().copy(message, 0);
+    if (run(3) !== message.readBigInt64BE(0)) throw new Error('sha256 kernel disagrees with node:crypto');
+  }
+  if (kernel.name === 'keccak' && BigInt.asUintN(64, run(1)) !== 0xf1258f7940e1dde7n) {
+    throw new Error('keccak kernel: wrong first lane of keccak-f[1600](0)');
+  }
+}
+
+function reportRuntime(results: readonly KernelResult[]): void {
+  console.log('## Runtime: raw vs instrumented, median ms a call\n');
+  console.log(
+    '| kernel | stresses | n | raw | Gasket | **Gasket / raw** | gas used | raw (MVP build) | wasm-metering | wasm-metering / raw |',
+  );
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of results) {
+    console.log(
+      `| ${r.kernel.name} | ${r.kernel.note} | ${r.kernel.n.toLocaleString('en-US')} | ${ms(r.raw)} | ${ms(r.gasket)} | **${ratio(r.gasket / r.raw)}** | ${r.gasUsed.toLocaleString('en-US')} | ${ms(r.mvpRaw)} | ${ms(r.wasmMetering)} | ${ratio(r.wasmMetering / r.mvpRaw)} |`,
+    );
+  }
+  const gasketRatios = results.map((r) => r.gasket / r.raw);
+  const wmRatios = results.map((r) => r.wasmMetering / r.mvpRaw);
+  const geo = geomean(gasketRatios);
+  const worst = results.reduce((a, b) => (b.gasket / b.raw > a.gasket / a.raw ? b : a));
+  console.log(`| **geometric mean** | | | | | **${ratio(geo)}** | | | | ${ratio(geomean(wmRatios))} |\n`);
+  console.log(
+    `- Target geometric-mean overhead <= ${TARGETS.geomean}x: ${metOrNot(geo <= TARGETS.geomean)} (${ratio(geo)})`,
+  );
+  console.log(
+    `- Target no kernel over ${TARGETS.worstKernel}x: ${metOrNot(worst.gasket / worst.raw <= TARGETS.worstKernel)} (worst ${worst.kernel.name} ${ratio(worst.gasket / worst.raw)}; over: ${
+      results
+        .filter((r) => r.gasket / r.raw > TARGETS.worstKernel)
+        .map((r) => r.kernel.name)
+        .join(', ') || 'none'
+    })\n`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Part 2: instrumentation speed, warm
+
+type SpeedResult = {
+  module: CorpusModule;
+  instrumentMs: number | string;
+  bytesOut: number;
+  binaryenMs: number | string;
+  wasmMeteringMs: number | string;
+};
+
+function measureSpeed(corpus: readonly CorpusModule[], binaryen: Binaryen, reps: number, dir: string): SpeedResult[] {
+  const tools = {
+    instrument: (bytes: Uint8Array) => instrument(bytes, TOOLING).code.length,
+    binaryen: (bytes: Uint8Array) => binaryenRoundTrip(binaryen, bytes),
+  };
+  type Tool = keyof typeof tools;
+  // Warm both tools on the whole corpus first (a warm worker), noting what each cannot process.
+  const failed = new Map<string, string>();
+  for (const module of corpus) {
+    for (const tool of Object.keys(tools) as Tool[]) {
+      try {
+        tools[tool](module.bytes);
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        failed.set(`${tool}:${module.name}`, `fails${code ? ` (${code})` : ''}`);
+      }
+    }
+  }
+  return corpus.map((module) => {
+    const timesOf = (tool: Tool): number | string => {
+      const reason = failed.get(`${tool}:${module.name}`);
+      if (reason) return reason;
+      const times: number[] = [];
+      for (let r = 0; r < reps; r++) times.push(time(() => tools[tool](module.bytes)));
+      return median(times);
+    };
+    let bytesOut = 0;
+    try {
+      bytesOut = tools.instrument(module.bytes);
+    } catch {}
+    return {
+      module,
+      instrumentMs: timesOf('instrument'),
+      bytesOut,
+      binaryenMs: timesOf('binaryen'),
+      // wasm-metering takes seconds and can exhaust V8's array limits on large modules: a child process each,
+      // warmed on the same module first, fewer repetitions on large modules.
+      wasmMeteringMs: wasmMeteringInChild(module, dir, module.bytes.length > 200_000 ? Math.min(reps, 3) : reps),
+    };
+  });
+}
+
+function binaryenRoundTrip(binaryen: Binaryen, bytes: Uint8Array): number {
+  const module = binaryen.readBinary(bytes);
+  module.setFeatures(binaryen.Features.All);
+  const out = module.emitBinary();
+  module.dispose();
+  return out.length;
+}
+
+function wasmMeteringInChild(module: CorpusModule, dir: string, reps: number): number | string {
+  const file = join(dir, `wm-${module.name}.wasm`);
+  writeFileSync(file, module.bytes);
+  const child = spawnSync(process.execPath, [SELF, '--wasm-metering', file, String(reps)], {
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+  const line = child.stdout?.trim().split('\n').pop() ?? '';
+  try {
+    const result = JSON.parse(line) as { ms?: number; error?: string };
+    return result.ms ?? `fails (${result.error})`;
+  } catch {
+    return child.error ? 'fails (timeout)' : `fails (crash${child.signal ? `, ${child.signal}` : ''})`;
+  }
+}
+
+/** In a child process: meterWASM once on the module (warm-up), then `reps` timed calls; prints the median. */
+function wasmMeteringChild(file: string, reps: number): void {
+  const bytes = Buffer.from(readFileSync(file));
+  try {
+    wasmMetering.meterWASM(bytes, { meterType: 'i32' });
+  } catch (error) {
+    console.log(JSON.stringify({ error: (error as Error).message.slice(0, 60) }));
+    return;
+  }
+  const times: number[] = [];
+  for (let r = 0; r < reps; r++) times.push(time(() => wasmMetering.meterWASM(bytes, { meterType: 'i32' })));
+  console.log(JSON.stringify({ ms: median(times) }));
+}
+
+function reportSpeed(results: readonly SpeedResult[]): void {
+  console.log('## Instrumentation speed, warm: median ms (MB/s)\n');
+  console.log(
+    '| module | kind | size KB | Gasket `instrument` | binaryen read+emit | **Gasket / binaryen** | wasm-metering | **wasm-metering / Gasket** | out / in |',
+  );
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of results) {
+    const size = r.module.bytes.length;
+    const cell = (t: number | string) => (typeof t === 'number' ? `${ms(t)} (${mbps(size, t)})` : t);
+    const vsBinaryen =
+      typeof r.instrumentMs === 'number' && typeof r.binaryenMs === 'number'
+        ? ratio(r.instrumentMs / r.binaryenMs)
+        : '-';
+    const vsWm =
+      typeof r.instrumentMs === 'number' && typeof r.wasmMeteringMs === 'number'
+        ? ratio(r.wasmMeteringMs / r.instrumentMs)
+        : '-';
+    console.log(
+      `| ${r.module.name} | ${r.module.kind} | ${(size / 1000).toFixed(1)} | ${cell(r.instrumentMs)} | ${cell(r.binaryenMs)} | **${vsBinaryen}** | ${cell(r.wasmMeteringMs)} | **${vsWm}** | ${r.bytesOut ? (r.bytesOut / size).toFixed(2) : '-'} |`,
+    );
+  }
+  console.log('\nAggregates (total bytes / total median time; ratios as geometric means, worst in brackets):\n');
+  console.log(
+    '| set | modules | MB | Gasket MB/s | binaryen MB/s | Gasket / binaryen | wasm-metering MB/s | wasm-metering / Gasket |',
+  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const kinds = ['contract', 'fuzz', 'asc-std'] as const;
+  const sets: [string, readonly SpeedResult[]][] = kinds.map((kind) => [
+    kind,
+    results.filter((r) => r.module.kind === kind),
+  ]);
+  sets.push(['all', results]);
+  const verdicts: string[] = [];
+  for (const [name, set] of sets) {
+    const both = set.filter((r) => typeof r.instrumentMs === 'number' && typeof r.binaryenMs === 'number');
+    const withWm = set.filter((r) => typeof r.instrumentMs === 'number' && typeof r.wasmMeteringMs === 'number');
+    if (set.length === 0 || both.length === 0) continue;
+    const bytes = (rs: readonly SpeedResult[]) => rs.reduce((sum, r) => sum + r.module.bytes.length, 0);
+    const total = (rs: readonly SpeedResult[], key: 'instrumentMs' | 'binaryenMs' | 'wasmMeteringMs') =>
+      rs.reduce((sum, r) => sum + (r[key] as number), 0);
+    const vsB = both.map((r) => (r.instrumentMs as number) / (r.binaryenMs as number));
+    const vsW = withWm.map((r) => (r.wasmMeteringMs as number) / (r.instrumentMs as number));
+    const worstB = Math.max(...vsB);
+    const worstW = vsW.length ? Math.min(...vsW) : Number.NaN;
+    console.log(
+      `| ${name} | ${set.length} | ${(bytes(set) / 1e6).toFixed(2)} | ${mbps(bytes(both), total(both, 'instrumentMs'))} | ${mbps(bytes(both), total(both, 'binaryenMs'))} | ${ratio(geomean(vsB))} [${ratio(worstB)}] | ${withWm.length ? mbps(bytes(withWm), total(withWm, 'wasmMeteringMs')) : '-'} | ${vsW.length ? `${ratio(geomean(vsW))} [${ratio(worstW)}]` : '-'} |`,
+    );
+    verdicts.push(
+      `- ${name}: instrument within ${TARGETS.vsBinaryen}x of binaryen's round trip: ${metOrNot(worstB <= TARGETS.vsBinaryen)} on ${vsB.filter((v) => v <= TARGETS.vsBinaryen).length}/${vsB.length} modules (geomean ${ratio(geomean(vsB))}, worst ${ratio(worstB)}); at least ${TARGETS.vsWasmMetering}x faster than wasm-metering: ${vsW.length ? `${metOrNot(worstW >= TARGETS.vsWasmMetering)} on ${vsW.filter((v) => v >= TARGETS.vsWasmMetering).length}/${vsW.length} modules (geomean ${ratio(geomean(vsW))}, worst ${ratio(worstW)})` : 'no module wasm-metering can parse'}`,
+    );
+  }
+  console.log(`\n${verdicts.join('\n')}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Part 3: cold, the first call in a fresh process
+
+function reportCold(corpus: readonly CorpusModule[], dir: string): void {
+  console.log('## Cold: first call in a fresh process, ms (MB/s)\n');
+  console.log(
+    '| module | size KB | Gasket: import metering | Gasket: first `instrument` | binaryen: import (compiles binaryen) | binaryen: first read+emit | Gasket / binaryen (first call) |',
+  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const module of corpus) {
+    const file = join(dir, `cold-${module.name}.wasm`);
+    writeFileSync(file, module.bytes);
+    const run = (tool: string): { importMs: number; firstMs: number } | undefined => {
+      const child = spawnSync(process.execPath, [SELF, '--cold', tool, file], { encoding: 'utf8' });
+      try {
+        return JSON.parse(child.stdout.trim().split('\n').pop() ?? '');
+      } catch {
+        return undefined;
+      }
+    };
+    const g = run('instrument');
+    const b = run('binaryen');
+    const size = module.bytes.length;
+    const cell = (t: number | undefined) => (t === undefined ? 'fails' : `${ms(t)} (${mbps(size, t)})`);
+    console.log(
+      `| ${module.name} | ${(size / 1000).toFixed(1)} | ${g ? ms(g.importMs) : '-'} | ${cell(g?.firstMs)} | ${b ? ms(b.importMs) : '-'} | ${cell(b?.firstMs)} | ${g && b ? ratio(g.firstMs / b.firstMs) : '-'} |`,
+    );
+  }
+  console.log('');
+}
+
+/** In a fresh process: time the import of one tool, then its first call on one module; print JSON. */
+async function coldChild(tool: string, file: string): Promise<void> {
+  const bytes = new Uint8Array(readFileSync(file));
+  const start = performance.now();
+  if (tool === 'instrument') {
+    const metering = await import('../metering/index.js');
+    const imported = performance.now();
+    metering.instrument(bytes, TOOLING);
+    console.log(JSON.stringify({ importMs: imported - start, firstMs: performance.now() - imported }));
+  } else {
+    const binaryen = ((await import('binaryen')) as unknown as { default: Binaryen }).default;
+    const imported = performance.now();
+    binaryenRoundTrip(binaryen, bytes);
+    console.log(JSON.stringify({ importMs: imported - start, firstMs: performance.now() - imported }));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+function abortTrap(): never {
+  throw new Error('abort called');
+}
+
+function time(fn: () => unknown): number {
+  const start = performance.now();
+  fn();
+  return performance.now() - start;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function geomean(values: readonly number[]): number {
+  return Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
+}
+
+function ms(value: number): string {
+  return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
+}
+
+function ratio(value: number): string {
+  return `${value.toFixed(2)}x`;
+}
+
+function mbps(bytes: number, millis: number): string {
+  return `${(bytes / 1e6 / (millis / 1000)).toFixed(2)} MB/s`;
+}
+
+function metOrNot(met: boolean): string {
+  return met ? '**met**' : '**not met**';
+}
+
+function argValue(flag: string): string | undefined {
+  const index = args.indexOf(flag);
+  return index >= 0 ? args[index + 1] : undefined;
+}
