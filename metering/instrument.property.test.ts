@@ -70,13 +70,13 @@ function runRaw(bytes: Uint8Array, generated: GeneratedModule): Observed {
 
 type Metered = Observed & { readonly remaining: bigint; readonly trapReason: number; readonly stackAfter: number };
 
-function runMetered(module: WebAssembly.Module, generated: GeneratedModule, limit: bigint): Metered {
+function runMetered(module: WebAssembly.Module, generated: GeneratedModule, limit: bigint, stackStart = 0): Metered {
   const exports = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
   const gas = exports[METERING_EXPORTS.gas] as WebAssembly.Global;
   const stack = exports[METERING_EXPORTS.stack] as WebAssembly.Global;
   const trap = exports[METERING_EXPORTS.trap] as WebAssembly.Global;
   gas.value = limit;
-  stack.value = 0;
+  stack.value = stackStart;
   trap.value = 0;
   const observed = observe(exports, generated);
   return { ...observed, remaining: gas.value as bigint, trapReason: trap.value as number, stackAfter: stack.value };
@@ -120,6 +120,10 @@ describe('metering on random integer modules', () => {
         // The module's own traps are not metering traps; a run that returns gives back its stack units.
         expect(metered.trapReason).toBe(TRAP_REASON.none);
         if (metered.kind === 'return') expect(metered.stackAfter).toBe(0);
+        // A nested cross-contract call continues from the caller's stack figure and leaves it as it found it.
+        const nested = runMetered(new WebAssembly.Module(instrument(bytes).code), generated, AMPLE_GAS, 1000);
+        expect(comparable(nested)).toEqual(comparable(raw));
+        if (nested.kind === 'return') expect(nested.stackAfter).toBe(1000);
       }),
       { numRuns: RUNS },
     );
@@ -153,6 +157,31 @@ describe('metering on random integer modules', () => {
     );
     // Most generated runs return; if the generator drifted into trapping, this property would test little.
     expect(returned).toBeGreaterThan(RUNS / 2);
+  });
+
+  it('caps memory: without a declared maximum, memory.grow stops at maxMemoryPages like the oracle with that cap', () => {
+    let capped = 0;
+    fc.assert(
+      fc.property(arbitraryModule({ noMemoryMax: true }), (generated) => {
+        const bytes = assembleModule(generated.text);
+        const cap = generated.memoryPages.min + 1;
+        const ref = runReference(bytes, 'run', [], { maxCallDepth: FUEL + 2, memoryCapPages: cap });
+        const code = instrument(bytes, { limits: { maxMemoryPages: cap } }).code;
+        const metered = runMetered(new WebAssembly.Module(code), generated, AMPLE_GAS);
+        expect(comparable(metered)).toEqual({
+          kind: ref.kind,
+          values: ref.kind === 'return' ? ref.values : [],
+          globals: referenceGlobals(ref, generated),
+        });
+        expect(sameMemory(metered.memory, ref.memory)).toBe(true);
+        if (ref.kind === 'return') expect(AMPLE_GAS - metered.remaining).toBe(ref.gas);
+        const raw = runRaw(bytes, generated);
+        if (raw.memory.length > metered.memory.length) capped++;
+      }),
+      { numRuns: 200 },
+    );
+    // The cap must have mattered somewhere: raw V8, with no maximum, grew past it.
+    expect(capped).toBeGreaterThan(0);
   });
 
   it('is deterministic: the same bytes instrument to byte-identical code and codeHash', () => {

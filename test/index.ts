@@ -12,6 +12,7 @@ export {
   buildModuleText,
   FUEL,
   type GeneratedModule,
+  type GeneratorOptions,
   type GenType,
   LOOP_MAX,
   loadAssembler,

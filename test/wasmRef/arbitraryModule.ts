@@ -23,6 +23,15 @@ export type GeneratedModule = {
   readonly results: readonly GenType[];
   /** Names of the exported mutable globals (`g1`, ...). */
   readonly globals: readonly string[];
+  /** Initial pages of the memory, and its declared maximum (undefined: none). */
+  readonly memoryPages: { readonly min: number; readonly max: number | undefined };
+};
+
+export type GeneratorOptions = {
+  /** Bounds the choice tape, hence the module's size. Default 500. */
+  readonly maxChoices?: number;
+  /** Declare the memory without a maximum (for tests of metering's memory cap). Default false. */
+  readonly noMemoryMax?: boolean;
 };
 
 /** Calls a run may make (so also its maximum wasm call depth, plus one). */
@@ -30,9 +39,11 @@ export const FUEL = 24;
 /** Iterations of a generated loop, at most. */
 export const LOOP_MAX = 4;
 
-/** A fast-check arbitrary of generated modules; `maxChoices` bounds the tape, hence the module's size. */
-export function arbitraryModule(options: { maxChoices?: number } = {}): fc.Arbitrary<GeneratedModule> {
-  return fc.array(fc.nat({ max: 0xffff }), { maxLength: options.maxChoices ?? 500, size: 'max' }).map(buildModuleText);
+/** A fast-check arbitrary of generated modules. */
+export function arbitraryModule(options: GeneratorOptions = {}): fc.Arbitrary<GeneratedModule> {
+  return fc
+    .array(fc.nat({ max: 0xffff }), { maxLength: options.maxChoices ?? 500, size: 'max' })
+    .map((choices) => buildModuleText(choices, options));
 }
 
 type Wabt = Awaited<ReturnType<typeof wabtInit>>;
@@ -142,7 +153,7 @@ const STORES: Record<GenType, readonly string[]> = {
 };
 
 /** Builds a module from a choice tape (deterministic: the same tape gives the same text). */
-export function buildModuleText(choices: readonly number[]): GeneratedModule {
+export function buildModuleText(choices: readonly number[], options: GeneratorOptions = {}): GeneratedModule {
   const tape = new Tape(choices);
   const types: Sig[] = [];
   const typeIndex = (sig: Sig): number => {
@@ -173,7 +184,7 @@ export function buildModuleText(choices: readonly number[]): GeneratedModule {
   const userGlobals = Array.from({ length: tape.below(4) }, () => ({ type: valtype(), mutable: tape.below(4) !== 0 }));
   const globals = [{ type: 'i32' as GenType, mutable: true }, ...userGlobals]; // global 0 is $fuel
   const memMin = 1 + tape.below(2);
-  const memMax = memMin + tape.below(3);
+  const memMax = options.noMemoryMax ? undefined : memMin + tape.below(3);
   const passive = Array.from({ length: tape.below(3) === 0 ? tape.below(32) : 0 }, () => tape.next() & 0xff);
   const tableSize = funcCount + tape.below(3);
   const table: (number | null)[] = new Array(tableSize).fill(null);
@@ -600,7 +611,7 @@ export function buildModuleText(choices: readonly number[]): GeneratedModule {
     ...bodies,
     `  (table ${tableSize} funcref)`,
     elemLength > 0 ? `  (elem (i32.const 0) func ${elems})` : '',
-    `  (memory ${memMin} ${memMax})`,
+    `  (memory ${memMin}${memMax === undefined ? '' : ` ${memMax}`})`,
     ...globalDecls,
     '  (export "run" (func 0))',
     '  (export "memory" (memory 0))',
@@ -611,5 +622,5 @@ export function buildModuleText(choices: readonly number[]): GeneratedModule {
   ]
     .filter((line) => line !== '')
     .join('\n');
-  return { text, results: runResults, globals: exportedGlobals };
+  return { text, results: runResults, globals: exportedGlobals, memoryPages: { min: memMin, max: memMax } };
 }
