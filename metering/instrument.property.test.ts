@@ -18,8 +18,11 @@ import {
   assembleModule,
   FUEL,
   type GeneratedModule,
+  HOST_IMPORT,
+  hostFunction,
   loadAssembler,
   REPO_ROOT,
+  type RefOptions,
   type RefRun,
   runReference,
 } from '../test/index.js';
@@ -63,16 +66,48 @@ function observe(exports: Exports, generated: GeneratedModule): Observed {
   }
 }
 
+/** The generated modules' host function; in metered runs it charges its gas by lowering the gas global. */
+function hostImports(gas?: () => WebAssembly.Global): WebAssembly.Imports {
+  const host = (x: bigint) => {
+    const { result, gas: charge } = hostFunction(x);
+    if (gas) gas().value = (gas().value as bigint) - BigInt(charge);
+    return result;
+  };
+  return { [HOST_IMPORT.module]: { [HOST_IMPORT.name]: host } };
+}
+
+/** The oracle on a generated module, with the host function charging its gas. */
+function reference(bytes: Uint8Array, options: RefOptions = {}): RefRun {
+  return runReference(bytes, 'run', [], {
+    maxCallDepth: FUEL + 2,
+    ...options,
+    imports: {
+      [HOST_IMPORT.module]: {
+        [HOST_IMPORT.name]: ([x], charge) => {
+          const { result, gas } = hostFunction(x as bigint);
+          charge(gas);
+          return [result];
+        },
+      },
+    },
+  });
+}
+
 function runRaw(bytes: Uint8Array, generated: GeneratedModule): Observed {
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), hostImports());
   return observe(instance.exports as unknown as Exports, generated);
 }
 
 type Metered = Observed & { readonly remaining: bigint; readonly trapReason: number; readonly stackAfter: number };
 
 function runMetered(module: WebAssembly.Module, generated: GeneratedModule, limit: bigint, stackStart = 0): Metered {
-  const exports = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
+  let gasGlobal: WebAssembly.Global | undefined;
+  const exports = new WebAssembly.Instance(
+    module,
+    hostImports(() => gasGlobal!),
+  ).exports as unknown as Exports;
   const gas = exports[METERING_EXPORTS.gas] as WebAssembly.Global;
+  gasGlobal = gas;
   const stack = exports[METERING_EXPORTS.stack] as WebAssembly.Global;
   const trap = exports[METERING_EXPORTS.trap] as WebAssembly.Global;
   gas.value = limit;
@@ -97,7 +132,7 @@ describe('metering on random integer modules', () => {
       fc.property(arbitraryModule(), (generated) => {
         const bytes = assembleModule(generated.text);
         const raw = runRaw(bytes, generated);
-        const ref = runReference(bytes, 'run', [], { maxCallDepth: FUEL + 2 });
+        const ref = reference(bytes);
         expect({
           kind: ref.kind,
           values: ref.kind === 'return' ? ref.values : [],
@@ -134,7 +169,7 @@ describe('metering on random integer modules', () => {
     fc.assert(
       fc.property(arbitraryModule(), (generated) => {
         const bytes = assembleModule(generated.text);
-        const ref = runReference(bytes, 'run', [], { maxCallDepth: FUEL + 2 });
+        const ref = reference(bytes);
         if (ref.kind !== 'return') return;
         returned++;
         const module = new WebAssembly.Module(instrument(bytes).code);
@@ -165,7 +200,7 @@ describe('metering on random integer modules', () => {
       fc.property(arbitraryModule({ noMemoryMax: true }), (generated) => {
         const bytes = assembleModule(generated.text);
         const cap = generated.memoryPages.min + 1;
-        const ref = runReference(bytes, 'run', [], { maxCallDepth: FUEL + 2, memoryCapPages: cap });
+        const ref = reference(bytes, { memoryCapPages: cap });
         const code = instrument(bytes, { limits: { maxMemoryPages: cap } }).code;
         const metered = runMetered(new WebAssembly.Module(code), generated, AMPLE_GAS);
         expect(comparable(metered)).toEqual({

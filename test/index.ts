@@ -14,10 +14,19 @@ export {
   type GeneratedModule,
   type GeneratorOptions,
   type GenType,
+  HOST_IMPORT,
+  hostFunction,
   LOOP_MAX,
   loadAssembler,
 } from './wasmRef/arbitraryModule.js';
 export { decodeModule as decodeReferenceModule, type RefModule, Unsupported } from './wasmRef/decode.js';
-export { type RefOptions, type RefOutcome, type RefRun, type RefValue, runReference } from './wasmRef/interpret.js';
+export {
+  type HostFunction,
+  type RefOptions,
+  type RefOutcome,
+  type RefRun,
+  type RefValue,
+  runReference,
+} from './wasmRef/interpret.js';
 export { loadWat, wat } from './wat.js';
 export { COUNTER_WAT, HOST_IMPORTS_WAT, PROXY_WAT } from './watContracts.js';

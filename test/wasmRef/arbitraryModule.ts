@@ -96,6 +96,18 @@ class Tape {
 }
 
 type Sig = { readonly params: readonly GenType[]; readonly results: readonly GenType[] };
+
+/**
+ * The host function some generated modules import, (i64) -> i64. Tests provide it (`hostFunction`): it returns
+ * `hostFunction(x).result` and, in metered runs, lowers the gas counter by `hostFunction(x).gas` (SPEC.md: host
+ * functions charge by lowering it), which the oracle counts too.
+ */
+export const HOST_IMPORT = Object.freeze({ module: 'gasket', name: 'host' });
+const HOST_SIGNATURE: Sig = { params: ['i64'], results: ['i64'] };
+
+export function hostFunction(x: bigint): { result: bigint; gas: number } {
+  return { result: BigInt.asIntN(64, x * 3n + 1n), gas: Number(BigInt.asUintN(64, x) % 17n) + 1 };
+}
 /** A label in scope; a loop's records its parameters (a back edge carries them) and its counter local. */
 type Label = {
   readonly results: readonly GenType[];
@@ -181,6 +193,11 @@ export function buildModuleText(choices: readonly number[], options: GeneratorOp
   const sigs: Sig[] = [{ params: [], results: runResults }];
   for (let i = 1; i < funcCount; i++) sigs.push({ params: valtypes(3), results: valtypes(2) });
   const funcTypes = sigs.map(typeIndex);
+  // The host function import (SPEC.md: module `gasket`), function 0 when present; it shifts every defined index.
+  const host = tape.below(3) === 0;
+  const importCount = host ? 1 : 0;
+  const callables: Sig[] = [...(host ? [HOST_SIGNATURE] : []), ...sigs];
+  const hostType = host ? typeIndex(HOST_SIGNATURE) : -1;
   const userGlobals = Array.from({ length: tape.below(4) }, () => ({ type: valtype(), mutable: tape.below(4) !== 0 }));
   const globals = [{ type: 'i32' as GenType, mutable: true }, ...userGlobals]; // global 0 is $fuel
   const memMin = 1 + tape.below(2);
@@ -189,7 +206,7 @@ export function buildModuleText(choices: readonly number[], options: GeneratorOp
   const tableSize = funcCount + tape.below(3);
   const table: (number | null)[] = new Array(tableSize).fill(null);
   const elemLength = tape.below(tableSize + 1);
-  for (let i = 0; i < elemLength; i++) table[i] = tape.below(funcCount);
+  for (let i = 0; i < elemLength; i++) table[i] = tape.below(callables.length);
 
   let budget = MODULE_BUDGET;
 
@@ -345,7 +362,7 @@ export function buildModuleText(choices: readonly number[], options: GeneratorOp
     };
 
     const call = (callee: number, depth: number): string[] => [
-      ...exprs(sigs[callee]!.params, depth + 1),
+      ...exprs(callables[callee]!.params, depth + 1),
       `call ${callee}`,
     ];
     const callIndirect = (depth: number): { code: string[]; sig: Sig } => {
@@ -354,7 +371,7 @@ export function buildModuleText(choices: readonly number[], options: GeneratorOp
         [1, () => tape.below(tableSize + 1)],
       ])();
       const entry = table[slot];
-      const sig = entry !== undefined && entry !== null && tape.below(4) !== 0 ? sigs[entry]! : tape.of(sigs);
+      const sig = entry !== undefined && entry !== null && tape.below(4) !== 0 ? callables[entry]! : tape.of(callables);
       const index = tape.below(4) === 0 ? expr('i32', depth + 1) : [`i32.const ${slot}`];
       return { code: [...exprs(sig.params, depth + 1), ...index, `call_indirect (type ${typeIndex(sig)})`], sig };
     };
@@ -365,7 +382,7 @@ export function buildModuleText(choices: readonly number[], options: GeneratorOp
       if (!canGrow(depth)) return leaf(t);
       const d = depth + 1;
       const p = t === 'i32' ? 'i32' : 'i64';
-      const withFirst = sigs.flatMap((s, i) => (s.results[0] === t ? [i] : []));
+      const withFirst = callables.flatMap((s, i) => (s.results[0] === t ? [i] : []));
       const ls = localsOf(t);
       return tape.pick<() => string[]>([
         [5, () => leaf(t)],
@@ -419,7 +436,7 @@ export function buildModuleText(choices: readonly number[], options: GeneratorOp
           withFirst.length > 0 ? 2 : 0,
           () => {
             const callee = tape.of(withFirst);
-            return [...call(callee, depth), ...dropAll(sigs[callee]!.results.length - 1)];
+            return [...call(callee, depth), ...dropAll(callables[callee]!.results.length - 1)];
           },
         ],
         [
@@ -536,8 +553,8 @@ export function buildModuleText(choices: readonly number[], options: GeneratorOp
         [
           3,
           () => {
-            const callee = tape.below(funcCount);
-            return [...call(callee, depth), ...dropAll(sigs[callee]!.results.length)];
+            const callee = tape.below(callables.length);
+            return [...call(callee, depth), ...dropAll(callables[callee]!.results.length)];
           },
         ],
         [
@@ -608,12 +625,13 @@ export function buildModuleText(choices: readonly number[], options: GeneratorOp
   const text = [
     '(module',
     ...typeDecls,
+    ...(host ? [`  (import "${HOST_IMPORT.module}" "${HOST_IMPORT.name}" (func (type ${hostType})))`] : []),
     ...bodies,
     `  (table ${tableSize} funcref)`,
     elemLength > 0 ? `  (elem (i32.const 0) func ${elems})` : '',
     `  (memory ${memMin}${memMax === undefined ? '' : ` ${memMax}`})`,
     ...globalDecls,
-    '  (export "run" (func 0))',
+    `  (export "run" (func ${importCount}))`,
     '  (export "memory" (memory 0))',
     ...exportedGlobals.map((name) => `  (export "${name}" (global ${name.slice(1)}))`),
     dataBytes.length > 0 ? `  (data (i32.const ${dataOffset}) "${dataBytes.join('')}")` : '',

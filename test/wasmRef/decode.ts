@@ -2,7 +2,7 @@
  * The reference oracle's own wasm decoder: binary module to a pre-decoded form the interpreter runs (instructions
  * with resolved block ends and else arms). Independent of metering/'s decoder and opcode table on purpose, so the
  * oracle cannot share a mistake with the code it checks. Covers the deterministic integer subset of wasm 2.0
- * (i32/i64 only, one memory, one funcref table, no imports); anything else throws `Unsupported`.
+ * (i32/i64 only, one memory, one funcref table, function imports only); anything else throws `Unsupported`.
  * @module
  */
 
@@ -40,8 +40,13 @@ export type DataSegment = { readonly offset: number | undefined; readonly bytes:
 
 export type ElemSegment = { readonly offset: number; readonly funcs: readonly number[] };
 
+export type FuncImport = { readonly module: string; readonly name: string; readonly type: FuncType };
+
 export type RefModule = {
   readonly types: readonly FuncType[];
+  /** Imported functions: the first indices of the function index space. */
+  readonly imports: readonly FuncImport[];
+  /** Defined functions, from index `imports.length` on. */
   readonly funcs: readonly FuncBody[];
   readonly table: { readonly min: number; readonly max: number | undefined } | undefined;
   readonly memory: { readonly min: number; readonly max: number | undefined } | undefined;
@@ -126,6 +131,7 @@ export function decodeModule(bytes: Uint8Array): RefModule {
   const types: FuncType[] = [];
   const funcTypes: number[] = [];
   const funcs: FuncBody[] = [];
+  const imports: FuncImport[] = [];
   const globals: GlobalDef[] = [];
   const exports = new Map<string, { kind: number; index: number }>();
   const elems: ElemSegment[] = [];
@@ -158,7 +164,14 @@ export function decodeModule(bytes: Uint8Array): RefModule {
         }
         break;
       case 2:
-        if (s.u32() > 0) throw new Unsupported('imports');
+        for (let n = s.u32(), i = 0; i < n; i++) {
+          const module = s.name();
+          const name = s.name();
+          if (s.byte() !== 0) throw new Unsupported('imports other than functions');
+          const type = types[s.u32()];
+          if (!type) throw new Unsupported('import type index out of range');
+          imports.push({ module, name, type });
+        }
         break;
       case 3:
         for (let n = s.u32(), i = 0; i < n; i++) funcTypes.push(s.u32());
@@ -245,7 +258,7 @@ export function decodeModule(bytes: Uint8Array): RefModule {
     }
   }
   if (funcTypes.length !== funcs.length) throw new Unsupported('function section without code');
-  return { types, funcs, table, memory, globals, exports, elems, datas };
+  return { types, imports, funcs, table, memory, globals, exports, elems, datas };
 }
 
 /** Block type immediate to (params, results). */

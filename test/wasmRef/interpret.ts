@@ -36,9 +36,16 @@ export type RefOptions = {
   readonly maxSteps?: number;
   /** Page cap applied on top of the memory's own maximum (SPEC.md clamps to maxMemoryPages). Default 65,536. */
   readonly memoryCapPages?: number;
+  /**
+   * Host functions by module and name, for the module's function imports: called with the arguments and a `charge`
+   * callback (gas the host function uses, added to the run's gas as SPEC.md counts it); returns the results.
+   */
+  readonly imports?: Readonly<Record<string, Readonly<Record<string, HostFunction>>>>;
   /** When given, counts executions per opcode (0xFC-prefixed: 0xFC00 + sub-opcode), for coverage checks. */
   readonly profile?: Map<number, number>;
 };
+
+export type HostFunction = (args: RefValue[], charge: (gas: number) => void) => RefValue[];
 
 const PAGE = 65_536;
 const I64_MIN = -(1n << 63n);
@@ -102,6 +109,7 @@ class Machine {
   readonly maxCallDepth: number;
   readonly maxSteps: number;
   readonly profile: Map<number, number> | undefined;
+  readonly hosts: HostFunction[];
 
   constructor(
     readonly module: RefModule,
@@ -110,6 +118,11 @@ class Machine {
     this.maxCallDepth = options.maxCallDepth ?? 10_000;
     this.maxSteps = options.maxSteps ?? 20_000_000;
     this.profile = options.profile;
+    this.hosts = module.imports.map((imp) => {
+      const fn = options.imports?.[imp.module]?.[imp.name];
+      if (!fn) throw new Error(`no host function for import ${imp.module}.${imp.name}`);
+      return fn;
+    });
     this.globals = module.globals.map((g) => g.init);
     this.table = new Array(module.table?.min ?? 0).fill(null);
     this.datas = module.datas.map((d) => d.bytes);
@@ -173,8 +186,19 @@ class Machine {
   call(funcIndex: number, args: readonly RefValue[]): RefValue[] {
     const stack = this.stack;
     const frames: Frame[] = [];
+    const nImports = this.module.imports.length;
     const enter = (index: number) => {
-      const fn = this.module.funcs[index];
+      if (index < nImports) {
+        const n = this.module.imports[index]!.type.params.length;
+        const hostArgs = stack.splice(stack.length - n, n);
+        stack.push(
+          ...this.hosts[index]!(hostArgs, (gas) => {
+            this.gas += gas;
+          }),
+        );
+        return;
+      }
+      const fn = this.module.funcs[index - nImports];
       if (!fn) throw new Error(`function ${index} out of range`);
       if (frames.length >= this.maxCallDepth) throw new Trap('call depth');
       const n = fn.type.params.length;
@@ -277,7 +301,8 @@ class Machine {
           if (k >= this.table.length) throw new Trap('undefined element');
           const f = this.table[k];
           if (f === null || f === undefined) throw new Trap('uninitialized element');
-          if (!sameType(this.module.funcs[f]!.type, this.module.types[ins.a]!)) {
+          const calleeType = f < nImports ? this.module.imports[f]!.type : this.module.funcs[f - nImports]!.type;
+          if (!sameType(calleeType, this.module.types[ins.a]!)) {
             throw new Trap('indirect call signature mismatch');
           }
           enter(f);

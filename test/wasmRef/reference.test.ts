@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SCHEDULE_V1 } from '../../metering/index.js';
-import { arbitraryModule, assembleModule, FUEL, loadAssembler } from './arbitraryModule.js';
+import { arbitraryModule, assembleModule, FUEL, HOST_IMPORT, hostFunction, loadAssembler } from './arbitraryModule.js';
 import { decodeModule, Unsupported } from './decode.js';
 import { type RefValue, runReference } from './interpret.js';
 import { REF_BULK_PER_BYTE, REF_MEMORY_GROW_PER_PAGE, REF_WEIGHTS } from './weights.js';
@@ -252,7 +252,12 @@ describe('generated modules', () => {
       fc.property(arbitraryModule(), (generated) => {
         const bytes = assembleModule(generated.text);
         expect(WebAssembly.validate(bytes)).toBe(true);
-        const run = runReference(bytes, 'run', [], { maxCallDepth: FUEL + 2, maxSteps: 2_000_000 });
+        const host = ([x]: RefValue[]) => [hostFunction(x as bigint).result];
+        const run = runReference(bytes, 'run', [], {
+          maxCallDepth: FUEL + 2,
+          maxSteps: 2_000_000,
+          imports: { [HOST_IMPORT.module]: { [HOST_IMPORT.name]: host } },
+        });
         if (run.kind === 'trap') expect(['steps', 'call depth']).not.toContain(run.reason);
       }),
       { numRuns: 60 },
