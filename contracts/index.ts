@@ -1,5 +1,33 @@
 /**
- * contracts/: the public face of the contract SDK tooling and example contracts.
+ * contracts/: the public face of the contract SDK tooling: building AssemblyScript contracts into modules metering
+ * accepts (build.ts), interface metadata (interface.ts) and the client side of the msgpack convention (codec.ts).
+ * The SDK itself (AssemblyScript) is contracts/sdk/assembly/; example contracts are contracts/examples/.
  * @module
  */
-export {};
+export {
+  ASC_FLAGS,
+  appendCustomSection,
+  type BuildOptions,
+  buildAll,
+  buildContract,
+  buildExample,
+  ContractBuildError,
+  EXAMPLES,
+  type ExampleContract,
+  hasStartSection,
+  loadExampleInterface,
+  REPO_ROOT,
+  readCustomSection,
+  SDK_RUNTIME,
+} from './build.js';
+export { decodeResult, encodeArgs, encodeValue, packr } from './codec.js';
+export {
+  type AbiType,
+  type ContractInterface,
+  decodeInterfaceSection,
+  encodeInterfaceSection,
+  INTERFACE_SECTION,
+  isAbiType,
+  type MethodInterface,
+  normalizeInterface,
+} from './interface.js';

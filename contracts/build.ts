@@ -1,0 +1,222 @@
+/**
+ * Builds AssemblyScript contracts with the installed compiler (assemblyscript 0.28) into modules that metering
+ * accepts: the SDK's own runtime (contracts/sdk/assembly/rt, a bump allocator with no start function), `-O3`,
+ * assertions kept (they are contract checks), no exported runtime, default features (sign extension, bulk memory,
+ * mutable globals). Paths are given to asc relative to the repository root and output is captured in memory, so the
+ * same sources give the same bytes on any machine. Each build is checked: it must have no start section and pass
+ * `instrument()` (so no floats, SIMD or foreign imports), and it gets a `gasket:interface` custom section when an
+ * interface is declared. Run as a script (`npm run build:contracts`) it writes every example to a folder.
+ * @module
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { instrument } from '../metering/index.js';
+import { type ContractInterface, encodeInterfaceSection } from './interface.js';
+
+/** The repository root, from contracts/ (sources) or dist/contracts/ (built). */
+export const REPO_ROOT = findRoot();
+
+/** The SDK's runtime, as asc's `--runtime` takes it (relative to the root, no extension). */
+export const SDK_RUNTIME = 'contracts/sdk/assembly/rt/index';
+
+/** asc flags every contract is built with (besides the entry, `--runtime` and output). */
+export const ASC_FLAGS: readonly string[] = Object.freeze(['-O3', '--noColors']);
+
+export type BuildOptions = {
+  /** Extra asc flags (e.g. `['-O0']` or `['--debug']`); appended after ASC_FLAGS. */
+  readonly flags?: readonly string[];
+  /** Written as the `gasket:interface` custom section. */
+  readonly interface?: ContractInterface;
+  /** Skip the metering check (tools that want to look at a rejected module). Default false. */
+  readonly skipMeteringCheck?: boolean;
+};
+
+export class ContractBuildError extends Error {
+  override readonly name = 'ContractBuildError';
+}
+
+type AscMain = typeof import('assemblyscript/asc')['main'];
+let ascMain: Promise<AscMain> | undefined;
+
+/**
+ * Compiles one AssemblyScript entry file (a path relative to the repository root, or absolute) to wasm bytes.
+ * Throws ContractBuildError with asc's diagnostics, or when the output has a start section or metering rejects it.
+ */
+export async function buildContract(entry: string, options: BuildOptions = {}): Promise<Uint8Array> {
+  const main = await (ascMain ??= import('assemblyscript/asc').then((asc) => asc.main));
+  const source = toRootRelative(entry);
+  const outputs = new Map<string, Uint8Array>();
+  const stderr: string[] = [];
+  const result = await main(
+    [
+      source,
+      '--runtime',
+      SDK_RUNTIME,
+      '--baseDir',
+      REPO_ROOT,
+      ...ASC_FLAGS,
+      ...(options.flags ?? []),
+      '-o',
+      'out.wasm',
+    ],
+    {
+      stdout: { write: () => true } as never,
+      stderr: { write: (chunk: string | Uint8Array) => stderr.push(String(chunk)) > 0 } as never,
+      writeFile: (name: string, contents: Uint8Array | string) => {
+        outputs.set(name, typeof contents === 'string' ? new TextEncoder().encode(contents) : contents);
+      },
+    },
+  );
+  if (result.error) throw new ContractBuildError(`asc ${source}: ${result.error.message}\n${stderr.join('')}`);
+  const wasm = outputs.get('out.wasm');
+  if (!wasm) throw new ContractBuildError(`asc ${source}: no output`);
+  let bytes: Uint8Array = new Uint8Array(wasm);
+  if (hasStartSection(bytes)) {
+    throw new ContractBuildError(
+      `${source}: the module has a start function: top-level statements or globals that allocate or call ` +
+        'need one, and metering refuses it; move them into functions (or make them compile-time constants)',
+    );
+  }
+  if (options.interface)
+    bytes = appendCustomSection(bytes, 'gasket:interface', encodeInterfaceSection(options.interface));
+  if (!options.skipMeteringCheck) {
+    try {
+      instrument(bytes);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      throw new ContractBuildError(`${source}: metering rejects the module (${code}): ${(error as Error).message}`);
+    }
+  }
+  return bytes;
+}
+
+/** An example contract of contracts/examples/. */
+export type ExampleContract = {
+  readonly name: string;
+  /** Entry file relative to the repository root. */
+  readonly entry: string;
+};
+
+/** The example contracts, by name. */
+export const EXAMPLES: readonly ExampleContract[] = Object.freeze(
+  ['counter'].map((name) => ({
+    name,
+    entry: `contracts/examples/${name}/assembly/index.ts`,
+  })),
+);
+
+/** Reads the interface file beside an example's `assembly/` folder, when there is one. */
+export function loadExampleInterface(example: ExampleContract): ContractInterface | undefined {
+  const file = join(REPO_ROOT, dirname(dirname(example.entry)), 'interface.json');
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, 'utf8')) as ContractInterface;
+}
+
+/** Builds one example (with its interface section). */
+export function buildExample(name: string): Promise<Uint8Array> {
+  const example = EXAMPLES.find((candidate) => candidate.name === name);
+  if (!example) throw new ContractBuildError(`no example contract "${name}"`);
+  return buildContract(example.entry, { interface: loadExampleInterface(example) });
+}
+
+/** Builds every example into `outDir` as `<name>.wasm`; returns the files written. */
+export async function buildAll(outDir: string): Promise<string[]> {
+  const dir = resolve(outDir);
+  mkdirSync(dir, { recursive: true });
+  const written: string[] = [];
+  for (const example of EXAMPLES) {
+    const bytes = await buildExample(example.name);
+    const file = join(dir, `${example.name}.wasm`);
+    writeFileSync(file, bytes);
+    written.push(file);
+  }
+  return written;
+}
+
+function toRootRelative(entry: string): string {
+  const path = isAbsolute(entry) ? relative(REPO_ROOT, entry) : entry;
+  return path.split('\\').join('/');
+}
+
+/** Whether a (valid) module has a start section (id 8). */
+export function hasStartSection(wasm: Uint8Array): boolean {
+  let pos = 8;
+  while (pos < wasm.length) {
+    const id = wasm[pos++]!;
+    const [size, next] = readUleb(wasm, pos);
+    if (id === 8) return true;
+    pos = next + size;
+  }
+  return false;
+}
+
+/** Appends a custom section (id 0) named `name`. */
+export function appendCustomSection(wasm: Uint8Array, name: string, payload: Uint8Array): Uint8Array {
+  const nameBytes = new TextEncoder().encode(name);
+  const body = [...uleb(nameBytes.length), ...nameBytes, ...payload];
+  const section = Uint8Array.from([0, ...uleb(body.length), ...body]);
+  const out = new Uint8Array(wasm.length + section.length);
+  out.set(wasm);
+  out.set(section, wasm.length);
+  return out;
+}
+
+/** The payload of the first custom section named `name`, if any. */
+export function readCustomSection(wasm: Uint8Array, name: string): Uint8Array | undefined {
+  let pos = 8;
+  const decoder = new TextDecoder();
+  while (pos < wasm.length) {
+    const id = wasm[pos++]!;
+    const [size, start] = readUleb(wasm, pos);
+    const end = start + size;
+    if (id === 0) {
+      const [nameLength, nameStart] = readUleb(wasm, start);
+      if (decoder.decode(wasm.subarray(nameStart, nameStart + nameLength)) === name) {
+        return wasm.slice(nameStart + nameLength, end);
+      }
+    }
+    pos = end;
+  }
+  return undefined;
+}
+
+function uleb(value: number): number[] {
+  const out: number[] = [];
+  let v = value >>> 0;
+  do {
+    let byte = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (v !== 0);
+  return out;
+}
+
+function readUleb(bytes: Uint8Array, at: number): [number, number] {
+  let result = 0;
+  let shift = 0;
+  let pos = at;
+  for (;;) {
+    const byte = bytes[pos++];
+    if (byte === undefined) throw new ContractBuildError('truncated module');
+    result += (byte & 0x7f) * 2 ** shift;
+    if ((byte & 0x80) === 0) return [result, pos];
+    shift += 7;
+  }
+}
+
+function findRoot(): string {
+  for (const up of ['..', '../..']) {
+    const dir = fileURLToPath(new URL(up, import.meta.url));
+    if (existsSync(join(dir, 'contracts', 'sdk', 'assembly')) && existsSync(join(dir, 'package.json'))) return dir;
+  }
+  throw new Error('cannot find the repository root (contracts/sdk/assembly) from contracts/build');
+}
+
+// As a script: `node dist/contracts/build.js [outDir]` writes every example (default contracts/build).
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const outDir = process.argv[2] ?? join(REPO_ROOT, 'contracts', 'build');
+  const files = await buildAll(outDir);
+  for (const file of files) process.stdout.write(`${relative(process.cwd(), file)}\n`);
+}
