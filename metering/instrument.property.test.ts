@@ -126,6 +126,28 @@ const comparable = (o: Observed) => ({ kind: o.kind, values: o.values, globals: 
 const sameMemory = (a: Uint8Array, b: Uint8Array | undefined) =>
   b !== undefined && a.length === b.length && Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
 
+/** The kind of a trap, from V8's message and from the oracle's reason. */
+function v8Trap(message: string): string {
+  if (message.startsWith('RangeError')) return 'stack';
+  if (/divide by zero|remainder by zero/.test(message)) return 'divide by zero';
+  if (message.includes('divide result unrepresentable')) return 'overflow';
+  if (message.includes('memory access out of bounds')) return 'memory';
+  if (message.includes('null function or function signature mismatch')) return 'indirect';
+  if (message.includes('table index is out of bounds')) return 'table';
+  if (message.includes('unreachable')) return 'unreachable';
+  return message;
+}
+const ORACLE_TRAPS: Record<string, string> = {
+  'call depth': 'stack',
+  'integer divide by zero': 'divide by zero',
+  'integer overflow': 'overflow',
+  'out of bounds memory access': 'memory',
+  'uninitialized element': 'indirect',
+  'indirect call signature mismatch': 'indirect',
+  'undefined element': 'table',
+  unreachable: 'unreachable',
+};
+
 describe('metering on random integer modules', () => {
   it('the reference oracle agrees with V8 on the raw module', () => {
     fc.assert(
@@ -139,6 +161,7 @@ describe('metering on random integer modules', () => {
           globals: referenceGlobals(ref, generated),
         }).toEqual(comparable(raw));
         expect(sameMemory(raw.memory, ref.memory)).toBe(true);
+        if (ref.kind === 'trap') expect(ORACLE_TRAPS[ref.reason]).toBe(v8Trap(raw.error!));
       }),
       { numRuns: RUNS },
     );
@@ -152,6 +175,7 @@ describe('metering on random integer modules', () => {
         const metered = runMetered(new WebAssembly.Module(instrument(bytes).code), generated, AMPLE_GAS);
         expect(comparable(metered)).toEqual(comparable(raw));
         expect(sameMemory(raw.memory, metered.memory)).toBe(true);
+        expect(metered.error).toBe(raw.error);
         // The module's own traps are not metering traps; a run that returns gives back its stack units.
         expect(metered.trapReason).toBe(TRAP_REASON.none);
         if (metered.kind === 'return') expect(metered.stackAfter).toBe(0);
