@@ -50,4 +50,29 @@ export function registerCommands(program: Command, io: CliIo): void {
         );
       },
     );
+
+  program
+    .command('devnet')
+    .description('run a local chain with funded dev accounts and a JSON-RPC server')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('-p, --port <port>', 'port of the JSON-RPC server (0: any free port)', '8545')
+    .option('--data-dir <dir>', 'where the chain is kept (LevelDB)', '.gasket')
+    .option('--in-memory', 'keep nothing: a throw-away chain')
+    .option('--block-time <seconds>', 'mine a block every N seconds instead of one per transaction')
+    .option('--chain-id <id>', 'chain id of a new chain', undefined)
+    .option('--cors <origin>', 'allow browser requests from this origin (e.g. "*")')
+    .action(
+      async (options: {
+        host: string;
+        port: string;
+        dataDir: string;
+        inMemory?: boolean;
+        blockTime?: string;
+        chainId?: string;
+        cors?: string;
+      }) => {
+        const { devnetCommand } = await import('./devnetCommand.js');
+        await devnetCommand({ ...options, inMemory: options.inMemory ?? false }, io);
+      },
+    );
 }

@@ -1,0 +1,465 @@
+/**
+ * The devnet's chain: mempool, sequencer and block production over state/ and vm/. Transactions are validated on
+ * arrival (encoding, chain id, signature, nonce, funds for gas limit x price + value), ordered per sender by nonce,
+ * and executed in blocks: one per transaction (automine, the default), on an interval, or on `mine()`. Every block
+ * is one atomic state commit carrying the block itself, so a restart resumes at the last block with the same roots.
+ * Block times are the sequencer's: genesis time plus `blockTime` a block, adjustable by dev controls; nothing
+ * reads the wall clock.
+ * @module
+ */
+import { EventEmitter } from 'node:events';
+import type { StateStore } from '../state/index.js';
+import {
+  type BlockContext,
+  type CallResult,
+  moveBalance,
+  readAccount,
+  U128_MAX,
+  Vm,
+  writeAccount,
+} from '../vm/index.js';
+import {
+  type Block,
+  blockHash,
+  decodeBlockMeta,
+  encodeBlockMeta,
+  type Receipt,
+  receiptsRoot,
+  transactionsRoot,
+} from './block.js';
+import { toHex } from './codec.js';
+import { DevnetError } from './errors.js';
+import { devAccount, type KeyPair } from './keys.js';
+import { decodeTransaction, type SignedTransaction, verifySignature } from './transaction.js';
+
+/** Gas every transaction pays before it runs: a base, and a price per byte of its encoding. Version 1. */
+export const TX_COSTS_V1 = Object.freeze({ version: 1, base: 5_000n, perByte: 4n });
+
+export type ChainConfig = {
+  readonly chainId: bigint;
+  /** Timestamp of the genesis block, in seconds. */
+  readonly genesisTimestamp: bigint;
+  /** Seconds between consecutive blocks' timestamps. */
+  readonly blockTime: bigint;
+  readonly devAccountCount: number;
+  readonly devAccountBalance: bigint;
+  readonly blockGasLimit: bigint;
+  /** Largest nonce gap a sender may queue ahead of its account nonce. */
+  readonly maxNonceGap: bigint;
+};
+
+export const DEFAULT_CHAIN_CONFIG: ChainConfig = Object.freeze({
+  chainId: 1337n,
+  genesisTimestamp: 1_735_689_600n,
+  blockTime: 1n,
+  devAccountCount: 10,
+  devAccountBalance: 10n ** 24n,
+  blockGasLimit: 1_000_000_000n,
+  maxNonceGap: 1_024n,
+});
+
+export type TransactionLocation = { readonly height: bigint; readonly index: number };
+
+export type ChainEvents = { block: [Block] };
+
+export class Chain extends EventEmitter<ChainEvents> {
+  readonly state: StateStore;
+  readonly vm: Vm;
+  readonly config: ChainConfig;
+  readonly devAccounts: readonly KeyPair[];
+  automine = true;
+  #head!: Block;
+  #pending: SignedTransaction[] = [];
+  #pendingHashes = new Set<string>();
+  readonly #txIndex = new Map<string, TransactionLocation>();
+  readonly #blockByHash = new Map<string, bigint>();
+  readonly #blockCache = new Map<bigint, Block>();
+  #nextTimestamp: bigint | undefined;
+  #timeOffset = 0n;
+  #mining: Promise<unknown> = Promise.resolve();
+  readonly #snapshots = new Map<bigint, bigint>();
+  #nextSnapshot = 1n;
+
+  private constructor(state: StateStore, config: ChainConfig) {
+    super();
+    this.state = state;
+    this.config = config;
+    this.vm = new Vm({ state });
+    this.devAccounts = Array.from({ length: config.devAccountCount }, (_, i) => devAccount(i));
+  }
+
+  /** Opens the chain on a state store: creates genesis on an empty store, else resumes at its last block. */
+  static async open(state: StateStore, config: Partial<ChainConfig> = {}): Promise<Chain> {
+    const chain = new Chain(state, { ...DEFAULT_CHAIN_CONFIG, ...config });
+    if (state.version === 0n) await chain.#genesis();
+    else chain.#resume();
+    return chain;
+  }
+
+  get head(): Block {
+    return this.#head;
+  }
+
+  get pending(): readonly SignedTransaction[] {
+    return this.#pending;
+  }
+
+  async #genesis(): Promise<void> {
+    for (const account of this.devAccounts) {
+      writeAccount(this.state, account.address, {
+        balance: this.config.devAccountBalance,
+        nonce: 0n,
+        codeHash: undefined,
+      });
+    }
+    const header = {
+      chainId: this.config.chainId,
+      height: 0n,
+      parentHash: new Uint8Array(32),
+      timestamp: this.config.genesisTimestamp,
+      txRoot: transactionsRoot([]),
+      receiptsRoot: receiptsRoot([]),
+      gasUsed: 0n,
+    };
+    const { root } = await this.state.commitBlock(encodeBlockMeta(header, [], []));
+    this.#index({
+      header: { ...header, stateRoot: root },
+      hash: blockHash({ ...header, stateRoot: root }),
+      transactions: [],
+      receipts: [],
+    });
+  }
+
+  #resume(): void {
+    const latest = this.state.version - 1n;
+    for (let height = 0n; height <= latest; height++) this.#index(this.getBlock(height)!);
+    const head = this.#head;
+    if (head.header.chainId !== this.config.chainId) {
+      throw new DevnetError(
+        'WRONG_CHAIN',
+        `the data directory holds chain ${head.header.chainId}, not ${this.config.chainId}; pass --chain-id ${head.header.chainId} or use another --data-dir`,
+      );
+    }
+  }
+
+  #index(block: Block): void {
+    this.#head = block;
+    this.#blockByHash.set(toHex(block.hash), block.header.height);
+    block.transactions.forEach((tx, index) => {
+      this.#txIndex.set(toHex(tx.hash), { height: block.header.height, index });
+    });
+  }
+
+  getBlock(height: bigint): Block | undefined {
+    if (height < 0n || height >= this.state.version) return undefined;
+    const cached = this.#blockCache.get(height);
+    if (cached) return cached;
+    const block = decodeBlockMeta(this.state.blockMeta(height + 1n), this.state.rootAt(height + 1n));
+    if (this.#blockCache.size >= 256) this.#blockCache.delete(this.#blockCache.keys().next().value!);
+    this.#blockCache.set(height, block);
+    return block;
+  }
+
+  getBlockByHash(hash: Uint8Array): Block | undefined {
+    const height = this.#blockByHash.get(toHex(hash));
+    return height === undefined ? undefined : this.getBlock(height);
+  }
+
+  findTransaction(
+    hash: Uint8Array,
+  ): { tx: SignedTransaction; receipt: Receipt | undefined; location?: TransactionLocation } | undefined {
+    const key = toHex(hash);
+    const location = this.#txIndex.get(key);
+    if (location) {
+      const block = this.getBlock(location.height)!;
+      return { tx: block.transactions[location.index]!, receipt: block.receipts[location.index], location };
+    }
+    const pending = this.#pending.find((tx) => toHex(tx.hash) === key);
+    return pending ? { tx: pending, receipt: undefined } : undefined;
+  }
+
+  /** Validates a signed transaction and queues it; with automine, mines it and returns after its block. */
+  async submit(raw: Uint8Array): Promise<SignedTransaction> {
+    const tx = this.validate(decodeTransaction(raw));
+    this.#pending.push(tx);
+    this.#pendingHashes.add(toHex(tx.hash));
+    if (this.automine) await this.mine();
+    return tx;
+  }
+
+  /** Checks a transaction against the chain and the pool; returns it or throws a DevnetError. */
+  validate(tx: SignedTransaction): SignedTransaction {
+    if (tx.chainId !== this.config.chainId) {
+      throw new DevnetError(
+        'WRONG_CHAIN',
+        `transaction is for chain ${tx.chainId}, this is chain ${this.config.chainId}`,
+      );
+    }
+    if (this.#pendingHashes.has(toHex(tx.hash)) || this.#txIndex.has(toHex(tx.hash))) {
+      throw new DevnetError('NONCE_TOO_LOW', 'this transaction is already known');
+    }
+    if (!verifySignature(tx)) throw new DevnetError('BAD_SIGNATURE', 'the signature does not match the transaction');
+    const intrinsic = intrinsicGas(tx);
+    if (tx.gasLimit < intrinsic) {
+      throw new DevnetError('GAS_LIMIT', `gas limit ${tx.gasLimit} is below the intrinsic cost ${intrinsic}`);
+    }
+    if (tx.gasLimit > this.config.blockGasLimit) {
+      throw new DevnetError(
+        'GAS_LIMIT',
+        `gas limit ${tx.gasLimit} is above the block gas limit ${this.config.blockGasLimit}`,
+      );
+    }
+    const account = readAccount(this.state, tx.from);
+    const expected = account.nonce + BigInt(this.#pendingFrom(tx.from).length);
+    if (tx.nonce < expected)
+      throw new DevnetError('NONCE_TOO_LOW', `nonce ${tx.nonce} is below the next nonce ${expected}`);
+    if (tx.nonce > expected) {
+      throw new DevnetError(
+        'NONCE_TOO_HIGH',
+        `nonce ${tx.nonce} is above the next nonce ${expected}: send the gap first`,
+      );
+    }
+    const cost = tx.gasLimit * tx.gasPrice + tx.value;
+    if (account.balance < cost) {
+      throw new DevnetError(
+        'INSUFFICIENT_FUNDS',
+        `balance ${account.balance} cannot pay gas limit x price + value = ${cost}`,
+      );
+    }
+    return tx;
+  }
+
+  #pendingFrom(address: Uint8Array): SignedTransaction[] {
+    const key = toHex(address);
+    return this.#pending.filter((tx) => toHex(tx.from) === key);
+  }
+
+  /** Resolves when no block is being mined. */
+  async idle(): Promise<void> {
+    await this.#mining;
+  }
+
+  /** Mines one block of the pending transactions (possibly none). Blocks are mined one at a time. */
+  mine(): Promise<Block> {
+    const next = this.#mining.then(() => this.#mineNow());
+    this.#mining = next.catch(() => undefined);
+    return next;
+  }
+
+  async #mineNow(): Promise<Block> {
+    const parent = this.#head;
+    const context: BlockContext = { height: parent.header.height + 1n, timestamp: this.#timestampAfter(parent) };
+    const included: SignedTransaction[] = [];
+    const receipts: Receipt[] = [];
+    let gasUsed = 0n;
+    const queue = this.#pending;
+    this.#pending = [];
+    this.#pendingHashes = new Set();
+    for (const tx of queue) {
+      if (gasUsed + tx.gasLimit > this.config.blockGasLimit) {
+        this.#pending.push(tx);
+        this.#pendingHashes.add(toHex(tx.hash));
+        continue;
+      }
+      const receipt = this.#apply(tx, context);
+      if (!receipt) continue; // no longer valid (an earlier transaction spent the funds): dropped
+      included.push(tx);
+      receipts.push(receipt);
+      gasUsed += receipt.gasUsed;
+    }
+    const header = {
+      chainId: this.config.chainId,
+      height: context.height,
+      parentHash: parent.hash,
+      timestamp: context.timestamp,
+      txRoot: transactionsRoot(included),
+      receiptsRoot: receiptsRoot(receipts),
+      gasUsed,
+    };
+    const { root } = await this.state.commitBlock(encodeBlockMeta(header, included, receipts));
+    const fullHeader = { ...header, stateRoot: root };
+    const block: Block = { header: fullHeader, hash: blockHash(fullHeader), transactions: included, receipts };
+    this.#nextTimestamp = undefined;
+    this.#blockCache.set(block.header.height, block);
+    this.#index(block);
+    this.emit('block', block);
+    return block;
+  }
+
+  #timestampAfter(parent: Block): bigint {
+    const natural = parent.header.timestamp + this.config.blockTime + this.#timeOffset;
+    this.#timeOffset = 0n;
+    const chosen = this.#nextTimestamp ?? natural;
+    return chosen > parent.header.timestamp ? chosen : parent.header.timestamp + 1n;
+  }
+
+  /** Executes one transaction into the current state and returns its receipt, or undefined if it became invalid. */
+  #apply(tx: SignedTransaction, block: BlockContext): Receipt | undefined {
+    const state = this.state;
+    const sender = readAccount(state, tx.from);
+    const maxFee = tx.gasLimit * tx.gasPrice;
+    if (sender.nonce !== tx.nonce || sender.balance < maxFee + tx.value) return undefined;
+    writeAccount(state, tx.from, { ...sender, balance: sender.balance - maxFee, nonce: sender.nonce + 1n });
+    const intrinsic = intrinsicGas(tx);
+    const gasForExecution = tx.gasLimit - intrinsic;
+    let result: CallResult;
+    let contractAddress: Uint8Array | undefined;
+    if (tx.kind === 'transfer') {
+      state.checkpoint();
+      const moved = moveBalance(state, tx.from, tx.to, tx.value);
+      if (moved) state.commit();
+      else state.revert();
+      result = moved
+        ? { status: 'ok', returnData: new Uint8Array(0), gasUsed: 0n, events: [], logs: [] }
+        : {
+            status: 'revert',
+            returnData: new Uint8Array(0),
+            gasUsed: 0n,
+            events: [],
+            logs: [],
+            error: { code: 'INSUFFICIENT_BALANCE', message: 'cannot pay the value' },
+          };
+    } else if (tx.kind === 'deploy') {
+      const deployed = this.vm.deploy({
+        code: tx.code,
+        deployer: tx.from,
+        nonce: tx.nonce,
+        initArgs: tx.args,
+        value: tx.value,
+        gasLimit: gasForExecution,
+        block,
+      });
+      result = deployed;
+      contractAddress = deployed.address;
+    } else {
+      result = this.vm.execute({
+        contract: tx.to,
+        method: tx.method,
+        args: tx.args,
+        caller: tx.from,
+        signer: tx.from,
+        value: tx.value,
+        gasLimit: gasForExecution,
+        block,
+      });
+    }
+    const gasUsed = intrinsic + result.gasUsed;
+    const refund = (tx.gasLimit - gasUsed) * tx.gasPrice;
+    if (refund > 0n) {
+      const after = readAccount(state, tx.from);
+      writeAccount(state, tx.from, { ...after, balance: after.balance + refund });
+    }
+    return {
+      txHash: tx.hash,
+      status: result.status,
+      gasUsed,
+      returnData: result.returnData,
+      events: result.events,
+      logs: result.logs.map((log) => log.message),
+      error: result.error ? { code: result.error.code, message: result.error.message } : undefined,
+      contractAddress,
+    };
+  }
+
+  /** A read-only call against the latest state; changes nothing. */
+  call(params: {
+    contract: Uint8Array;
+    method: string;
+    args: Uint8Array;
+    from?: Uint8Array;
+    gasLimit?: bigint;
+  }): CallResult {
+    const context: BlockContext = { height: this.#head.header.height + 1n, timestamp: this.#timestampPeek() };
+    return this.vm.execute({
+      contract: params.contract,
+      method: params.method,
+      args: params.args,
+      caller: params.from ?? new Uint8Array(32),
+      gasLimit: params.gasLimit ?? this.config.blockGasLimit,
+      block: context,
+      readOnly: true,
+    });
+  }
+
+  /** Gas the transaction would use if mined next (executed, then rolled back). */
+  estimateGas(raw: Uint8Array): { gasUsed: bigint; status: string; error?: { code: string; message: string } } {
+    const tx = decodeTransaction(raw);
+    const context: BlockContext = { height: this.#head.header.height + 1n, timestamp: this.#timestampPeek() };
+    this.state.checkpoint();
+    try {
+      const sender = readAccount(this.state, tx.from);
+      // estimate as if the nonce and funds were right: only the execution matters
+      writeAccount(this.state, tx.from, { ...sender, nonce: tx.nonce, balance: U128_MAX / 2n });
+      const receipt = this.#apply(tx, context)!;
+      return { gasUsed: receipt.gasUsed, status: receipt.status, ...(receipt.error ? { error: receipt.error } : {}) };
+    } finally {
+      this.state.revert();
+    }
+  }
+
+  #timestampPeek(): bigint {
+    const parent = this.#head.header.timestamp;
+    const chosen = this.#nextTimestamp ?? parent + this.config.blockTime + this.#timeOffset;
+    return chosen > parent ? chosen : parent + 1n;
+  }
+
+  // --- dev controls ---
+
+  /** The next block's timestamp (seconds); it must be after the head's. */
+  setNextTimestamp(timestamp: bigint): void {
+    if (timestamp <= this.#head.header.timestamp) {
+      throw new DevnetError(
+        'BAD_PARAMS',
+        `timestamp ${timestamp} is not after the head's ${this.#head.header.timestamp}`,
+      );
+    }
+    this.#nextTimestamp = timestamp;
+  }
+
+  increaseTime(seconds: bigint): void {
+    if (seconds < 0n) throw new DevnetError('BAD_PARAMS', 'time only moves forward');
+    this.#timeOffset += seconds;
+  }
+
+  setBalance(address: Uint8Array, balance: bigint): void {
+    if (balance < 0n || balance > U128_MAX) throw new DevnetError('BAD_PARAMS', 'balance must be a u128');
+    writeAccount(this.state, address, { ...readAccount(this.state, address), balance });
+  }
+
+  snapshot(): bigint {
+    const id = this.#nextSnapshot++;
+    this.#snapshots.set(id, this.#head.header.height);
+    return id;
+  }
+
+  /** Returns the chain to a snapshot's block; the snapshot and later ones are used up. */
+  async revert(id: bigint): Promise<void> {
+    const height = this.#snapshots.get(id);
+    if (height === undefined) throw new DevnetError('NO_SNAPSHOT', `no snapshot ${id}`);
+    for (const key of [...this.#snapshots.keys()]) if (key >= id) this.#snapshots.delete(key);
+    await this.#rewind(height);
+  }
+
+  /** Back to genesis. */
+  async reset(): Promise<void> {
+    this.#snapshots.clear();
+    await this.#rewind(0n);
+  }
+
+  async #rewind(height: bigint): Promise<void> {
+    await this.#mining;
+    this.#pending = [];
+    this.#pendingHashes = new Set();
+    this.#nextTimestamp = undefined;
+    this.#timeOffset = 0n;
+    await this.state.revertTo(height + 1n);
+    for (const [key, location] of this.#txIndex) if (location.height > height) this.#txIndex.delete(key);
+    for (const [key, h] of this.#blockByHash) if (h > height) this.#blockByHash.delete(key);
+    for (const h of [...this.#blockCache.keys()]) if (h > height) this.#blockCache.delete(h);
+    this.#head = this.getBlock(height)!;
+  }
+}
+
+export function intrinsicGas(tx: SignedTransaction): bigint {
+  return TX_COSTS_V1.base + TX_COSTS_V1.perByte * BigInt(tx.raw.length);
+}

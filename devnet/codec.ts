@@ -1,0 +1,87 @@
+/**
+ * Canonical binary encoding of everything the devnet hashes or stores (transactions, blocks, receipts): msgpack
+ * arrays with a fixed field order, records extension off, integers as fixed-width little-endian `bin` so no
+ * number ever goes through a float. A change to any encoded layout bumps its version field.
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { Packr } from 'msgpackr';
+
+const packr = new Packr({ useRecords: false, moreTypes: false, bundleStrings: false, variableMapSize: true });
+
+export function pack(value: unknown): Uint8Array {
+  return new Uint8Array(packr.pack(value));
+}
+
+export function unpack(bytes: Uint8Array): unknown {
+  return packr.unpack(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+}
+
+/** A u64 as 8 bytes little-endian. */
+export function u64(value: bigint): Uint8Array {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, BigInt.asUintN(64, value), true);
+  return out;
+}
+
+export function readU64(bytes: unknown, what: string): bigint {
+  const b = asBytes(bytes, what);
+  if (b.length !== 8) throw new TypeError(`${what}: expected 8 bytes`);
+  return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
+}
+
+/** A u128 as 16 bytes little-endian. */
+export function u128(value: bigint): Uint8Array {
+  const out = new Uint8Array(16);
+  const view = new DataView(out.buffer);
+  view.setBigUint64(0, BigInt.asUintN(64, value), true);
+  view.setBigUint64(8, BigInt.asUintN(64, value >> 64n), true);
+  return out;
+}
+
+export function readU128(bytes: unknown, what: string): bigint {
+  const b = asBytes(bytes, what);
+  if (b.length !== 16) throw new TypeError(`${what}: expected 16 bytes`);
+  const view = new DataView(b.buffer, b.byteOffset, 16);
+  return view.getBigUint64(0, true) | (view.getBigUint64(8, true) << 64n);
+}
+
+export function asBytes(value: unknown, what: string): Uint8Array {
+  if (value instanceof Uint8Array) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  throw new TypeError(`${what}: expected bytes`);
+}
+
+export function sha256(...parts: Uint8Array[]): Uint8Array {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return new Uint8Array(hash.digest());
+}
+
+/** Binary Merkle root (sha256, odd node promoted) of a list of 32-byte hashes; 32 zero bytes for none. */
+export function merkleRoot(hashes: readonly Uint8Array[]): Uint8Array {
+  if (hashes.length === 0) return new Uint8Array(32);
+  let level = [...hashes];
+  while (level.length > 1) {
+    const next: Uint8Array[] = [];
+    for (let i = 0; i < level.length; i += 2) {
+      next.push(i + 1 < level.length ? sha256(level[i]!, level[i + 1]!) : level[i]!);
+    }
+    level = next;
+  }
+  return level[0]!;
+}
+
+export function toHex(bytes: Uint8Array): `0x${string}` {
+  return `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`;
+}
+
+export function fromHex(text: string, what: string, length?: number): Uint8Array {
+  if (typeof text !== 'string' || !/^0x([0-9a-fA-F]{2})*$/.test(text)) {
+    throw new TypeError(`${what} must be 0x-prefixed hex with an even number of digits`);
+  }
+  const bytes = new Uint8Array(Buffer.from(text.slice(2), 'hex'));
+  if (length !== undefined && bytes.length !== length) {
+    throw new TypeError(`${what} must be ${length} bytes, got ${bytes.length}`);
+  }
+  return bytes;
+}

@@ -1,0 +1,82 @@
+/**
+ * `gasket devnet`: starts a local chain and prints where it listens and its funded dev accounts; runs until
+ * interrupted, then closes the database cleanly. A shell over `startDevnet`.
+ * @module
+ */
+
+import { GasketError } from '../errors.js';
+import type { CliIo } from './cliIo.js';
+import { toHex } from './codec.js';
+import { startDevnet } from './startDevnet.js';
+
+export type DevnetCommandOptions = {
+  host: string;
+  port: string;
+  dataDir?: string;
+  inMemory: boolean;
+  blockTime?: string;
+  chainId?: string;
+  cors?: string;
+};
+
+export async function devnetCommand(options: DevnetCommandOptions, io: CliIo): Promise<void> {
+  const port = Number(options.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new GasketError('BAD_FLAG', `--port must be 0..65535, got "${options.port}"`);
+  const blockTime = options.blockTime === undefined ? undefined : Number(options.blockTime);
+  if (blockTime !== undefined && (!Number.isInteger(blockTime) || blockTime < 1)) {
+    throw new GasketError('BAD_FLAG', `--block-time takes whole seconds (1 or more), got "${options.blockTime}"`);
+  }
+  if (options.chainId !== undefined && !/^\d+$/.test(options.chainId)) {
+    throw new GasketError('BAD_FLAG', `--chain-id takes a whole number, got "${options.chainId}"`);
+  }
+  let devnet: Awaited<ReturnType<typeof startDevnet>>;
+  try {
+    devnet = await startDevnet({
+      host: options.host,
+      port,
+      dataDir: options.dataDir,
+      inMemory: options.inMemory,
+      blockTime,
+      cors: options.cors,
+      chain: options.chainId ? { chainId: BigInt(options.chainId) } : {},
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      throw new GasketError('PORT_IN_USE', `port ${port} is in use: stop the other node or pass --port`);
+    }
+    throw error;
+  }
+  const { chain, server } = devnet;
+  const lines = [
+    'Gasket devnet',
+    '',
+    `  JSON-RPC   ${server.url}`,
+    `  WebSocket  ${server.wsUrl}`,
+    `  chain id   ${chain.config.chainId}`,
+    `  head       block ${chain.head.header.height} (${toHex(chain.head.hash)})`,
+    `  storage    ${devnet.dataDir ?? 'in memory (nothing is kept)'}`,
+    `  mining     ${blockTime ? `every ${blockTime} s` : 'automine (a block per transaction)'}`,
+    '',
+    'Dev accounts (funded; never use these keys anywhere else):',
+    ...chain.devAccounts.map(
+      (account, i) => `  (${i}) ${toHex(account.address)}\n      secret key ${toHex(account.secretKey)}`,
+    ),
+    '',
+    'Press Ctrl+C to stop.',
+    '',
+  ];
+  io.stdout(lines.join('\n'));
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await devnet.close();
+  io.stdout('devnet stopped\n');
+}

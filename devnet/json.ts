@@ -1,0 +1,62 @@
+/**
+ * The devnet's JSON shapes: bytes as 0x-prefixed hex, amounts, gas, heights and nonces as decimal strings, so no
+ * value ever passes through a JavaScript number. Used by the RPC server and, in reverse, by the client.
+ * @module
+ */
+import type { Block, Receipt } from './block.js';
+import { toHex } from './codec.js';
+import type { SignedTransaction } from './transaction.js';
+
+export type Hex = `0x${string}`;
+
+export function transactionToJson(tx: SignedTransaction) {
+  return {
+    hash: toHex(tx.hash),
+    from: toHex(tx.from),
+    kind: tx.kind,
+    chainId: tx.chainId.toString(),
+    nonce: tx.nonce.toString(),
+    gasLimit: tx.gasLimit.toString(),
+    gasPrice: tx.gasPrice.toString(),
+    value: tx.value.toString(),
+    to: tx.kind === 'deploy' ? null : toHex(tx.to),
+    method: tx.kind === 'call' ? tx.method : null,
+    args: tx.kind === 'transfer' ? null : toHex(tx.args),
+    codeSize: tx.kind === 'deploy' ? tx.code.length : null,
+    raw: toHex(tx.raw),
+  };
+}
+
+export function receiptToJson(receipt: Receipt, block?: { height: bigint; hash: Uint8Array }, index?: number) {
+  return {
+    txHash: toHex(receipt.txHash),
+    status: receipt.status,
+    gasUsed: receipt.gasUsed.toString(),
+    returnData: toHex(receipt.returnData),
+    events: receipt.events.map((event) => ({
+      contract: toHex(event.contract),
+      topic: toHex(event.topic),
+      data: toHex(event.data),
+    })),
+    logs: [...receipt.logs],
+    error: receipt.error ?? null,
+    contractAddress: receipt.contractAddress ? toHex(receipt.contractAddress) : null,
+    ...(block ? { blockHeight: block.height.toString(), blockHash: toHex(block.hash), index } : {}),
+  };
+}
+
+export function blockToJson(block: Block, full = false) {
+  const h = block.header;
+  return {
+    hash: toHex(block.hash),
+    height: h.height.toString(),
+    parentHash: toHex(h.parentHash),
+    timestamp: h.timestamp.toString(),
+    txRoot: toHex(h.txRoot),
+    receiptsRoot: toHex(h.receiptsRoot),
+    stateRoot: toHex(h.stateRoot),
+    gasUsed: h.gasUsed.toString(),
+    chainId: h.chainId.toString(),
+    transactions: full ? block.transactions.map(transactionToJson) : block.transactions.map((tx) => toHex(tx.hash)),
+  };
+}

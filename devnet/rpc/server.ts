@@ -1,0 +1,138 @@
+/**
+ * The JSON-RPC server: HTTP POST and WebSocket on one port (127.0.0.1 by default), CORS off unless asked for.
+ * Bodies over the size limit are refused before they are read whole. `listen()` resolves with the bound
+ * address; `close()` ends connections and subscriptions.
+ * @module
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { handleRpcBody, RPC_LIMITS, type RpcMethods } from './jsonRpc.js';
+import type { Subscriptions } from './subscriptions.js';
+
+export type RpcServerOptions = {
+  readonly host?: string;
+  readonly port?: number;
+  /** Allowed origin for CORS (e.g. "*"); off by default. */
+  readonly cors?: string;
+  /** Serves GET requests other than the RPC (the explorer, when it exists). */
+  readonly onGet?: (request: IncomingMessage, response: ServerResponse) => boolean;
+};
+
+export type RpcServer = {
+  readonly url: string;
+  readonly wsUrl: string;
+  readonly port: number;
+  close(): Promise<void>;
+};
+
+export async function startRpcServer(
+  methods: RpcMethods,
+  subscriptions: Subscriptions,
+  options: RpcServerOptions = {},
+): Promise<RpcServer> {
+  const host = options.host ?? '127.0.0.1';
+  const server: Server = createServer((request, response) => {
+    if (options.cors) {
+      response.setHeader('access-control-allow-origin', options.cors);
+      response.setHeader('access-control-allow-headers', 'content-type');
+    }
+    if (request.method === 'OPTIONS') {
+      response.writeHead(options.cors ? 204 : 405).end();
+      return;
+    }
+    if (request.method === 'GET' && options.onGet?.(request, response)) return;
+    if (request.method !== 'POST') {
+      response.writeHead(405, { 'content-type': 'text/plain' }).end('POST JSON-RPC 2.0 requests here\n');
+      return;
+    }
+    readBody(request, RPC_LIMITS.maxBodyBytes)
+      .then(async (body) => {
+        if (body === undefined) {
+          respond(
+            response,
+            413,
+            JSON.stringify({
+              jsonrpc: '2.0',
+              id: null,
+              error: { code: -32600, message: `request over ${RPC_LIMITS.maxBodyBytes} bytes` },
+            }),
+          );
+          return;
+        }
+        const answer = await handleRpcBody(body, methods, {});
+        if (answer === undefined) response.writeHead(204).end();
+        else respond(response, 200, answer);
+      })
+      .catch((error: unknown) => {
+        respond(
+          response,
+          500,
+          JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32603, message: String(error) } }),
+        );
+      });
+  });
+  server.keepAliveTimeout = 30_000;
+
+  const wss = new WebSocketServer({ server, maxPayload: RPC_LIMITS.maxBodyBytes });
+  let nextConnection = 1;
+  wss.on('connection', (socket) => {
+    const connectionId = nextConnection++;
+    const notify = (method: string, params: unknown) => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ jsonrpc: '2.0', method, params }));
+    };
+    socket.on('message', (data) => {
+      handleRpcBody(data.toString(), methods, { connectionId, notify })
+        .then((answer) => {
+          if (answer !== undefined && socket.readyState === socket.OPEN) socket.send(answer);
+        })
+        .catch(() => socket.close(1011));
+    });
+    socket.on('close', () => subscriptions.dropConnection(connectionId));
+    socket.on('error', () => subscriptions.dropConnection(connectionId));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8545, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const display = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${display}:${port}/`,
+    wsUrl: `ws://${display}:${port}/`,
+    port,
+    close: async () => {
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function respond(response: ServerResponse, status: number, body: string): void {
+  response.writeHead(status, { 'content-type': 'application/json' }).end(body);
+}
+
+/** The request body as text, or undefined if it is over `max` bytes. */
+function readBody(request: IncomingMessage, max: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(request.headers['content-length'] ?? 0);
+    if (declared > max) {
+      request.resume();
+      resolve(undefined);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) over = true;
+      else chunks.push(chunk);
+    });
+    request.on('end', () => resolve(over ? undefined : Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}

@@ -1,0 +1,89 @@
+/**
+ * `startDevnet(options)`: opens the chain (LevelDB in a data directory, or in memory), starts the JSON-RPC server
+ * and, with `blockTime`, interval mining. The `gasket devnet` command is a shell over this function; tests start
+ * and stop devnets in-process through it.
+ * @module
+ */
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { openState, type StateStore } from '../state/index.js';
+import { Chain, type ChainConfig } from './chain.js';
+import type { RpcMethods } from './rpc/jsonRpc.js';
+import { createMethods } from './rpc/methods.js';
+import { type RpcServer, startRpcServer } from './rpc/server.js';
+import { Subscriptions } from './rpc/subscriptions.js';
+
+export type StartDevnetOptions = {
+  readonly host?: string;
+  /** 0 picks a free port. Default 8545. */
+  readonly port?: number;
+  /** Default `./.gasket`. */
+  readonly dataDir?: string;
+  readonly inMemory?: boolean;
+  /** Seconds between interval-mined blocks; 0 or undefined for automine. */
+  readonly blockTime?: number;
+  readonly cors?: string;
+  readonly chain?: Partial<ChainConfig>;
+};
+
+export type Devnet = {
+  readonly chain: Chain;
+  readonly server: RpcServer;
+  readonly methods: RpcMethods;
+  readonly dataDir: string | undefined;
+  close(): Promise<void>;
+};
+
+export async function startDevnet(options: StartDevnetOptions = {}): Promise<Devnet> {
+  let state: StateStore;
+  let dataDir: string | undefined;
+  if (options.inMemory) {
+    state = await openState({ inMemory: true });
+  } else {
+    dataDir = resolve(options.dataDir ?? '.gasket');
+    await mkdir(dataDir, { recursive: true });
+    state = await openState({ path: join(dataDir, 'chain'), create: true });
+  }
+  let chain: Chain;
+  try {
+    chain = await Chain.open(state, {
+      ...options.chain,
+      ...(options.blockTime ? { blockTime: BigInt(options.blockTime) } : {}),
+    });
+  } catch (error) {
+    await state.close();
+    throw error;
+  }
+  const subscriptions = new Subscriptions(chain);
+  const methods = createMethods(chain, subscriptions);
+  let server: RpcServer;
+  try {
+    server = await startRpcServer(methods, subscriptions, {
+      host: options.host,
+      port: options.port,
+      cors: options.cors,
+    });
+  } catch (error) {
+    await state.close();
+    throw error;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  if (options.blockTime && options.blockTime > 0) {
+    chain.automine = false;
+    timer = setInterval(() => {
+      chain.mine().catch(() => undefined);
+    }, options.blockTime * 1000);
+  }
+  return {
+    chain,
+    server,
+    methods,
+    dataDir,
+    close: async () => {
+      if (timer) clearInterval(timer);
+      await server.close();
+      await chain.idle();
+      await state.close();
+    },
+  };
+}

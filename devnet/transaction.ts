@@ -1,0 +1,146 @@
+/**
+ * Transactions: three kinds (transfer, deploy, call), a canonical encoding (TX_FORMAT_VERSION 1), ed25519
+ * signatures over the unsigned encoding, and the hash over the signed encoding. Signing uses @noble/curves
+ * (portable); the node verifies with node:crypto, about 12x faster with the same answer (a test checks they agree).
+ * @module
+ */
+import { createPublicKey, verify } from 'node:crypto';
+import { asBytes, pack, readU64, readU128, sha256, u64, u128, unpack } from './codec.js';
+import { DevnetError } from './errors.js';
+import { addressOf, sign } from './keys.js';
+
+export const TX_FORMAT_VERSION = 1;
+
+type TxCommon = {
+  readonly chainId: bigint;
+  readonly nonce: bigint;
+  readonly gasLimit: bigint;
+  readonly gasPrice: bigint;
+  readonly value: bigint;
+};
+
+export type UnsignedTransaction =
+  | (TxCommon & { readonly kind: 'transfer'; readonly to: Uint8Array })
+  | (TxCommon & { readonly kind: 'deploy'; readonly code: Uint8Array; readonly args: Uint8Array })
+  | (TxCommon & {
+      readonly kind: 'call';
+      readonly to: Uint8Array;
+      readonly method: string;
+      readonly args: Uint8Array;
+    });
+
+export type SignedTransaction = UnsignedTransaction & {
+  readonly publicKey: Uint8Array;
+  readonly signature: Uint8Array;
+  /** Derived: the sender's address. */
+  readonly from: Uint8Array;
+  /** Derived: sha256 of the signed encoding. */
+  readonly hash: Uint8Array;
+  /** Derived: the signed encoding (what `tx_send` carries). */
+  readonly raw: Uint8Array;
+};
+
+const KIND_CODES = { transfer: 0, deploy: 1, call: 2 } as const;
+const KINDS = ['transfer', 'deploy', 'call'] as const;
+const EMPTY = new Uint8Array(0);
+
+function unsignedFields(tx: UnsignedTransaction): unknown[] {
+  const target = tx.kind === 'deploy' ? EMPTY : tx.to;
+  const payload = tx.kind === 'transfer' ? EMPTY : tx.kind === 'deploy' ? tx.code : tx.args;
+  const extra = tx.kind === 'call' ? tx.method : tx.kind === 'deploy' ? tx.args : EMPTY;
+  return [
+    TX_FORMAT_VERSION,
+    u64(tx.chainId),
+    KIND_CODES[tx.kind],
+    u64(tx.nonce),
+    u64(tx.gasLimit),
+    u128(tx.gasPrice),
+    u128(tx.value),
+    target,
+    payload,
+    extra,
+  ];
+}
+
+/** The bytes a sender signs. */
+export function encodeUnsigned(tx: UnsignedTransaction): Uint8Array {
+  return pack(unsignedFields(tx));
+}
+
+export function signTransaction(
+  tx: UnsignedTransaction,
+  secretKey: Uint8Array,
+  publicKey: Uint8Array,
+): SignedTransaction {
+  const signature = sign(encodeUnsigned(tx), secretKey);
+  const raw = pack([...unsignedFields(tx), publicKey, signature]);
+  return decodeTransaction(raw);
+}
+
+/** Decodes a signed transaction (without verifying its signature: see verifySignature). */
+export function decodeTransaction(raw: Uint8Array): SignedTransaction {
+  let fields: unknown;
+  try {
+    fields = unpack(raw);
+  } catch (error) {
+    throw new DevnetError('BAD_TRANSACTION', 'the transaction is not valid msgpack', error);
+  }
+  if (!Array.isArray(fields) || fields.length !== 12) {
+    throw new DevnetError('BAD_TRANSACTION', 'a signed transaction is a msgpack array of 12 fields');
+  }
+  try {
+    const [version, chainId, kindCode, nonce, gasLimit, gasPrice, value, target, payload, extra, publicKey, signature] =
+      fields;
+    if (version !== TX_FORMAT_VERSION) throw new TypeError(`unknown transaction format version ${String(version)}`);
+    const kind = KINDS[kindCode as number];
+    if (kind === undefined) throw new TypeError(`unknown transaction kind ${String(kindCode)}`);
+    const common = {
+      chainId: readU64(chainId, 'chainId'),
+      nonce: readU64(nonce, 'nonce'),
+      gasLimit: readU64(gasLimit, 'gasLimit'),
+      gasPrice: readU128(gasPrice, 'gasPrice'),
+      value: readU128(value, 'value'),
+    };
+    const key = asBytes(publicKey, 'publicKey');
+    const sig = asBytes(signature, 'signature');
+    if (key.length !== 32) throw new TypeError('publicKey must be 32 bytes');
+    if (sig.length !== 64) throw new TypeError('signature must be 64 bytes');
+    let unsigned: UnsignedTransaction;
+    if (kind === 'transfer') {
+      unsigned = { ...common, kind, to: address(target) };
+    } else if (kind === 'deploy') {
+      unsigned = { ...common, kind, code: asBytes(payload, 'code'), args: asBytes(extra, 'init args') };
+    } else {
+      if (typeof extra !== 'string') throw new TypeError('method must be a string');
+      unsigned = { ...common, kind, to: address(target), method: extra, args: asBytes(payload, 'args') };
+    }
+    const canonical = pack([...unsignedFields(unsigned), key, sig]);
+    if (!Buffer.from(canonical).equals(Buffer.from(raw))) throw new TypeError('not in canonical encoding');
+    return { ...unsigned, publicKey: key, signature: sig, from: addressOf(key), hash: sha256(raw), raw: canonical };
+  } catch (error) {
+    if (error instanceof DevnetError) throw error;
+    throw new DevnetError('BAD_TRANSACTION', `malformed transaction: ${(error as Error).message}`, error);
+  }
+}
+
+function address(value: unknown): Uint8Array {
+  const bytes = asBytes(value, 'to');
+  if (bytes.length !== 32) throw new TypeError('to must be a 32-byte address');
+  return bytes;
+}
+
+const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+/** Whether the signature is valid for the transaction's public key (node:crypto, the fast path). */
+export function verifySignature(tx: SignedTransaction): boolean {
+  try {
+    const key = createPublicKey({
+      key: Buffer.concat([SPKI_ED25519_PREFIX, tx.publicKey]),
+      format: 'der',
+      type: 'spki',
+    });
+    return verify(null, encodeUnsigned(tx), key, tx.signature);
+  } catch {
+    return false;
+  }
+}
