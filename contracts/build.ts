@@ -100,7 +100,7 @@ export type ExampleContract = {
 
 /** The example contracts, by name. */
 export const EXAMPLES: readonly ExampleContract[] = Object.freeze(
-  ['counter'].map((name) => ({
+  ['counter', 'msgpackEcho'].map((name) => ({
     name,
     entry: `contracts/examples/${name}/assembly/index.ts`,
   })),

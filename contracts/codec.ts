@@ -46,7 +46,8 @@ export function encodeArgs(...args: unknown[]): Uint8Array {
 /** Decodes a method's msgpack result (undefined for empty return data). */
 export function decodeResult<T = unknown>(bytes: Uint8Array): T {
   if (bytes.length === 0) return undefined as T;
-  return unbuffer(packr.unpack(bytes)) as T;
+  // a Buffer view, so msgpackr's cached DataView lands on it and not on the caller's array
+  return unbuffer(packr.unpack(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))) as T;
 }
 
 /** msgpackr decodes bin as Buffer; give plain Uint8Array. */

@@ -1,5 +1,5 @@
 // U128: an unsigned 128-bit integer (token amounts, native balances), two u64 halves. Arithmetic is checked: an
-// overflow or underflow reverts. In msgpack a U128 is an ordinary unsigned integer when it fits in 64 bits, and
+// overflow or underflow reverts. Operators: + - < <= > >= (== stays reference equality: compare with eq()). In msgpack a U128 is an ordinary unsigned integer when it fits in 64 bits, and
 // msgpackr's BigInt extension (ext type 0x42, big-endian two's complement) otherwise: the same bytes msgpackr
 // writes for a bigint with `useBigIntExtension: true`.
 import { panic } from "./errors";
@@ -111,13 +111,23 @@ export class U128 {
     return changetype<U128>(difference);
   }
 
-  /** this * m (m a u64); reverts "u128 overflow". */
-  mulU64(m: u64): U128 {
+  /** this * m (m a u64), or null on overflow. */
+  checkedMulU64(m: u64): U128 | null {
     const low = mulWide(this.lo, m);
     const high = mulWide(this.hi, m);
     const hi = low.hi + high.lo;
-    if (high.hi != 0 || hi < low.hi) panic("u128 overflow");
+    if (high.hi != 0 || hi < low.hi) return null;
     return new U128(low.lo, hi);
+  }
+
+  /** this * m (m a u64); reverts "u128 overflow". */
+  mulU64(m: u64): U128 {
+    const product = this.checkedMulU64(m);
+    if (changetype<usize>(product) == 0) {
+      panic("u128 overflow");
+      return U128.zero();
+    }
+    return changetype<U128>(product);
   }
 
   /** Decimal digits. */
@@ -150,19 +160,6 @@ export class U128 {
   // @ts-ignore: decorator
   @operator("-") static __sub(a: U128, b: U128): U128 {
     return a.sub(b);
-  }
-
-  // @ts-ignore: decorator
-  @operator("==") static __eq(a: U128 | null, b: U128 | null): bool {
-    const pa = changetype<usize>(a);
-    const pb = changetype<usize>(b);
-    if (pa == 0 || pb == 0) return pa == pb;
-    return changetype<U128>(pa).eq(changetype<U128>(pb));
-  }
-
-  // @ts-ignore: decorator
-  @operator("!=") static __ne(a: U128 | null, b: U128 | null): bool {
-    return !U128.__eq(a, b);
   }
 
   // @ts-ignore: decorator
