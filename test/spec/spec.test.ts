@@ -148,7 +148,7 @@ function summary(results: readonly FileResult[], seconds: number): string {
 }
 
 if (!PRESENT) {
-  console.warn(`WebAssembly spec suite skipped: the folder ${SPEC_PATH} is missing`);
+  process.stderr.write(`WebAssembly spec suite skipped: the folder ${SPEC_PATH} is missing\n`);
 }
 
 describe.skipIf(!PRESENT)(
