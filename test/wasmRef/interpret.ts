@@ -9,6 +9,7 @@
  * @module
  */
 import { decodeModule, type FuncBody, type FuncType, type Instr, type RefModule, type ValType } from './decode.js';
+import { specFrameCost } from './stackHeight.js';
 import { REF_BULK_PER_BYTE, REF_MEMORY_GROW_PER_PAGE, REF_WEIGHTS, refClassOf } from './weights.js';
 
 /** i32 values are signed JS numbers, i64 values signed bigints (as V8's JS API returns them). */
@@ -41,6 +42,11 @@ export type RefOptions = {
    * callback (gas the host function uses, added to the run's gas as SPEC.md counts it); returns the results.
    */
   readonly imports?: Readonly<Record<string, Readonly<Record<string, HostFunction>>>>;
+  /**
+   * SPEC.md's stack limit: each defined function adds its frame cost (./stackHeight.ts, plus `extraUnitsPerFrame`)
+   * at entry and gives it back at exit; past `maxUnits` the run traps with reason 'stack limit'.
+   */
+  readonly stackLimit?: { readonly maxUnits: number; readonly extraUnitsPerFrame?: number };
   /** When given, counts executions per opcode (0xFC-prefixed: 0xFC00 + sub-opcode), for coverage checks. */
   readonly profile?: Map<number, number>;
 };
@@ -56,6 +62,8 @@ type Label = { arity: number; height: number; target: number; loop: boolean };
 
 type Frame = {
   fn: FuncBody;
+  /** Index among the defined functions. */
+  defined: number;
   code: readonly Instr[];
   pc: number;
   locals: RefValue[];
@@ -110,10 +118,12 @@ class Machine {
   readonly maxSteps: number;
   readonly profile: Map<number, number> | undefined;
   readonly hosts: HostFunction[];
+  readonly frameCosts = new Map<number, number>();
+  stackUnits = 0;
 
   constructor(
     readonly module: RefModule,
-    options: RefOptions,
+    readonly options: RefOptions,
   ) {
     this.maxCallDepth = options.maxCallDepth ?? 10_000;
     this.maxSteps = options.maxSteps ?? 20_000_000;
@@ -166,6 +176,15 @@ class Machine {
     });
   }
 
+  frameCost(definedIndex: number): number {
+    let cost = this.frameCosts.get(definedIndex);
+    if (cost === undefined) {
+      cost = specFrameCost(this.module, definedIndex);
+      this.frameCosts.set(definedIndex, cost);
+    }
+    return cost;
+  }
+
   grow(delta: number): number {
     const pages = this.mem.length / PAGE;
     if (pages + delta > this.maxPages) return -1;
@@ -201,11 +220,17 @@ class Machine {
       const fn = this.module.funcs[index - nImports];
       if (!fn) throw new Error(`function ${index} out of range`);
       if (frames.length >= this.maxCallDepth) throw new Trap('call depth');
+      const limit = this.options.stackLimit;
+      if (limit) {
+        this.stackUnits += this.frameCost(index - nImports) + (limit.extraUnitsPerFrame ?? 0);
+        if (this.stackUnits > limit.maxUnits) throw new Trap('stack limit');
+      }
       const n = fn.type.params.length;
       const locals = stack.splice(stack.length - n, n);
       for (const t of fn.locals) locals.push(zero(t));
       frames.push({
         fn,
+        defined: index - nImports,
         code: fn.code,
         pc: 0,
         locals,
@@ -224,6 +249,8 @@ class Machine {
       stack.length = frame.base;
       stack.push(...results);
       frames.pop();
+      const limit = this.options.stackLimit;
+      if (limit) this.stackUnits -= this.frameCost(frame.defined) + (limit.extraUnitsPerFrame ?? 0);
       if (frames.length === 0) return false;
       frame = frames[frames.length - 1]!;
       return true;

@@ -6,10 +6,11 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SCHEDULE_V1 } from '../../metering/index.js';
+import { FRAME_BASE_UNITS, SCHEDULE_V1 } from '../../metering/index.js';
 import { arbitraryModule, assembleModule, FUEL, HOST_IMPORT, hostFunction, loadAssembler } from './arbitraryModule.js';
 import { decodeModule, Unsupported } from './decode.js';
 import { type RefValue, runReference } from './interpret.js';
+import { maxOperandHeight, REF_FRAME_BASE, specFrameCost } from './stackHeight.js';
 import { REF_BULK_PER_BYTE, REF_MEMORY_GROW_PER_PAGE, REF_WEIGHTS } from './weights.js';
 
 beforeAll(loadAssembler);
@@ -243,6 +244,48 @@ describe('programs', () => {
   it('rejects modules outside the integer subset', () => {
     const float = assembleModule('(module (func (export "f") (result f64) f64.const 1))');
     expect(() => runReference(float, 'f')).toThrow(Unsupported);
+  });
+});
+
+describe('stack budget', () => {
+  it('frame base is metering FRAME_BASE_UNITS', () => {
+    expect(REF_FRAME_BASE).toBe(FRAME_BASE_UNITS);
+  });
+
+  it('measures the maximum operand-stack height as validation tracks it, dead code included', () => {
+    const bytes = assembleModule(`(module
+      (type $pair (func (param i32) (result i32 i32)))
+      (func (export "r") (param i32) (result i32)
+        local.get 0 i32.eqz
+        if (result i32) i32.const 0
+        else local.get 0 i32.const 1 i32.sub call 0 i32.const 1 i32.add end)
+      (func (export "b") (result i32) (local i64)
+        i32.const 1
+        block (type $pair)
+          i32.const 2 i32.const 3 i32.add i32.const 4 br 0
+          i32.const 5 i32.const 6 i32.const 7 i32.const 8 drop drop drop drop
+        end
+        i32.add))`);
+    const module = decodeModule(bytes);
+    expect(maxOperandHeight(module.funcs[0]!.code, module)).toBe(2);
+    // Live code peaks at 3 (the block's parameter, 2, 3); the dead code after br pushes 4 from the block's base (0).
+    expect(maxOperandHeight(module.funcs[1]!.code, module)).toBe(4);
+    expect(specFrameCost(module, 0)).toBe(REF_FRAME_BASE + 1 + 0 + 2);
+    expect(specFrameCost(module, 1)).toBe(REF_FRAME_BASE + 0 + 1 + 4);
+  });
+
+  it('traps at the limit with an explicit stack of units', () => {
+    const bytes = assembleModule(`(module
+      (func $r (export "r") (param i32) (result i32)
+        local.get 0 i32.eqz
+        if (result i32) i32.const 0
+        else local.get 0 i32.const 1 i32.sub call $r i32.const 1 i32.add end))`);
+    const cost = REF_FRAME_BASE + 1 + 2;
+    expect(runReference(bytes, 'r', [9], { stackLimit: { maxUnits: 10 * cost } })).toMatchObject({ kind: 'return' });
+    expect(runReference(bytes, 'r', [10], { stackLimit: { maxUnits: 10 * cost } })).toMatchObject({
+      kind: 'trap',
+      reason: 'stack limit',
+    });
   });
 });
 
