@@ -150,4 +150,3 @@ export function verifySignature(tx: SignedTransaction): boolean {
     return false;
   }
 }
-}
