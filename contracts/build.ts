@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { instrument } from '../metering/index.js';
-import { type ContractInterface, encodeInterfaceSection } from './interface.js';
+import { type ContractInterface, encodeInterfaceSection, INTERFACE_SECTION } from './interface.js';
 
 /** The repository root, from contracts/ (sources) or dist/contracts/ (built). */
 export const REPO_ROOT = findRoot();
@@ -100,7 +100,7 @@ export type ExampleContract = {
 
 /** The example contracts, by name. */
 export const EXAMPLES: readonly ExampleContract[] = Object.freeze(
-  ['counter', 'msgpackEcho'].map((name) => ({
+  ['counter', 'token', 'msgpackEcho'].map((name) => ({
     name,
     entry: `contracts/examples/${name}/assembly/index.ts`,
   })),

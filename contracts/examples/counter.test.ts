@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { instrument } from '../../metering/index.js';
-import { ALICE, BOB, Chain, events, example } from './harness.js';
+import { ALICE, BOB, BUILD_TIMEOUT, Chain, events, example } from './harness.js';
 
 let code: Uint8Array;
 beforeAll(async () => {
   code = await example('counter');
-});
+}, BUILD_TIMEOUT);
 
 describe('counter example', () => {
   it('builds to a module metering accepts: no start section, no floats, only gasket imports and env.abort', () => {

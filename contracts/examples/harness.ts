@@ -21,6 +21,9 @@ export function example(name: string): Promise<Uint8Array> {
   return build;
 }
 
+/** For `beforeAll` hooks that build: loading asc takes seconds, more on a busy machine. */
+export const BUILD_TIMEOUT = 120_000;
+
 export const BLOCK = Object.freeze({ height: 42n, timestamp: 1_700_000_000n });
 export const GAS = 50_000_000n;
 

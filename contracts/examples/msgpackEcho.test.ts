@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeResult, encodeValue, packr } from '../codec.js';
-import { Chain, example } from './harness.js';
+import { BUILD_TIMEOUT, Chain, example } from './harness.js';
 
 let chain: Chain;
 let echo: Uint8Array;
@@ -9,7 +9,7 @@ let echo: Uint8Array;
 beforeAll(async () => {
   chain = await Chain.open();
   echo = chain.deploy(await example('msgpackEcho')).address;
-});
+}, BUILD_TIMEOUT);
 
 /** Integers as bigint, bytes as plain Uint8Array: the value a msgpack document means, whatever its encoding. */
 function meaning(value: unknown): unknown {
@@ -144,8 +144,8 @@ describe('msgpack: the AssemblyScript codec round-trips with msgpackr', () => {
         (a, b, m) => {
           const result = chain.call(echo, 'u128Math', [a, b, m]);
           expect(result.status, result.message).toBe('ok');
-          const fit = (n: bigint) => (n >= 0n && n <= U128_MAX ? n : null);
-          expect(meaning(result.value)).toEqual([fit(a + b), fit(a - b), fit(a * m), a.toString()]);
+          const inRange = (n: bigint) => (n >= 0n && n <= U128_MAX ? n : null);
+          expect(meaning(result.value)).toEqual([inRange(a + b), inRange(a - b), inRange(a * m), a.toString()]);
         },
       ),
     );

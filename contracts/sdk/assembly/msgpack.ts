@@ -406,7 +406,10 @@ export class Decoder {
   u128(): U128 {
     const start = this.pos;
     const b = this.peekByte();
-    if (b < 0x80 || (b >= 0xcc && b <= 0xd3) || b >= 0xe0) return U128.fromU64(this.u64());
+    if (b < 0x80 || (b >= 0xcc && b <= 0xd3) || b >= 0xe0) {
+      if (this.kind() == Kind.Int) this.fail("expected a u128, got a negative integer");
+      return U128.fromU64(this.u64());
+    }
     const ext = this.extHeader();
     if (ext.type != EXT_BIGINT || ext.length == 0) {
       this.pos = start;
