@@ -63,14 +63,18 @@ export interface LevelDb {
 export const MAX_KEY_LENGTH = 2048;
 export const MAX_VALUE_LENGTH = 1 << 24;
 export const DEFAULT_VALUE_CACHE_SIZE = 1 << 16;
-export const DEFAULT_NODE_CACHE_SIZE = 1 << 17;
+export const DEFAULT_NODE_CACHE_SIZE = 1 << 14;
+/** Deepest node level (root = 0) kept decoded in the node cache. */
+const CACHED_DEPTH = 3;
+/** Deepest node level whose binary hashes stay cached with it. */
+const BIN_DEPTH = 2;
 
 export type StateStoreOptions = {
   /** fsync each block batch (survives power loss, not only process death). Default false. */
   sync?: boolean;
   /** Entries in the hot-value cache in front of the flat index. Default 65,536. */
   valueCacheSize?: number;
-  /** Decoded internal tree nodes kept in memory (leaves are not cached). Default 131,072. */
+  /** Decoded internal tree nodes of the top levels kept in memory (leaves are not cached). Default 16,384. */
   nodeCacheSize?: number;
 };
 
@@ -166,6 +170,21 @@ export class StateStore implements StateBackend {
     }
   }
 
+  /**
+   * Keeps a decoded internal node in memory if it sits in the top CACHED_DEPTH levels (the nodes every block
+   * rewrites: 4,369 at most); its binary hashes are kept only for the top BIN_DEPTH levels. Deeper nodes and
+   * leaves come from LevelDB (and its block cache): caching them decoded costs more in garbage collection of a
+   * large old generation than the `getSync` it saves.
+   */
+  #cacheNode(key: Buffer, ks: string, node: TreeNode): void {
+    if (node.kind !== 'internal' || key[9]! > CACHED_DEPTH) return;
+    if (key[9]! > BIN_DEPTH && node.bin !== undefined) {
+      node.bin = undefined;
+      node.kinds = undefined;
+    }
+    this.#nodes.set(ks, node);
+  }
+
   /** Synchronous node loader for the tree algorithms: node cache, then `getSync`. */
   readonly #load = (key: Buffer): TreeNode => {
     const ks = key.toString('latin1');
@@ -179,7 +198,7 @@ export class StateStore implements StateBackend {
     } catch (cause) {
       throw new StateDbCorruptError(this.path, `tree node ${key.toString('hex')} is malformed (${String(cause)})`);
     }
-    if (node.kind === 'internal') this.#nodes.set(ks, node);
+    this.#cacheNode(key, ks, node);
     return node;
   };
 
@@ -298,7 +317,7 @@ export class StateStore implements StateBackend {
       bytesWritten += 9 + blockValue.length + META_LATEST.length + 8;
       await this.#write(ops);
       for (const { key, node } of update.written) {
-        if (node.kind === 'internal') this.#nodes.set(key.toString('latin1'), node);
+        this.#cacheNode(key, key.toString('latin1'), node);
       }
       for (const key of update.stale) this.#nodes.delete(key.toString('latin1'));
       for (const [ks, value] of pending) this.#values.set(ks, value);
@@ -406,10 +425,10 @@ export class StateStore implements StateBackend {
         if (o !== undefined && (dbKs === undefined || o[0] <= dbKs)) {
           oi++;
           if (dbKs === o[0]) ci++;
-          if (o[1] !== null) yield [keyBytes(o[0]), copy(o[1])];
+          if (o[1] !== null) yield [copy(keyBytes(o[0])), copy(o[1])];
         } else {
           ci++;
-          yield [keyBytes(dbKs!), copy(dbEntry![1])];
+          yield [copy(keyBytes(dbKs!)), copy(dbEntry![1])];
         }
       }
     } finally {

@@ -11,9 +11,9 @@ export function keyString(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
-/** The bytes of a {@link keyString}. */
-export function keyBytes(str: string): Uint8Array {
-  return new Uint8Array(Buffer.from(str, 'latin1'));
+/** The bytes of a {@link keyString} (a Buffer from the shared pool). */
+export function keyBytes(str: string): Buffer {
+  return Buffer.from(str, 'latin1');
 }
 
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

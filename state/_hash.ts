@@ -29,9 +29,12 @@ LEAF_INPUT[0] = 0x00;
 const INTERNAL_INPUT = Buffer.alloc(1 + 2 * HASH_LENGTH);
 INTERNAL_INPUT[0] = 0x01;
 
-/** SHA-256 as bytes (key hashes, which are read nibble by nibble). */
+/**
+ * SHA-256 as bytes (key hashes, which are read nibble by nibble). Taken as a string and copied into a pooled
+ * Buffer: one native ArrayBuffer per hash would cost the garbage collector more than the hash itself.
+ */
 export function sha256(data: Uint8Array): Buffer {
-  return hash('sha256', data, 'buffer') as unknown as Buffer;
+  return Buffer.from(hash('sha256', data, 'binary'), 'latin1');
 }
 
 /** SHA-256 as a {@link Hash}. */
