@@ -16,12 +16,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { instrument, METERING_EXPORTS, type MeteringLimits } from '../metering/index.js';
+import { instrument, METERING_EXPORTS } from '../metering/index.js';
 import {
   buildFuzzModules,
   buildKernels,
@@ -29,6 +29,7 @@ import {
   type CorpusModule,
   type Kernel,
   loadContracts,
+  TOOLING_OPTIONS,
 } from './meteringInputs.js';
 
 type WasmMetering = { meterWASM(wasm: Uint8Array, opts?: { meterType?: string }): Uint8Array };
@@ -39,34 +40,15 @@ type Binaryen = {
 
 const TARGETS = { geomean: 1.1, worstKernel: 1.35, vsBinaryen: 1.5, vsWasmMetering: 30 };
 
-/** Modules of the speed corpus use floats, foreign imports, many globals: tooling mode with wide limits. */
-const BENCH_LIMITS: Partial<MeteringLimits> = {
-  maxModuleBytes: 16 << 20,
-  maxFunctions: 1_000_000,
-  maxTypes: 1_000_000,
-  maxImports: 1_000_000,
-  maxExports: 1_000_000,
-  maxGlobals: 1_000_000,
-  maxDataSegments: 1_000_000,
-  maxElementSegments: 1_000_000,
-  maxTableSize: 10_000_000,
-  maxBrTableTargets: 1_000_000,
-  maxNestingDepth: 100_000,
-  maxLocalsPerFunction: 100_000,
-  maxParams: 1_000,
-  maxResults: 1_000,
-};
-const TOOLING = { tooling: true, limits: BENCH_LIMITS } as const;
 const AMPLE_GAS = 1n << 62n;
 
 const require = createRequire(import.meta.url);
 const wasmMetering = require('wasm-metering') as WasmMetering;
 
 const args = process.argv.slice(2);
-const SELF = fileURLToPath(import.meta.url);
-if (args[0] === '--cold') await coldChild(args[1]!, args[2]!);
-else if (args[0] === '--wasm-metering') wasmMeteringChild(args[1]!, Number(args[2]));
-else await main();
+/** The child-process side (bench/meteringChild.ts): cold first calls, and wasm-metering, which can crash V8. */
+const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'meteringChild.js');
+await main();
 
 async function main(): Promise<void> {
   const quick = args.includes('--quick');
@@ -76,7 +58,7 @@ async function main(): Promise<void> {
     const kernels = await buildKernels(dir);
     const corpus = [
       ...loadContracts(contractsDir),
-      ...buildFuzzModules(dir, [100_000, 400_000, 2_000_000, 6_000_000, 16_000_000]),
+      ...buildFuzzModules(dir, [20_000, 50_000, 800_000, 3_000_000, 3_500_000]),
       ...(await buildStdPrograms(dir, [4, 30, 150, 600, 1_800])),
     ];
     const binaryen = ((await import('binaryen')) as unknown as { default: Binaryen }).default;
@@ -227,7 +209,7 @@ type SpeedResult = {
 
 function measureSpeed(corpus: readonly CorpusModule[], binaryen: Binaryen, reps: number, dir: string): SpeedResult[] {
   const tools = {
-    instrument: (bytes: Uint8Array) => instrument(bytes, TOOLING).code.length,
+    instrument: (bytes: Uint8Array) => instrument(bytes, TOOLING_OPTIONS).code.length,
     binaryen: (bytes: Uint8Array) => binaryenRoundTrip(binaryen, bytes),
   };
   type Tool = keyof typeof tools;
@@ -278,7 +260,7 @@ function binaryenRoundTrip(binaryen: Binaryen, bytes: Uint8Array): number {
 function wasmMeteringInChild(module: CorpusModule, dir: string, reps: number): number | string {
   const file = join(dir, `wm-${module.name}.wasm`);
   writeFileSync(file, module.bytes);
-  const child = spawnSync(process.execPath, [SELF, '--wasm-metering', file, String(reps)], {
+  const child = spawnSync(process.execPath, [CHILD, 'wasm-metering', file, String(reps)], {
     encoding: 'utf8',
     timeout: 300_000,
   });
@@ -289,20 +271,6 @@ function wasmMeteringInChild(module: CorpusModule, dir: string, reps: number): n
   } catch {
     return child.error ? 'fails (timeout)' : `fails (crash${child.signal ? `, ${child.signal}` : ''})`;
   }
-}
-
-/** In a child process: meterWASM once on the module (warm-up), then `reps` timed calls; prints the median. */
-function wasmMeteringChild(file: string, reps: number): void {
-  const bytes = Buffer.from(readFileSync(file));
-  try {
-    wasmMetering.meterWASM(bytes, { meterType: 'i32' });
-  } catch (error) {
-    console.log(JSON.stringify({ error: (error as Error).message.slice(0, 60) }));
-    return;
-  }
-  const times: number[] = [];
-  for (let r = 0; r < reps; r++) times.push(time(() => wasmMetering.meterWASM(bytes, { meterType: 'i32' })));
-  console.log(JSON.stringify({ ms: median(times) }));
 }
 
 function reportSpeed(results: readonly SpeedResult[]): void {
@@ -372,7 +340,7 @@ function reportCold(corpus: readonly CorpusModule[], dir: string): void {
     const file = join(dir, `cold-${module.name}.wasm`);
     writeFileSync(file, module.bytes);
     const run = (tool: string): { importMs: number; firstMs: number } | undefined => {
-      const child = spawnSync(process.execPath, [SELF, '--cold', tool, file], { encoding: 'utf8' });
+      const child = spawnSync(process.execPath, [CHILD, 'cold', tool, file], { encoding: 'utf8', timeout: 300_000 });
       try {
         return JSON.parse(child.stdout.trim().split('\n').pop() ?? '');
       } catch {
@@ -388,23 +356,6 @@ function reportCold(corpus: readonly CorpusModule[], dir: string): void {
     );
   }
   console.log('');
-}
-
-/** In a fresh process: time the import of one tool, then its first call on one module; print JSON. */
-async function coldChild(tool: string, file: string): Promise<void> {
-  const bytes = new Uint8Array(readFileSync(file));
-  const start = performance.now();
-  if (tool === 'instrument') {
-    const metering = await import('../metering/index.js');
-    const imported = performance.now();
-    metering.instrument(bytes, TOOLING);
-    console.log(JSON.stringify({ importMs: imported - start, firstMs: performance.now() - imported }));
-  } else {
-    const binaryen = ((await import('binaryen')) as unknown as { default: Binaryen }).default;
-    const imported = performance.now();
-    binaryenRoundTrip(binaryen, bytes);
-    console.log(JSON.stringify({ importMs: imported - start, firstMs: performance.now() - imported }));
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -10,10 +10,30 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main as ascMain } from 'assemblyscript/asc';
+import type { MeteringLimits } from '../metering/index.js';
 
 /** The repository root, from dist/bench/ (built) or bench/ (sources). */
 export const REPO_ROOT = findRoot();
+
+/** Modules of the speed corpus use floats, foreign imports, many globals: tooling mode with wide limits. */
+const BENCH_LIMITS: Partial<MeteringLimits> = {
+  maxModuleBytes: 16 << 20,
+  maxFunctions: 1_000_000,
+  maxTypes: 1_000_000,
+  maxImports: 1_000_000,
+  maxExports: 1_000_000,
+  maxGlobals: 1_000_000,
+  maxDataSegments: 1_000_000,
+  maxElementSegments: 1_000_000,
+  maxTableSize: 10_000_000,
+  maxBrTableTargets: 1_000_000,
+  maxNestingDepth: 100_000,
+  maxLocalsPerFunction: 100_000,
+  maxParams: 1_000,
+  maxResults: 1_000,
+};
+/** The options of every `instrument()` call on the speed corpus. */
+export const TOOLING_OPTIONS = { tooling: true, limits: BENCH_LIMITS } as const;
 
 export type Kernel = {
   readonly name: string;
@@ -55,6 +75,8 @@ export async function compileAssemblyScript(
   out: string,
   flags: readonly string[],
 ): Promise<Uint8Array> {
+  // Loaded on first use: the benchmark's child processes import this file and must not pay for the compiler.
+  const { main: ascMain } = await import('assemblyscript/asc');
   const stderr: string[] = [];
   const result = await ascMain([source, '-o', out, ...flags], {
     stdout: { write: () => true } as never,

@@ -1,0 +1,61 @@
+/**
+ * The child-process side of the metering benchmark (bench/metering.ts), kept free of static imports so that a
+ * fresh process measures what loading a tool costs:
+ * - `cold instrument|binaryen FILE`: the import of one tool, then its first call on one module (JSON on stdout);
+ * - `wasm-metering FILE REPS`: wasm-metering's `meterWASM` once to warm up, then REPS timed calls (median, JSON).
+ *   It runs here because on some modules it exhausts V8's array limits and takes the process down.
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { TOOLING_OPTIONS } from './meteringInputs.js';
+
+type Binaryen = {
+  readBinary(bytes: Uint8Array): { setFeatures(f: number): void; emitBinary(): Uint8Array; dispose(): void };
+  Features: { All: number };
+};
+type WasmMetering = { meterWASM(wasm: Uint8Array, opts?: { meterType?: string }): Uint8Array };
+
+const [mode, first, second] = process.argv.slice(2);
+if (mode === 'cold') await cold(first!, second!);
+else if (mode === 'wasm-metering') wasmMetering(first!, Number(second));
+else throw new Error(`usage: meteringChild.js cold instrument|binaryen FILE | wasm-metering FILE REPS`);
+
+async function cold(which: string, path: string): Promise<void> {
+  const bytes = new Uint8Array(readFileSync(path));
+  const start = performance.now();
+  if (which === 'instrument') {
+    const metering = await import('../metering/index.js');
+    const imported = performance.now();
+    metering.instrument(bytes, TOOLING_OPTIONS);
+    console.log(JSON.stringify({ importMs: imported - start, firstMs: performance.now() - imported }));
+  } else {
+    const binaryen = ((await import('binaryen')) as unknown as { default: Binaryen }).default;
+    const imported = performance.now();
+    const module = binaryen.readBinary(bytes);
+    module.setFeatures(binaryen.Features.All);
+    module.emitBinary();
+    module.dispose();
+    console.log(JSON.stringify({ importMs: imported - start, firstMs: performance.now() - imported }));
+  }
+}
+
+function wasmMetering(path: string, count: number): void {
+  const meter = (createRequire(import.meta.url)('wasm-metering') as WasmMetering).meterWASM;
+  const bytes = Buffer.from(readFileSync(path));
+  try {
+    meter(bytes, { meterType: 'i32' });
+  } catch (error) {
+    console.log(JSON.stringify({ error: (error as Error).message.slice(0, 60) }));
+    return;
+  }
+  const times: number[] = [];
+  for (let r = 0; r < count; r++) {
+    const begin = performance.now();
+    meter(bytes, { meterType: 'i32' });
+    times.push(performance.now() - begin);
+  }
+  times.sort((a, b) => a - b);
+  const mid = times.length >> 1;
+  console.log(JSON.stringify({ ms: times.length % 2 ? times[mid] : (times[mid - 1]! + times[mid]!) / 2 }));
+}
