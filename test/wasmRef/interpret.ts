@@ -4,8 +4,9 @@
  * executed instruction adds its class weight (./weights.ts), memory.grow adds a rate per requested page and
  * memory.copy/fill/init a rate per byte, charged before the instruction runs. SPEC.md's consequence is that an
  * execution of the instrumented module that returns uses exactly this figure, which the property tests check.
- * Calls use an explicit frame stack (no JS recursion per wasm call); depth past `maxCallDepth` and runs past
- * `maxSteps` end as traps with their own reason.
+ * Host functions (function imports) are JS callbacks that may charge gas; SPEC.md's stack limit is modelled on request
+ * (`stackLimit`, frame costs from ./stackHeight.ts). Calls use an explicit frame stack (no JS recursion per wasm
+ * call); depth past `maxCallDepth` and runs past `maxSteps` end as traps with their own reason.
  * @module
  */
 import { decodeModule, type FuncBody, type FuncType, type Instr, type RefModule, type ValType } from './decode.js';
