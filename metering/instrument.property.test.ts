@@ -28,7 +28,7 @@ import {
   type RefRun,
   runReference,
 } from '../test/index.js';
-import { FRAME_BASE_UNITS, instrument, METERING_EXPORTS, TRAP_REASON } from './index.js';
+import { instrument, METERING_EXPORTS, TRAP_REASON } from './index.js';
 
 const AMPLE_GAS = 10n ** 15n;
 /** SPEC.md's frame cost adds 3 units for the slots the injected code itself may push. */
