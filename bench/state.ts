@@ -5,14 +5,16 @@
  * - 100,000 random 32-byte keys with 32-byte values, committed in 100 blocks of 1,000 keys;
  * - 10,000 random reads of existing keys (after the writes, and again on a freshly reopened store: cold caches);
  * - 1,000 inclusion and 100 non-inclusion proofs created and verified, with their sizes;
- * - disk bytes after compaction (keep-all, and for Gasket after `prune(1)`).
+ * - disk bytes after compaction (keep-all, and for Gasket after `prune(1)`), against the flat size (64 bytes a
+ *   pair) and against a plain LevelDB holding only the pairs.
  *
  * Run: `npm run bench:state` (compiles, then `node dist/bench/state.js`). BENCH_BLOCKS=n shortens the run for a
  * quick look; the published figures use the default 100. Keys and values come from a fixed-seed PRNG.
  * @module
  */
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMerkleProof, createMPT, type MerklePatriciaTrie, verifyMPTWithMerkleProof } from '@ethereumjs/mpt';
 import { ClassicLevel } from 'classic-level';
@@ -68,11 +70,14 @@ type Result = {
   blockMs: number;
   commitMs: number;
   lastCommitMs: number;
+  /** CPU time of the process (all threads, LevelDB's included) per commit: robust to other load on the machine. */
+  lastCommitCpuMs?: number;
   bytesPerKey: number;
   readsPerSec: number;
   coldReadsPerSec: number;
   proveMs: number;
   verifyPerSec: number;
+  verifyNodePerSec?: number;
   proofBytes: number;
   proofBytesMax: number;
   nonProofBytes: number;
@@ -110,6 +115,7 @@ async function timeRoundsAsync(rounds: number, perRound: number, fn: (i: number)
 
 async function benchGasket(dir: string): Promise<Result> {
   let store = await openState({ path: dir, create: true });
+  const commitCpuMs: number[] = [];
   const blockMs: number[] = [];
   const commitMs: number[] = [];
   const bytes: number[] = [];
@@ -118,8 +124,11 @@ async function benchGasket(dir: string): Promise<Result> {
     const tb = performance.now();
     for (let i = b * PER_BLOCK; i < (b + 1) * PER_BLOCK; i++) store.put(keys[i]!, values[i]!);
     const tc = performance.now();
+    const c0 = process.cpuUsage();
     const res = await store.commitBlock();
     const end = performance.now();
+    const c = process.cpuUsage(c0);
+    commitCpuMs.push((c.user + c.system) / 1000);
     commitMs.push(end - tc);
     blockMs.push(end - tb);
     bytes.push(res.bytesWritten / res.keys);
@@ -141,6 +150,11 @@ async function benchGasket(dir: string): Promise<Result> {
   const verifyPerSec = timeRounds(5, PROOFS / 5, (j) => {
     if (!verifyProof(root, keys[proofIdx[j]!]!, values[proofIdx[j]!]!, proofs[j]!)) throw new Error('gasket proof');
   });
+  const nodeSha256 = (data: Uint8Array) => createHash('sha256').update(data).digest();
+  const verifyNodePerSec = timeRounds(5, PROOFS / 5, (j) => {
+    const ok = verifyProof(root, keys[proofIdx[j]!]!, values[proofIdx[j]!]!, proofs[j]!, { sha256: nodeSha256 });
+    if (!ok) throw new Error('gasket proof (node:crypto)');
+  });
   const nonProofs = absent.map((k) => store.prove(k));
   for (const [j, k] of absent.entries()) if (!verifyProof(root, k, null, nonProofs[j]!)) throw new Error('non-incl');
   const sizes = proofs.map((p) => encodeProof(p).length);
@@ -157,11 +171,13 @@ async function benchGasket(dir: string): Promise<Result> {
     blockMs: median(blockMs),
     commitMs: median(commitMs),
     lastCommitMs: median(commitMs.slice(-10)),
+    lastCommitCpuMs: median(commitCpuMs.slice(-10)),
     bytesPerKey: median(bytes),
     readsPerSec,
     coldReadsPerSec,
     proveMs,
     verifyPerSec,
+    verifyNodePerSec,
     proofBytes: median(sizes),
     proofBytesMax: Math.max(...sizes),
     nonProofBytes: median(nonProofs.map((p) => encodeProof(p).length)),
@@ -269,6 +285,21 @@ async function benchMpt(dir: string): Promise<Result> {
   };
 }
 
+/** Disk bytes of a plain LevelDB holding only the final 100,000 key/value pairs, compacted: the flat baseline. */
+async function plainLevelBytes(dir: string): Promise<number> {
+  const db = new ClassicLevel<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' });
+  await db.open();
+  for (let b = 0; b < BLOCKS; b++) {
+    const ops = [];
+    for (let i = b * PER_BLOCK; i < (b + 1) * PER_BLOCK; i++)
+      ops.push({ type: 'put' as const, key: keys[i]!, value: values[i]! });
+    await db.batch(ops);
+  }
+  await db.compactRange(new Uint8Array([0]), new Uint8Array(33).fill(0xff));
+  await db.close();
+  return dirBytes(dir);
+}
+
 function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
@@ -276,6 +307,11 @@ function fmt(n: number, digits = 0): string {
 async function main(): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'gasket-bench-state-'));
   try {
+    console.log(
+      `node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model}), load average ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}`,
+    );
     console.log(
       `workload: ${fmt(N)} keys (32 B) + values (32 B) in ${BLOCKS} blocks of ${PER_BLOCK}; ${READS} reads; ${PROOFS} + ${NON_PROOFS} proofs`,
     );
@@ -286,7 +322,13 @@ async function main(): Promise<void> {
       return;
     }
     const m = await benchMpt(join(root, 'mpt'));
-    console.log('mpt done\n');
+    console.log('mpt done');
+    const plain = await plainLevelBytes(join(root, 'plain'));
+    console.log(
+      `load average at the end ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}\n`,
+    );
     const rows: [string, string, string, string, string][] = [
       [
         'write+commit keys/s',
@@ -298,6 +340,7 @@ async function main(): Promise<void> {
       ['block (puts+commit) ms, median', fmt(g.blockMs, 1), fmt(m.blockMs, 1), `${fmt(m.blockMs / g.blockMs, 1)}x`, ''],
       ['commit ms, median', fmt(g.commitMs, 1), fmt(m.commitMs, 1), `${fmt(m.commitMs / g.commitMs, 1)}x`, ''],
       ['commit ms, median of last 10 blocks', fmt(g.lastCommitMs, 1), fmt(m.lastCommitMs, 1), '', '<= 50 ms'],
+      ['commit CPU ms (all threads), last 10', fmt(g.lastCommitCpuMs!, 1), 'n/a', '', ''],
       ['bytes written per committed key', fmt(g.bytesPerKey), fmt(m.bytesPerKey), '', ''],
       [
         'reads/s (warm)',
@@ -338,6 +381,14 @@ async function main(): Promise<void> {
         '',
       ],
       ['disk / flat size, after prune(1)', `${fmt(g.diskPruned! / FLAT_BYTES, 2)}x`, 'n/a', '', '<= 3x'],
+      [
+        'disk / plain LevelDB of the pairs, pruned',
+        `${fmt(g.diskPruned! / plain, 2)}x`,
+        `${fmt(m.diskKeepAll / plain, 2)}x`,
+        '',
+        '',
+      ],
+      ['plain LevelDB of the pairs, bytes/key', fmt(plain / N), '', '', ''],
     ];
     const head: [string, string, string, string, string] = ['metric', 'gasket', '@ethereumjs/mpt', 'ratio', 'target'];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -262,6 +263,9 @@ describe('proofs', () => {
     expect(verifyProof(store.rootAt(1n), k, Uint8Array.of(1), p1)).toBe(true);
     expect(verifyProof(store.rootAt(2n), k, Uint8Array.of(1), p1)).toBe(false);
     expect(verifyProof(store.rootAt(2n), k, Uint8Array.of(2), store.prove(k))).toBe(true);
+    const nodeSha256 = (data: Uint8Array) => createHash('sha256').update(data).digest();
+    expect(verifyProof(store.rootAt(2n), k, Uint8Array.of(2), store.prove(k), { sha256: nodeSha256 })).toBe(true);
+    expect(verifyProof(store.rootAt(2n), k, Uint8Array.of(1), store.prove(k), { sha256: nodeSha256 })).toBe(false);
     expect(verifyProof(store.rootAt(0n), k, null, store.prove(k, 0n))).toBe(true);
     expect(store.rootAt(0n)).toEqual(EMPTY_ROOT);
     await store.close();

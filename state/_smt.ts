@@ -11,20 +11,23 @@ export const ZERO_HASH: Uint8Array = new Uint8Array(32);
 
 export { sha256 };
 
-export function smtLeafHash(keyHash: Uint8Array, valueHash: Uint8Array): Uint8Array {
-  const input = new Uint8Array(65);
-  input[0] = 0x00;
-  input.set(keyHash, 1);
-  input.set(valueHash, 33);
-  return sha256(input);
+/** A SHA-256 implementation: bytes in, 32 bytes out. */
+export type Sha256 = (data: Uint8Array) => Uint8Array;
+
+const INPUT = new Uint8Array(65);
+
+export function smtLeafHash(keyHash: Uint8Array, valueHash: Uint8Array, hash: Sha256 = sha256): Uint8Array {
+  INPUT[0] = 0x00;
+  INPUT.set(keyHash, 1);
+  INPUT.set(valueHash, 33);
+  return hash(INPUT);
 }
 
-export function smtInternalHash(left: Uint8Array, right: Uint8Array): Uint8Array {
-  const input = new Uint8Array(65);
-  input[0] = 0x01;
-  input.set(left, 1);
-  input.set(right, 33);
-  return sha256(input);
+export function smtInternalHash(left: Uint8Array, right: Uint8Array, hash: Sha256 = sha256): Uint8Array {
+  INPUT[0] = 0x01;
+  INPUT.set(left, 1);
+  INPUT.set(right, 33);
+  return hash(INPUT);
 }
 
 /** Bit `index` of a 256-bit key hash, most significant bit of byte 0 first. */

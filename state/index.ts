@@ -42,7 +42,7 @@ export {
   StateStore,
   type StateStoreOptions,
 } from './StateStore.js';
-export { verifyProof } from './verifyProof.js';
+export { type VerifyProofOptions, verifyProof } from './verifyProof.js';
 
 /** Root of the empty state (32 zero bytes). */
 export const EMPTY_ROOT: Uint8Array = new Uint8Array(32);
