@@ -78,8 +78,19 @@ export async function buildContract(entry: string, options: BuildOptions = {}): 
         'need one, and metering refuses it; move them into functions (or make them compile-time constants)',
     );
   }
-  if (options.interface)
-    bytes = appendCustomSection(bytes, 'gasket:interface', encodeInterfaceSection(options.interface));
+  if (options.interface) {
+    const exported = WebAssembly.Module.exports(new WebAssembly.Module(bytes))
+      .filter((e) => e.kind === 'function')
+      .map((e) => e.name)
+      .sort();
+    const declared = options.interface.methods.map((m) => m.name).sort();
+    if (exported.join() !== declared.join()) {
+      throw new ContractBuildError(
+        `${source}: the interface lists [${declared.join(', ')}] but the module exports [${exported.join(', ')}]`,
+      );
+    }
+    bytes = appendCustomSection(bytes, INTERFACE_SECTION, encodeInterfaceSection(options.interface));
+  }
   if (!options.skipMeteringCheck) {
     try {
       instrument(bytes);
@@ -100,7 +111,7 @@ export type ExampleContract = {
 
 /** The example contracts, by name. */
 export const EXAMPLES: readonly ExampleContract[] = Object.freeze(
-  ['counter', 'token', 'msgpackEcho'].map((name) => ({
+  ['counter', 'token', 'nft', 'escrow', 'expensive', 'msgpackEcho'].map((name) => ({
     name,
     entry: `contracts/examples/${name}/assembly/index.ts`,
   })),
