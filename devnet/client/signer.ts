@@ -40,6 +40,8 @@ export type Signer = {
   readonly publicKey: Hex;
   /** Fills in chain id, nonce and gas, and signs; sends nothing. */
   prepare(request: TransactionRequest): Promise<SignedTransaction>;
+  /** Prepares and sends; resolves to the hash once the node has accepted it. */
+  sendOnly(request: TransactionRequest): Promise<Hex>;
   /** Prepares, sends and waits for the receipt. */
   send(request: TransactionRequest): Promise<Receipt>;
   transfer(params: { readonly to: BytesLike; readonly value: Quantity; readonly gas?: Quantity }): Promise<Receipt>;
@@ -121,22 +123,25 @@ function signerFor(client: Client, keys: KeyPair): Signer {
     return signTransaction(unsignedFor(request, nonce, gasLimit), keys.secretKey, keys.publicKey);
   };
 
-  const send = (request: TransactionRequest): Promise<Receipt> => {
-    const run = queue.then(async () => {
+  /** Prepares and sends; one at a time per signer (the receipt waits run side by side). */
+  const sendOnly = (request: TransactionRequest): Promise<Hex> => {
+    const sent = queue.then(async () => {
       const tx = await prepare(request);
       const hash = await client.sendRawTransaction(tx.raw);
       nextNonce = tx.nonce + 1n;
-      return client.waitForReceipt(hash);
+      return hash;
     });
-    queue = run.catch(() => undefined);
-    return run;
+    queue = sent.catch(() => undefined);
+    return sent;
   };
+  const send = async (request: TransactionRequest): Promise<Receipt> => client.waitForReceipt(await sendOnly(request));
 
   return {
     client,
     address,
     publicKey: hexOf(keys.publicKey, 'publicKey'),
     prepare,
+    sendOnly,
     send,
     transfer: (params) => send({ kind: 'transfer', ...params }),
     deploy: (params) => send({ kind: 'deploy', ...params }),
