@@ -131,12 +131,13 @@ export function buildExample(name: string): Promise<Uint8Array> {
   return buildContract(example.entry, { interface: loadExampleInterface(example) });
 }
 
-/** Builds every example into `outDir` as `<name>.wasm`; returns the files written. */
-export async function buildAll(outDir: string): Promise<string[]> {
+/** Builds the examples (all, or those named) into `outDir` as `<name>.wasm`; returns the files written. */
+export async function buildAll(outDir: string, names?: readonly string[]): Promise<string[]> {
   const dir = resolve(outDir);
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   for (const example of EXAMPLES) {
+    if (names && names.length > 0 && !names.includes(example.name)) continue;
     const bytes = await buildExample(example.name);
     const file = join(dir, `${example.name}.wasm`);
     writeFileSync(file, bytes);
@@ -225,9 +226,10 @@ function findRoot(): string {
   throw new Error('cannot find the repository root (contracts/sdk/assembly) from contracts/build');
 }
 
-// As a script: `node dist/contracts/build.js [outDir]` writes every example (default contracts/build).
+// As a script: `node dist/contracts/build.js [outDir] [name...]` writes the examples (default: all, into
+// contracts/build).
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const outDir = process.argv[2] ?? join(REPO_ROOT, 'contracts', 'build');
-  const files = await buildAll(outDir);
+  const files = await buildAll(outDir, process.argv.slice(3));
   for (const file of files) process.stdout.write(`${relative(process.cwd(), file)}\n`);
 }
