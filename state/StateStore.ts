@@ -462,12 +462,14 @@ export class StateStore implements StateBackend {
     const k = typeof keepLast === 'bigint' ? Number(keepLast) : keepLast;
     if (!Number.isSafeInteger(k) || k < 1)
       throw new StateInputError(`prune keepLast must be at least 1, got ${keepLast}`);
-    const oldest = Math.max(0, this.#latest - k + 1);
-    if (oldest <= this.#pruned) return { removedNodes: 0, oldestVersion: BigInt(this.#pruned) };
+    // a prune interrupted by a crash left its horizon recorded: sweeping up to it again finishes the job
+    const oldest = Math.max(0, this.#latest - k + 1, this.#pruned);
     this.#busy = 'prune';
     try {
-      await this.#db.put(META_PRUNED, Buffer.from(u64(oldest)));
-      this.#pruned = oldest;
+      if (oldest > this.#pruned) {
+        await this.#db.put(META_PRUNED, Buffer.from(u64(oldest)));
+        this.#pruned = oldest;
+      }
       let removedNodes = 0;
       let ops: BatchOp[] = [];
       const it = this.#db.iterator({ gte: versionKey(P_STALE, 0), lte: versionKey(P_STALE, oldest) });

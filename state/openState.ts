@@ -41,6 +41,8 @@ export type OpenStateOptions = StateStoreOptions &
         path: string;
         /** Create the database if the directory is missing or empty. Default false. */
         create?: boolean;
+        /** LevelDB's block cache in bytes (flat values and nodes read from disk). Default 32 MiB. */
+        levelCacheSize?: number;
       }
     | { inMemory: true }
   );
@@ -53,6 +55,7 @@ export type OpenStateErrorType =
   | StateDbLockedError;
 
 const MEMORY_PATH = ':memory:';
+export const DEFAULT_LEVEL_CACHE_SIZE = 32 * 1024 * 1024;
 
 /**
  * Opens (or with `create: true`, creates) a state store.
@@ -91,6 +94,7 @@ export async function openState(options: OpenStateOptions): Promise<StateStore> 
     keyEncoding: 'buffer',
     valueEncoding: 'buffer',
     createIfMissing: create,
+    cacheSize: options.levelCacheSize ?? DEFAULT_LEVEL_CACHE_SIZE,
   });
   try {
     await db.open();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeBlock, META_LATEST, P_BLOCK, versionKey } from './_layout.js';
+import { decodeBlock, META_LATEST, META_PRUNED, P_BLOCK, u64, versionKey } from './_layout.js';
 import { nodeKey, pathOf } from './_nibbles.js';
 import { decodeNode } from './_node.js';
 import { computeRoot, openState, type StateStore, verifyProof } from './index.js';
@@ -126,6 +126,30 @@ describe('versions', () => {
       ),
       { numRuns: 15 },
     );
+  });
+
+  it('a prune interrupted after recording its horizon is finished by the next prune', async () => {
+    await withTmp(async (dir) => {
+      let store = await openState({ path: dir, create: true });
+      for (let b = 0; b < 6; b++) {
+        for (let i = 0; i < 30; i++) store.put(keyOf(i), Uint8Array.of(b, i));
+        await store.commitBlock();
+      }
+      await store.close();
+      // the crash: the horizon was recorded, no stale node was deleted yet
+      const db = new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+      await db.open();
+      await db.put(META_PRUNED, Buffer.from(u64(6)));
+      await db.close();
+      expect((await nodeCounts(dir)).stored).toBeGreaterThan((await nodeCounts(dir)).reachable);
+      store = await openState({ path: dir });
+      expect(store.oldestVersion).toBe(6n);
+      const { removedNodes } = await store.prune(100);
+      expect(removedNodes).toBeGreaterThan(0);
+      await store.close();
+      const { stored, reachable } = await nodeCounts(dir);
+      expect(stored).toBe(reachable);
+    });
   });
 
   it('revertTo restores the flat index, root and tree of an older version, on disk and after reopening', async () => {
