@@ -3,7 +3,7 @@
  * idle instances. Reusing an instance saves `new WebAssembly.Instance` (about 60 µs) per call, but only with a
  * reset that is exact: memory is restored from the image taken right after instantiation and every mutable global
  * is re-initialised by the contract's `__gasket_reset`; an instance whose memory grew is discarded. Modules with
- * passive data segments (a DataCount section: `data.drop` cannot be undone) never reuse instances.
+ * passive data segments (`data.drop` cannot be undone) never reuse instances.
  * @module
  */
 import { METERING_EXPORTS } from '../metering/index.js';
@@ -62,7 +62,7 @@ export class ModuleCache {
           .map((exp) => exp.name),
       ),
       bytes: code.length,
-      reusable: !hasDataCountSection(code),
+      reusable: !hasPassiveDataSegment(code),
       idle: [],
     };
     this.#entries.set(codeHashHex, entry);
@@ -124,21 +124,44 @@ export class ModuleCache {
   }
 }
 
-/** Whether the module has a DataCount section (id 12): it uses memory.init/data.drop on passive segments. */
-function hasDataCountSection(code: Uint8Array): boolean {
+/**
+ * Whether the module has a passive data segment: `data.drop` could then change what a later `memory.init` sees,
+ * which a reset cannot undo. (Active segments are dropped at instantiation in every instance alike.)
+ */
+function hasPassiveDataSegment(code: Uint8Array): boolean {
   let pos = 8;
-  while (pos < code.length) {
-    const id = code[pos++]!;
-    let size = 0;
+  const u32 = (): number => {
+    let result = 0;
     let shift = 0;
     let b: number;
     do {
       b = code[pos++]!;
-      size += (b & 0x7f) * 2 ** shift;
+      result += (b & 0x7f) * 2 ** shift;
       shift += 7;
     } while (b & 0x80);
-    if (id === 12) return true;
-    pos += size;
+    return result;
+  };
+  const skipConstExpr = () => {
+    for (;;) {
+      const opcode = code[pos++]!;
+      if (opcode === 0x0b) return;
+      if (opcode === 0x41 || opcode === 0x42 || opcode === 0x23) u32(); // LEB immediates (sign does not matter to skip)
+    }
+  };
+  while (pos < code.length) {
+    const id = code[pos++]!;
+    const size = u32();
+    const end = pos + size;
+    if (id === 11) {
+      for (let n = u32(), i = 0; i < n; i++) {
+        const flags = u32();
+        if (flags === 1) return true;
+        if (flags === 2) u32();
+        skipConstExpr();
+        pos += u32();
+      }
+    }
+    pos = end;
   }
   return false;
 }
