@@ -99,6 +99,17 @@ describe('execute', () => {
     expect(vm.cache.stats.instancesReused).toBeGreaterThan(0);
   });
 
+  it('a contract with a passive data segment gets a fresh instance every call (data.drop cannot be reset)', () => {
+    const code = wat(`(module (import "gasket" "return_data" (func $ret (param i32 i32)))
+      (memory (export "memory") 1) (data $p "xyz")
+      (func (export "once") (memory.init $p (i32.const 0) (i32.const 0) (i32.const 3)) (data.drop $p)
+        (call $ret (i32.const 0) (i32.const 3))))`);
+    const address = deploy(code);
+    for (let i = 0; i < 3; i++) {
+      expect(call(address, 'once')).toMatchObject({ status: 'ok', returnData: new TextEncoder().encode('xyz') });
+    }
+  });
+
   it('unknown methods, init after deploy and reserved names are NO_METHOD', () => {
     const counter = deploy(COUNTER);
     for (const method of ['nope', 'init', '__gasket_reset', '']) {
