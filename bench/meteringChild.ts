@@ -2,7 +2,7 @@
  * The child-process side of the metering benchmark (bench/metering.ts), kept free of static imports so that a
  * fresh process measures what loading a tool costs:
  * - `cold instrument|binaryen FILE`: the import of one tool, then its first call on one module (JSON on stdout);
- * - `wasm-metering FILE REPS`: wasm-metering's `meterWASM` once to warm up, then REPS timed calls (median, JSON).
+ * - `wasm-metering FILE REPS`: wasm-metering's `meterWASM` once to warm up, then REPS calls timed in CPU ms (median, JSON).
  *   It runs here because on some modules it exhausts V8's array limits and takes the process down.
  * @module
  */
@@ -51,9 +51,10 @@ function wasmMetering(path: string, count: number): void {
   }
   const times: number[] = [];
   for (let r = 0; r < count; r++) {
-    const begin = performance.now();
+    const begin = process.cpuUsage();
     meter(bytes, { meterType: 'i32' });
-    times.push(performance.now() - begin);
+    const used = process.cpuUsage(begin);
+    times.push((used.user + used.system) / 1000);
   }
   times.sort((a, b) => a - b);
   const mid = times.length >> 1;
