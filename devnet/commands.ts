@@ -75,4 +75,98 @@ export function registerCommands(program: Command, io: CliIo): void {
         await devnetCommand({ ...options, inMemory: options.inMemory ?? false }, io);
       },
     );
+
+  const RPC_DEFAULT = 'http://127.0.0.1:8545/';
+  const FROM_HELP = 'signer: a dev account index or a key file (gasket keys new)';
+
+  program
+    .command('deploy')
+    .description('deploy a contract to a running devnet and print the receipt with its address')
+    .argument('<wasm>', 'the contract, as compiled')
+    .option('--args <json>', 'init arguments as JSON (named or positional by the contract interface)')
+    .option('--value <n>', 'amount sent with the deploy')
+    .option('--gas <n>', 'gas limit (default: the estimate plus 25%)')
+    .option('--from <signer>', FROM_HELP, '0')
+    .option('--rpc <url>', 'JSON-RPC URL of the devnet', RPC_DEFAULT)
+    .option('--json', 'print the receipt as JSON')
+    .action(
+      async (
+        input: string,
+        options: { args?: string; value?: string; gas?: string; from: string; rpc: string; json?: boolean },
+      ) => {
+        const { deployCommand } = await import('./deployCommand.js');
+        await deployCommand({ ...options, input, json: options.json ?? false }, io);
+      },
+    );
+
+  program
+    .command('send')
+    .description('call a contract method in a signed transaction on a running devnet and print the receipt')
+    .argument('<address>', 'the contract address (0x and 64 hex digits)')
+    .argument('<method>', 'the method to call')
+    .option('--args <json>', 'arguments as JSON (named or positional by the contract interface)')
+    .option('--value <n>', 'amount sent with the call')
+    .option('--gas <n>', 'gas limit (default: the estimate plus 25%)')
+    .option('--from <signer>', FROM_HELP, '0')
+    .option('--rpc <url>', 'JSON-RPC URL of the devnet', RPC_DEFAULT)
+    .option('--json', 'print the receipt as JSON')
+    .action(
+      async (
+        address: string,
+        method: string,
+        options: { args?: string; value?: string; gas?: string; from: string; rpc: string; json?: boolean },
+      ) => {
+        const { sendCommand } = await import('./sendCommand.js');
+        await sendCommand({ ...options, address, method, json: options.json ?? false }, io);
+      },
+    );
+
+  program
+    .command('call')
+    .description('run a read-only contract call on a running devnet (nothing is signed or changed)')
+    .argument('<address>', 'the contract address (0x and 64 hex digits)')
+    .argument('<method>', 'the method to call')
+    .option('--args <json>', 'arguments as JSON (named or positional by the contract interface)')
+    .option('--from <signer>', 'caller seen by the contract: a dev account index or a key file')
+    .option('--rpc <url>', 'JSON-RPC URL of the devnet', RPC_DEFAULT)
+    .option('--json', 'print the result as JSON')
+    .action(
+      async (
+        address: string,
+        method: string,
+        options: { args?: string; from?: string; rpc: string; json?: boolean },
+      ) => {
+        const { callCommand } = await import('./callCommand.js');
+        await callCommand({ ...options, address, method, json: options.json ?? false }, io);
+      },
+    );
+
+  const keys = program.command('keys').description('key files for --from, and the dev accounts');
+  keys
+    .command('new')
+    .description('write a new ed25519 key to a file (never overwrites)')
+    .argument('<file>', 'where to write the key (JSON, mode 0600)')
+    .option('--json', 'print the result as JSON')
+    .action(async (file: string, options: { json?: boolean }) => {
+      const { keysNewCommand } = await import('./keysCommand.js');
+      await keysNewCommand({ file, json: options.json ?? false }, io);
+    });
+  keys
+    .command('show')
+    .description("print a key file's address and public key")
+    .argument('<file>', 'a key file')
+    .option('--json', 'print the result as JSON')
+    .action(async (file: string, options: { json?: boolean }) => {
+      const { keysShowCommand } = await import('./keysCommand.js');
+      await keysShowCommand({ file, json: options.json ?? false }, io);
+    });
+  keys
+    .command('dev')
+    .description('list the dev accounts (the same on every devnet)')
+    .option('--count <n>', 'how many', '10')
+    .option('--json', 'print the accounts as JSON')
+    .action(async (options: { count: string; json?: boolean }) => {
+      const { keysDevCommand } = await import('./keysCommand.js');
+      await keysDevCommand({ count: options.count, json: options.json ?? false }, io);
+    });
 }
