@@ -133,7 +133,7 @@ describe('host ABI fuzz', () => {
         async (name, words, readOnly) => {
           const input = new Uint8Array(64);
           const view = new DataView(input.buffer);
-          words.forEach((word, i) => view.setInt32(i * 8, word, true));
+          for (const [i, word] of words.entries()) view.setInt32(i * 8, word, true);
           const result = vm.execute({
             contract: fuzz.address,
             method: `f_${name}`,
