@@ -55,3 +55,13 @@ export {
   type TransactionRequest,
 } from './client/index.js';
 export { type CliIo, ExitStatus } from './cliIo.js';
+export { toHex } from './codec.js';
+export { devAccount, generateKeyPair, type KeyPair } from './keys.js';
+export { type Devnet, type StartDevnetOptions, startDevnet } from './startDevnet.js';
+export {
+  decodeTransaction,
+  type SignedTransaction,
+  signTransaction,
+  type UnsignedTransaction,
+  verifySignature,
+} from './transaction.js';
