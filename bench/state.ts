@@ -364,6 +364,7 @@ async function main(): Promise<void> {
         `${fmt(g.verifyPerSec / m.verifyPerSec, 1)}x`,
         '>= 20,000',
       ],
+      ['verify/s with node:crypto sha256', fmt(g.verifyNodePerSec!), '', '', ''],
       [
         'inclusion proof bytes, median (max)',
         `${g.proofBytes} (${g.proofBytesMax})`,

@@ -67,7 +67,7 @@ export const DEFAULT_NODE_CACHE_SIZE = 1 << 14;
 /** Deepest node level (root = 0) kept decoded in the node cache. */
 const CACHED_DEPTH = 3;
 /** Deepest node level whose binary hashes stay cached with it. */
-const BIN_DEPTH = 2;
+const BIN_DEPTH = 3;
 
 export type StateStoreOptions = {
   /** fsync each block batch (survives power loss, not only process death). Default false. */
@@ -172,7 +172,7 @@ export class StateStore implements StateBackend {
 
   /**
    * Keeps a decoded internal node in memory if it sits in the top CACHED_DEPTH levels (the nodes every block
-   * rewrites: 4,369 at most); its binary hashes are kept only for the top BIN_DEPTH levels. Deeper nodes and
+   * rewrites: 4,369 at most) with its binary hashes (so a changed child rehashes 4 of them). Deeper nodes and
    * leaves come from LevelDB (and its block cache): caching them decoded costs more in garbage collection of a
    * large old generation than the `getSync` it saves.
    */
