@@ -1,0 +1,536 @@
+/**
+ * `npm run bench:devnet` (issue 8): token transfers end to end against the Gasket devnet and, side by side in the
+ * same run, a Hardhat node and Anvil doing ERC-20 transfers (bench/devnetPeers.ts installs them outside the
+ * repository). Every node runs as a child process on its own loopback port; transactions are signed before the
+ * clock starts and sent over HTTP JSON-RPC by 1 and 8 concurrent clients, each with its own sender, until every
+ * receipt is fetched (bench/devnetLoad.ts), with automine and with 1 s interval mining; Gasket also with its
+ * LevelDB data directory (persistence). Reported per case, medians over BENCH_REPS rounds: transfers/s, p50/p99
+ * latency (send -> receipt available), server CPU per transaction, and start-up time (spawn -> first answered
+ * chain id request). In process it also times Gasket's parts apart: signature checks, JSON-RPC parsing, execution
+ * and block commits; with BENCH_PROFILE=1 it profiles the devnet (--cpu-prof) under 8 clients and lists the top
+ * self-time functions.
+ *
+ * Environment: BENCH_TXS (transfers per automine case, default 8000), BENCH_INTERVAL_TXS (per interval case,
+ * default 16000), BENCH_REPS (default 3), BENCH_TARGETS (comma list of gasket, gasket-disk, hardhat,
+ * hardhat-quiet, anvil; default all), BENCH_PROFILE=1, BENCH_JSON=<file> (raw results).
+ * @module
+ */
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildExample, encodeArgs, REPO_ROOT } from '../contracts/index.js';
+import {
+  decodeTransaction,
+  devAccount,
+  type SignedTransaction,
+  signTransaction,
+  startDevnet,
+  toHex,
+  verifySignature,
+} from '../devnet/index.js';
+import {
+  type ClientPlan,
+  type Dialect,
+  freePort,
+  httpRequest,
+  type LoadResult,
+  median,
+  type NodeProcess,
+  now,
+  rpcBody,
+  rpcCall,
+  runLoad,
+  spawnNode,
+  stopNode,
+  waitFor,
+} from './devnetLoad.js';
+import {
+  deployEth,
+  ETH_DIALECT,
+  ethPlans,
+  installPeers,
+  type Mining,
+  PEER_VERSIONS,
+  PEERS_DIR,
+  type PeerName,
+  signEthWorkload,
+  solcVersion,
+  startPeer,
+} from './devnetPeers.js';
+
+const AUTO_TXS = Number(process.env.BENCH_TXS ?? 8000);
+const INTERVAL_TXS = Number(process.env.BENCH_INTERVAL_TXS ?? 16_000);
+const REPS = Number(process.env.BENCH_REPS ?? 3);
+const ALL_TARGETS = ['gasket', 'gasket-disk', 'hardhat', 'hardhat-quiet', 'anvil'] as const;
+type Target = (typeof ALL_TARGETS)[number];
+const TARGETS = (process.env.BENCH_TARGETS?.split(',') ?? ALL_TARGETS) as Target[];
+const CLIENTS = [1, 8] as const;
+const MAX_CLIENTS = 8;
+/** Transfers sender `s` (1-based) signs: all of a 1-client case for sender 1, an eighth for the others. */
+const perSender = (s: number) => {
+  const most = Math.max(AUTO_TXS, INTERVAL_TXS);
+  return s === 1 ? most : Math.ceil(most / MAX_CLIENTS);
+};
+
+// --- Gasket workload ---
+
+const GASKET_CHAIN = 1337n;
+const GAS_PRICE = 1n;
+const SUPPLY = 10n ** 30n;
+
+type GasketWorkload = {
+  readonly setup: readonly SignedTransaction[];
+  readonly transfers: readonly SignedTransaction[][];
+  readonly token: Uint8Array;
+  readonly transferGas: bigint;
+};
+
+/** Signs the deployment, funding and transfers; deploys once in process to learn the address and the gas. */
+async function signGasketWorkload(): Promise<GasketWorkload> {
+  const deployer = devAccount(0);
+  const code = await buildExample('token');
+  const deploy = signTransaction(
+    {
+      kind: 'deploy',
+      chainId: GASKET_CHAIN,
+      nonce: 0n,
+      gasLimit: 500_000_000n,
+      gasPrice: GAS_PRICE,
+      value: 0n,
+      code,
+      args: encodeArgs('Bench', 'BNC', 18, SUPPLY),
+    },
+    deployer.secretKey,
+    deployer.publicKey,
+  );
+  const devnet = await startDevnet({ inMemory: true, port: 0 });
+  let token: Uint8Array;
+  let transferGas: bigint;
+  try {
+    await devnet.chain.submit(deploy.raw);
+    const receipt = devnet.chain.findTransaction(deploy.hash)?.receipt;
+    if (receipt?.status !== 'ok' || !receipt.contractAddress) throw new Error('token deployment failed');
+    token = receipt.contractAddress;
+    const probe = signTransaction(
+      {
+        kind: 'call',
+        chainId: GASKET_CHAIN,
+        nonce: 1n,
+        gasLimit: 100_000_000n,
+        gasPrice: GAS_PRICE,
+        value: 0n,
+        to: token,
+        method: 'transfer',
+        args: encodeArgs(devAccount(1).address, 1n),
+      },
+      deployer.secretKey,
+      deployer.publicKey,
+    );
+    transferGas = devnet.chain.estimateGas(probe.raw).gasUsed;
+  } finally {
+    await devnet.close();
+  }
+  const gasLimit = transferGas * 2n;
+  const call = (from: number, nonce: bigint, to: Uint8Array, amount: bigint) => {
+    const key = devAccount(from);
+    return signTransaction(
+      {
+        kind: 'call',
+        chainId: GASKET_CHAIN,
+        nonce,
+        gasLimit,
+        gasPrice: GAS_PRICE,
+        value: 0n,
+        to: token,
+        method: 'transfer',
+        args: encodeArgs(to, amount),
+      },
+      key.secretKey,
+      key.publicKey,
+    );
+  };
+  const setup = [deploy];
+  for (let s = 1; s <= MAX_CLIENTS; s++) setup.push(call(0, BigInt(s), devAccount(s).address, SUPPLY / 100n));
+  const recipients = Array.from({ length: 1000 }, (_, i) => {
+    const address = new Uint8Array(32).fill(0xbe);
+    new DataView(address.buffer).setUint32(0, i + 1);
+    return address;
+  });
+  const transfers: SignedTransaction[][] = [];
+  for (let s = 1; s <= MAX_CLIENTS; s++) {
+    const list: SignedTransaction[] = [];
+    for (let n = 0; n < perSender(s); n++) {
+      list.push(call(s, BigInt(n), recipients[(n * MAX_CLIENTS + s) % recipients.length]!, 1n));
+    }
+    transfers.push(list);
+  }
+  return { setup, transfers, token, transferGas };
+}
+
+const GASKET_DIALECT: Dialect = {
+  checkSend(body) {
+    if (body.includes('"error"')) throw new Error(`send failed: ${body.slice(0, 300)}`);
+  },
+  receipt(body) {
+    if (body.includes('"result":null')) return 'pending';
+    if (!body.includes('"status":"ok"')) throw new Error(`transfer failed: ${body.slice(0, 300)}`);
+    return 'ready';
+  },
+};
+
+const GASKET_PROBE = rpcBody('chain_id', {});
+
+async function startGasket(
+  mining: Mining,
+  port: number,
+  dataDir: string | undefined,
+  nodeFlags: readonly string[] = [],
+): Promise<NodeProcess> {
+  return spawnNode(
+    process.execPath,
+    [
+      ...nodeFlags,
+      join(REPO_ROOT, 'devnet', 'gasket.js'),
+      'devnet',
+      '--port',
+      String(port),
+      ...(dataDir ? ['--data-dir', dataDir] : ['--in-memory']),
+      ...(mining === 'interval' ? ['--block-time', '1'] : []),
+    ],
+    port,
+    GASKET_PROBE,
+    { cwd: REPO_ROOT },
+  );
+}
+
+async function deployGasket(port: number, workload: GasketWorkload): Promise<void> {
+  for (const tx of workload.setup) await rpcCall(port, 'tx_send', { raw: toHex(tx.raw) });
+  for (const tx of workload.setup) {
+    const receipt = (await waitFor(port, 'tx_getReceipt', { hash: toHex(tx.hash) })) as { status: string };
+    if (receipt.status !== 'ok') throw new Error(`set-up transaction ${toHex(tx.hash)} failed`);
+  }
+}
+
+function gasketPlans(port: number, workload: GasketWorkload, clients: number, total: number): ClientPlan[] {
+  const each = Math.floor(total / clients);
+  return workload.transfers.slice(0, clients).map((list) => ({
+    sends: list.slice(0, each).map((tx, i) => httpRequest(port, rpcBody('tx_send', { raw: toHex(tx.raw) }, i))),
+    receipts: list
+      .slice(0, each)
+      .map((tx, i) => httpRequest(port, rpcBody('tx_getReceipt', { hash: toHex(tx.hash) }, i))),
+  }));
+}
+
+// --- one case ---
+
+type CaseResult = LoadResult & { readonly startupMs: number };
+
+async function runCase(
+  target: Target,
+  mining: Mining,
+  clients: number,
+  gasket: GasketWorkload | undefined,
+  eth: Awaited<ReturnType<typeof signEthWorkload>> | undefined,
+  nodeFlags: readonly string[] = [],
+): Promise<CaseResult> {
+  const port = await freePort();
+  const total = mining === 'interval' ? INTERVAL_TXS : AUTO_TXS;
+  let dataDir: string | undefined;
+  let node: NodeProcess;
+  let plans: ClientPlan[];
+  let dialect: Dialect;
+  if (target === 'gasket' || target === 'gasket-disk') {
+    if (target === 'gasket-disk') dataDir = await mkdtemp(join(tmpdir(), 'gasket-bench-devnet-'));
+    node = await startGasket(mining, port, dataDir, nodeFlags);
+    await deployGasket(port, gasket!);
+    plans = gasketPlans(port, gasket!, clients, total);
+    dialect = GASKET_DIALECT;
+  } else {
+    node = await startPeer(target, mining, port);
+    await deployEth(port, eth!);
+    plans = ethPlans(port, eth!, clients, total);
+    dialect = ETH_DIALECT;
+  }
+  try {
+    const result = await runLoad(port, node.child.pid!, plans, dialect);
+    return { ...result, startupMs: node.startupMs };
+  } finally {
+    await stopNode(node);
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+// --- Gasket's parts, in process ---
+
+type Parts = Record<string, { perSecond: number; usPerTx: number; note: string }>;
+
+async function timeParts(workload: GasketWorkload): Promise<Parts> {
+  const txs = workload.transfers.flatMap((list) => list.slice(0, AUTO_TXS / MAX_CLIENTS));
+  const n = txs.length;
+  const rate = (ms: number, note: string, count = n) => ({
+    perSecond: (count / ms) * 1000,
+    usPerTx: (ms * 1000) / count,
+    note,
+  });
+  const parts: Parts = {};
+  const time = (fn: () => void) => {
+    const start = now();
+    fn();
+    return now() - start;
+  };
+  const raws = txs.map((tx) => tx.raw);
+  const bodies = txs.map((tx, i) => rpcBody('tx_send', { raw: toHex(tx.raw) }, i));
+  // warm-up, then the measurements
+  for (const raw of raws.slice(0, 500)) verifySignature(decodeTransaction(raw));
+  parts.decode = rate(
+    time(() => {
+      for (const raw of raws) decodeTransaction(raw);
+    }),
+    'decodeTransaction (msgpack, canonical re-encode, address and hash)',
+  );
+  const decoded = raws.map(decodeTransaction);
+  parts.verify = rate(
+    time(() => {
+      for (const tx of decoded) if (!verifySignature(tx)) throw new Error('bad signature');
+    }),
+    'verifySignature (node:crypto ed25519, one core)',
+  );
+  parts.json = rate(
+    time(() => {
+      for (const body of bodies) {
+        const request = JSON.parse(body) as { params: { raw: string } };
+        Buffer.from(request.params.raw.slice(2), 'hex');
+      }
+    }),
+    'JSON.parse of a tx_send body + hex decode of the transaction',
+  );
+  // the chain without HTTP: validate only (automine off), then one block of everything, then automine
+  for (const [label, persistent] of [
+    ['memory', false],
+    ['disk', true],
+  ] as const) {
+    const dir = persistent ? await mkdtemp(join(tmpdir(), 'gasket-bench-parts-')) : undefined;
+    const open = () => startDevnet({ port: 0, ...(dir ? { dataDir: join(dir, String(now())) } : { inMemory: true }) });
+    try {
+      let devnet = await open();
+      for (const tx of workload.setup) await devnet.chain.submit(tx.raw);
+      devnet.chain.automine = false;
+      let start = now();
+      for (const raw of raws) await devnet.chain.submit(raw);
+      parts[`pool-${label}`] = rate(
+        now() - start,
+        `chain.submit with automine off: decode + checks + signature + pool (${n} pending at the end)`,
+      );
+      start = now();
+      await devnet.chain.mine();
+      parts[`bulk-block-${label}`] = rate(now() - start, `chain.mine(): execute ${n} transfers in one block + commit`);
+      await devnet.close();
+
+      devnet = await open();
+      for (const tx of workload.setup) await devnet.chain.submit(tx.raw);
+      start = now();
+      for (const raw of raws) await devnet.chain.submit(raw);
+      parts[`automine-${label}`] = rate(
+        now() - start,
+        'chain.submit with automine: a block (and a commit) per transfer',
+      );
+      await devnet.close();
+
+      devnet = await open();
+      for (const tx of workload.setup) await devnet.chain.submit(tx.raw);
+      start = now();
+      for (const body of bodies) {
+        const request = JSON.parse(body) as { params: Record<string, unknown> };
+        JSON.stringify({ jsonrpc: '2.0', id: 1, result: await devnet.methods.tx_send!(request.params, {}) });
+      }
+      parts[`rpc-automine-${label}`] = rate(
+        now() - start,
+        'JSON.parse + methods.tx_send (automine) + JSON.stringify: the RPC stack without HTTP',
+      );
+      await devnet.close();
+    } finally {
+      if (dir) await rm(dir, { recursive: true, force: true });
+    }
+  }
+  return parts;
+}
+
+// --- profile ---
+
+type ProfileNode = { id: number; callFrame: { functionName: string; url: string; lineNumber: number } };
+
+async function profileGasket(gasket: GasketWorkload, target: 'gasket' | 'gasket-disk', clients: number) {
+  const dir = await mkdtemp(join(tmpdir(), 'gasket-bench-prof-'));
+  try {
+    const result = await runCase(target, 'automine', clients, gasket, undefined, [
+      '--cpu-prof',
+      `--cpu-prof-dir=${dir}`,
+    ]);
+    const [file] = await readdir(dir);
+    if (!file) throw new Error('no profile written');
+    const profile = JSON.parse(await readFile(join(dir, file), 'utf8')) as {
+      nodes: ProfileNode[];
+      samples: number[];
+      timeDeltas: number[];
+    };
+    const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+    const self = new Map<string, number>();
+    let totalMs = 0;
+    profile.samples.forEach((id, i) => {
+      const frame = byId.get(id)!.callFrame;
+      const where = frame.url.replace(/^.*\/node_modules\//, '').replace(/^file:\/\/.*?\/dist\//, 'dist/');
+      const key = `${frame.functionName || '(anonymous)'} ${where ? `${where}:${frame.lineNumber + 1}` : ''}`.trim();
+      const ms = profile.timeDeltas[i]! / 1000;
+      self.set(key, (self.get(key) ?? 0) + ms);
+      totalMs += ms;
+    });
+    const idle = self.get('(idle)') ?? 0;
+    const busy = totalMs - idle;
+    const top = [...self]
+      .filter(([key]) => key !== '(idle)')
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 20)
+      .map(([fn, ms]) => ({ fn, ms, share: ms / busy }));
+    return { target, clients, perSecond: result.perSecond, busyMs: busy, idleMs: idle, top };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// --- main ---
+
+const fmt = (value: number, digits = 0) =>
+  Number.isFinite(value)
+    ? value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    : 'n/a';
+
+async function main() {
+  const started = now();
+  const log = (line: string) => process.stderr.write(`[${((now() - started) / 1000).toFixed(0)} s] ${line}\n`);
+  const peers = TARGETS.filter((t) => !t.startsWith('gasket')) as PeerName[];
+  const notes = peers.length > 0 ? installPeers() : [];
+  for (const note of notes) log(note);
+  log('signing Gasket transactions');
+  const gasket = await signGasketWorkload();
+  log(`signing ERC-20 transactions (solc ${peers.length > 0 ? solcVersion() : '-'})`);
+  const eth = peers.length > 0 ? await signEthWorkload(MAX_CLIENTS, perSender) : undefined;
+
+  log('timing Gasket parts in process');
+  const parts = await timeParts(gasket);
+
+  type Key = `${Target}|${Mining}|${number}`;
+  const runs = new Map<Key, CaseResult[]>();
+  const startups = new Map<Target, number[]>();
+  const load: number[] = [];
+  for (let rep = 0; rep < REPS; rep++) {
+    for (const mining of ['automine', 'interval'] as const) {
+      for (const clients of CLIENTS) {
+        for (const target of TARGETS) {
+          load.push(loadavg()[0]!);
+          const result = await runCase(target, mining, clients, gasket, eth);
+          const key: Key = `${target}|${mining}|${clients}`;
+          runs.set(key, [...(runs.get(key) ?? []), result]);
+          startups.set(target, [...(startups.get(target) ?? []), result.startupMs]);
+          log(
+            `rep ${rep + 1}/${REPS} ${target} ${mining} ${clients} client(s): ${fmt(result.perSecond)}/s, p50 ${fmt(result.p50Ms, 2)} ms, p99 ${fmt(result.p99Ms, 2)} ms, server CPU ${fmt(result.serverCpuMsPerTx, 3)} ms/tx, start-up ${fmt(result.startupMs)} ms, load ${loadavg()[0]!.toFixed(1)}`,
+          );
+        }
+      }
+    }
+  }
+
+  const profiles = [];
+  if (process.env.BENCH_PROFILE === '1') {
+    for (const target of ['gasket', 'gasket-disk'] as const) {
+      if (!TARGETS.includes(target)) continue;
+      log(`profiling ${target} automine, 8 clients`);
+      profiles.push(await profileGasket(gasket, target, 8));
+    }
+  }
+
+  // --- report ---
+  const out: string[] = [];
+  const summary = (key: Key) => {
+    const list = runs.get(key) ?? [];
+    return {
+      perSecond: median(list.map((r) => r.perSecond)),
+      p50Ms: median(list.map((r) => r.p50Ms)),
+      p99Ms: median(list.map((r) => r.p99Ms)),
+      cpu: median(list.map((r) => r.serverCpuMsPerTx)),
+      clientCpu: median(list.map((r) => r.clientCpuMsPerTx)),
+      n: list.length,
+    };
+  };
+  out.push(
+    `Machine: ${cpus()[0]?.model ?? '?'}, ${cpus().length} cores, Node ${process.version}; load average during the runs: median ${median(load).toFixed(1)} (min ${Math.min(...load).toFixed(1)}, max ${Math.max(...load).toFixed(1)}).`,
+    `Transfers per case: ${AUTO_TXS} (automine), ${INTERVAL_TXS} (interval, 1 s blocks); ${REPS} rounds, medians. Gasket token transfer gas: ${gasket.transferGas}.`,
+    `Peers: Hardhat ${PEER_VERSIONS.hardhat}, Anvil ${PEER_VERSIONS.anvil}, solc ${peers.length > 0 ? solcVersion() : '-'}, installed in ${PEERS_DIR}.`,
+    '',
+    '| node | mining | clients | transfers/s | p50 latency (ms) | p99 latency (ms) | server CPU (ms/tx) | client CPU (ms/tx) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
+  for (const mining of ['automine', 'interval'] as const) {
+    for (const clients of CLIENTS) {
+      for (const target of TARGETS) {
+        const s = summary(`${target}|${mining}|${clients}`);
+        out.push(
+          `| ${target} | ${mining} | ${clients} | ${fmt(s.perSecond)} | ${fmt(s.p50Ms, 2)} | ${fmt(s.p99Ms, 2)} | ${fmt(s.cpu, 3)} | ${fmt(s.clientCpu, 3)} |`,
+        );
+      }
+    }
+  }
+  out.push('', '| node | start-up (ms), median | min | max | samples |', '| --- | ---: | ---: | ---: | ---: |');
+  for (const target of TARGETS) {
+    const list = startups.get(target) ?? [];
+    out.push(
+      `| ${target} | ${fmt(median(list))} | ${fmt(Math.min(...list))} | ${fmt(Math.max(...list))} | ${list.length} |`,
+    );
+  }
+  if (peers.length > 0 && TARGETS.includes('gasket')) {
+    out.push(
+      '',
+      '| mining | clients | Gasket (memory) /s | Gasket (disk) /s | faster peer | its /s | ratio (memory) | ratio (disk) | target 5x |',
+      '| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |',
+    );
+    for (const mining of ['automine', 'interval'] as const) {
+      for (const clients of CLIENTS) {
+        const mem = summary(`gasket|${mining}|${clients}`).perSecond;
+        const disk = TARGETS.includes('gasket-disk') ? summary(`gasket-disk|${mining}|${clients}`).perSecond : NaN;
+        const best = peers
+          .map((p) => ({ p, v: summary(`${p}|${mining}|${clients}`).perSecond }))
+          .sort((a, b) => b.v - a.v)[0]!;
+        out.push(
+          `| ${mining} | ${clients} | ${fmt(mem)} | ${fmt(disk)} | ${best.p} | ${fmt(best.v)} | ${fmt(mem / best.v, 1)}x | ${fmt(disk / best.v, 1)}x | ${mem >= 5 * best.v ? 'met' : 'not met'} |`,
+        );
+      }
+    }
+  }
+  out.push('', "Gasket's parts, in process (one core):", '', '| part | per second | µs per tx | what |');
+  out.push('| --- | ---: | ---: | --- |');
+  for (const [name, p] of Object.entries(parts)) {
+    out.push(`| ${name} | ${fmt(p.perSecond)} | ${fmt(p.usPerTx, 1)} | ${p.note} |`);
+  }
+  for (const profile of profiles) {
+    out.push(
+      '',
+      `Profile: ${profile.target}, automine, ${profile.clients} clients (${fmt(profile.perSecond)}/s under --cpu-prof); busy ${fmt(profile.busyMs)} ms, idle ${fmt(profile.idleMs)} ms. Top self time:`,
+      '',
+      '| function | self ms | share of busy |',
+      '| --- | ---: | ---: |',
+      ...profile.top.map((t) => `| \`${t.fn}\` | ${fmt(t.ms)} | ${(t.share * 100).toFixed(1)}% |`),
+    );
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+  if (process.env.BENCH_JSON) {
+    await writeFile(
+      process.env.BENCH_JSON,
+      JSON.stringify(
+        { runs: Object.fromEntries(runs), startups: Object.fromEntries(startups), parts, profiles, load },
+        null,
+        2,
+      ),
+    );
+  }
+}
+
+await main();
