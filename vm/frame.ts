@@ -30,6 +30,36 @@ export type CallResult = {
   /** Debug logs, kept whatever the status. */
   readonly logs: readonly VmLog[];
   readonly error?: { readonly code: VmErrorCode | string; readonly message: string };
+  /** The call tree, when the call was traced. */
+  readonly trace?: TraceFrame;
+};
+
+/** One host call inside a traced frame, in order, with the gas it charged (a nested call: the callee's too). */
+export type TraceHostCall = {
+  readonly op: string;
+  readonly gas: bigint;
+  readonly detail?: Readonly<Record<string, Uint8Array | bigint | string | number | boolean | null>>;
+  /** For `call`: the callee's frame. */
+  readonly call?: TraceFrame;
+};
+
+/**
+ * A traced call frame: recorded at frame and host-call granularity only (never per instruction), so execution
+ * without tracing is unchanged. `gasUsed` is the frame's total; its own share is `gasUsed` minus its calls'.
+ */
+export type TraceFrame = {
+  readonly contract: Uint8Array;
+  readonly caller: Uint8Array;
+  readonly method: string;
+  readonly input: Uint8Array;
+  readonly value: bigint;
+  readonly depth: number;
+  readonly gasLimit: bigint;
+  gasUsed: bigint;
+  status: CallStatus | undefined;
+  returnData: Uint8Array;
+  error: { readonly code: string; readonly message: string } | undefined;
+  readonly hostCalls: TraceHostCall[];
 };
 
 export type Frame = {
@@ -45,6 +75,8 @@ export type Frame = {
   result: Uint8Array;
   events: VmEvent[];
   logs: VmLog[];
+  /** Set when the call is traced. */
+  readonly trace: TraceFrame | undefined;
 };
 
 export type NestedCall = {

@@ -11,7 +11,7 @@ import { keccak_256 } from '@noble/hashes/sha3.js';
 import { storageKey } from '../state/index.js';
 import { moveBalance, readAccount, readU128, writeU128 } from './accounts.js';
 import { HostTrap } from './errors.js';
-import type { CallRuntime, Frame, HostSlot } from './frame.js';
+import type { CallRuntime, Frame, HostSlot, TraceFrame, TraceHostCall } from './frame.js';
 import type { HostCost } from './hostCosts.js';
 import { HOST_LIMITS } from './hostCosts.js';
 
@@ -34,6 +34,14 @@ export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAsse
     return view;
   };
   const frame = (): Frame => slot.frame!;
+  // Tracing: gas charged since the last recorded host call, and the entry that records it. When the frame has no
+  // trace, `traced()` is one property read per host call: nothing else runs.
+  let tracedGas = 0n;
+  const traced = (): TraceFrame | undefined => slot.frame!.trace;
+  const record = (op: string, detail?: TraceHostCall['detail'], call?: TraceFrame) => {
+    traced()!.hostCalls.push({ op, gas: tracedGas, ...(detail ? { detail } : {}), ...(call ? { call } : {}) });
+    tracedGas = 0n;
+  };
   const charge = (price: HostCost, bytes = 0) => {
     const amount = costs.hostCall + price.base + price.perByte * BigInt(bytes);
     const gas = slot.instance!.gas;
@@ -43,6 +51,7 @@ export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAsse
       throw new HostTrap('OUT_OF_GAS', 'out of gas in a host function');
     }
     gas.value = left - amount;
+    if (slot.frame!.trace) tracedGas += amount;
   };
   const span = (ptr: number, len: number, max: number, what: string): [number, number] => {
     const start = ptr >>> 0;
@@ -75,53 +84,66 @@ export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAsse
   const writable = (what: string) => {
     if (frame().readOnly) throw new HostTrap('READ_ONLY', `${what} in a read-only call`);
   };
-  const storage = (keyPtr: number, keyLen: number) =>
-    storageKey(frame().contract, read(keyPtr, keyLen, HOST_LIMITS.maxStorageKeyBytes, 'storage key'));
-  const hashInto = (price: HostCost, ptr: number, len: number, dst: number, hash: (data: Uint8Array) => Uint8Array) => {
+  const userKey = (keyPtr: number, keyLen: number) =>
+    read(keyPtr, keyLen, HOST_LIMITS.maxStorageKeyBytes, 'storage key');
+  const hashInto = (
+    op: string,
+    price: HostCost,
+    ptr: number,
+    len: number,
+    dst: number,
+    hash: (data: Uint8Array) => Uint8Array,
+  ) => {
     charge(price, sized(len, HOST_LIMITS.maxHashInputBytes, 'hash input'));
     const [start, end] = span(ptr, len, HOST_LIMITS.maxHashInputBytes, 'hash input');
     span(dst, HASH_BYTES, HASH_BYTES, 'hash output');
-    write(dst, hash(memory().subarray(start, end)), 'hash output');
+    const digest = hash(memory().subarray(start, end));
+    write(dst, digest, 'hash output');
+    if (traced()) record(op, { bytes: end - start, digest });
   };
 
   const gasket = {
     input_size: (): number => {
       charge(costs.input_size);
+      if (traced()) record('input_size');
       return frame().input.length;
     },
     input_read: (dst: number): void => {
       const input = frame().input;
       charge(costs.input_read, input.length);
       write(dst, input, 'input_read destination');
+      if (traced()) record('input_read', { bytes: input.length });
     },
     return_data: (ptr: number, len: number): void => {
       charge(costs.return_data, sized(len, HOST_LIMITS.maxReturnBytes, 'return data'));
       frame().returnData = read(ptr, len, HOST_LIMITS.maxReturnBytes, 'return data');
+      if (traced()) record('return_data', { data: frame().returnData });
     },
     revert: (ptr: number, len: number): never => {
       charge(costs.revert, sized(len, HOST_LIMITS.maxRevertBytes, 'revert message'));
       const data = read(ptr, len, HOST_LIMITS.maxRevertBytes, 'revert message');
+      if (traced()) record('revert', { message: utf8.decode(data) });
       throw new HostTrap('REVERT', utf8.decode(data), data);
     },
     result_size: (): number => {
       charge(costs.result_size);
+      if (traced()) record('result_size');
       return frame().result.length;
     },
     result_read: (dst: number): void => {
       const result = frame().result;
       charge(costs.result_read, result.length);
       write(dst, result, 'result_read destination');
+      if (traced()) record('result_read', { bytes: result.length });
     },
     storage_read: (keyPtr: number, keyLen: number): number => {
       charge(costs.storage_read, sized(keyLen, HOST_LIMITS.maxStorageKeyBytes, 'storage key'));
-      const value = runtime.state.get(storage(keyPtr, keyLen));
-      if (value === undefined) {
-        frame().result = new Uint8Array(0);
-        return -1;
-      }
-      charge({ base: 0n, perByte: costs.storage_read.perByte }, value.length);
-      frame().result = value;
-      return value.length;
+      const key = userKey(keyPtr, keyLen);
+      const value = runtime.state.get(storageKey(frame().contract, key));
+      if (value !== undefined) charge({ base: 0n, perByte: costs.storage_read.perByte }, value.length);
+      frame().result = value ?? new Uint8Array(0);
+      if (traced()) record('storage_read', { key, value: value ?? null });
+      return value === undefined ? -1 : value.length;
     },
     storage_write: (keyPtr: number, keyLen: number, valPtr: number, valLen: number): void => {
       writable('storage_write');
@@ -130,59 +152,76 @@ export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAsse
         sized(keyLen, HOST_LIMITS.maxStorageKeyBytes, 'storage key') +
           sized(valLen, HOST_LIMITS.maxStorageValueBytes, 'storage value'),
       );
-      const key = storage(keyPtr, keyLen);
-      runtime.state.put(key, read(valPtr, valLen, HOST_LIMITS.maxStorageValueBytes, 'storage value'));
+      const key = userKey(keyPtr, keyLen);
+      const namespaced = storageKey(frame().contract, key);
+      const value = read(valPtr, valLen, HOST_LIMITS.maxStorageValueBytes, 'storage value');
+      if (traced()) record('storage_write', { key, old: runtime.state.get(namespaced) ?? null, value });
+      runtime.state.put(namespaced, value);
     },
     storage_remove: (keyPtr: number, keyLen: number): number => {
       writable('storage_remove');
       charge(costs.storage_remove, sized(keyLen, HOST_LIMITS.maxStorageKeyBytes, 'storage key'));
-      const key = storage(keyPtr, keyLen);
-      if (runtime.state.get(key) === undefined) return 0;
-      runtime.state.delete(key);
+      const key = userKey(keyPtr, keyLen);
+      const namespaced = storageKey(frame().contract, key);
+      const old = runtime.state.get(namespaced);
+      if (traced()) record('storage_remove', { key, old: old ?? null });
+      if (old === undefined) return 0;
+      runtime.state.delete(namespaced);
       return 1;
     },
     caller: (dst: number): void => {
       charge(costs.caller);
       write(dst, frame().caller, 'caller destination');
+      if (traced()) record('caller');
     },
     signer: (dst: number): void => {
       charge(costs.signer);
       write(dst, frame().signer, 'signer destination');
+      if (traced()) record('signer');
     },
     self_address: (dst: number): void => {
       charge(costs.self_address);
       write(dst, frame().contract, 'self_address destination');
+      if (traced()) record('self_address');
     },
     value_received: (dst: number): void => {
       charge(costs.value_received);
       const out = new Uint8Array(U128_BYTES);
       writeU128(out, 0, frame().value);
       write(dst, out, 'value_received destination');
+      if (traced()) record('value_received');
     },
     balance: (addrPtr: number, dst: number): void => {
       charge(costs.balance);
       const address = read(addrPtr, ADDRESS_BYTES, ADDRESS_BYTES, 'balance address');
+      const balance = readAccount(runtime.state, address).balance;
       const out = new Uint8Array(U128_BYTES);
-      writeU128(out, 0, readAccount(runtime.state, address).balance);
+      writeU128(out, 0, balance);
       write(dst, out, 'balance destination');
+      if (traced()) record('balance', { address, balance });
     },
     transfer: (addrPtr: number, amountPtr: number): number => {
       writable('transfer');
       charge(costs.transfer);
       const to = read(addrPtr, ADDRESS_BYTES, ADDRESS_BYTES, 'transfer address');
       const amount = readU128(read(amountPtr, U128_BYTES, U128_BYTES, 'transfer amount'), 0);
-      return moveBalance(runtime.state, frame().contract, to, amount) ? 0 : 1;
+      const ok = moveBalance(runtime.state, frame().contract, to, amount);
+      if (traced()) record('transfer', { to, amount, ok });
+      return ok ? 0 : 1;
     },
     block_height: (): bigint => {
       charge(costs.block_height);
+      if (traced()) record('block_height');
       return runtime.block.height;
     },
     block_timestamp: (): bigint => {
       charge(costs.block_timestamp);
+      if (traced()) record('block_timestamp');
       return runtime.block.timestamp;
     },
     gas_left: (): bigint => {
       charge(costs.gas_left);
+      if (traced()) record('gas_left');
       return slot.instance!.gas.value as bigint;
     },
     emit: (topicPtr: number, topicLen: number, dataPtr: number, dataLen: number): void => {
@@ -193,16 +232,20 @@ export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAsse
           sized(dataLen, HOST_LIMITS.maxEventDataBytes, 'event data'),
       );
       const f = frame();
-      f.events.push({
+      const event = {
         contract: f.contract,
         topic: read(topicPtr, topicLen, HOST_LIMITS.maxEventTopicBytes, 'event topic'),
         data: read(dataPtr, dataLen, HOST_LIMITS.maxEventDataBytes, 'event data'),
-      });
+      };
+      f.events.push(event);
+      if (traced()) record('emit', { topic: event.topic, data: event.data });
     },
     log: (ptr: number, len: number): void => {
       charge(costs.log, sized(len, HOST_LIMITS.maxLogBytes, 'log text'));
       const f = frame();
-      f.logs.push({ contract: f.contract, message: utf8.decode(read(ptr, len, HOST_LIMITS.maxLogBytes, 'log text')) });
+      const message = utf8.decode(read(ptr, len, HOST_LIMITS.maxLogBytes, 'log text'));
+      f.logs.push({ contract: f.contract, message });
+      if (traced()) record('log', { message });
     },
     call: (
       addrPtr: number,
@@ -238,6 +281,14 @@ export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAsse
         stackBase: (instance.stack.value as number) + runtime.hostFrameStackUnits,
       });
       instance.gas.value = (instance.gas.value as bigint) - child.gasUsed;
+      if (traced()) {
+        tracedGas += child.gasUsed;
+        record(
+          'call',
+          { address: contract, method, value, gasForwarded: forwarded, status: child.status },
+          child.trace,
+        );
+      }
       f.result = child.returnData;
       f.logs.push(...child.logs);
       if (child.status === 'ok') {
@@ -247,10 +298,18 @@ export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAsse
       return child.status === 'revert' ? CALL_STATUS.revert : CALL_STATUS.failed;
     },
     sha256: (ptr: number, len: number, dst: number): void =>
-      hashInto(costs.sha256, ptr, len, dst, (data) => new Uint8Array(createHash('sha256').update(data).digest())),
-    keccak256: (ptr: number, len: number, dst: number): void => hashInto(costs.keccak256, ptr, len, dst, keccak_256),
+      hashInto(
+        'sha256',
+        costs.sha256,
+        ptr,
+        len,
+        dst,
+        (data) => new Uint8Array(createHash('sha256').update(data).digest()),
+      ),
+    keccak256: (ptr: number, len: number, dst: number): void =>
+      hashInto('keccak256', costs.keccak256, ptr, len, dst, keccak_256),
     blake3: (ptr: number, len: number, dst: number): void =>
-      hashInto(costs.blake3, ptr, len, dst, (data) => blake3(data)),
+      hashInto('blake3', costs.blake3, ptr, len, dst, (data) => blake3(data)),
     ed25519_verify: (sigPtr: number, pkPtr: number, msgPtr: number, msgLen: number): number => {
       charge(costs.ed25519_verify, sized(msgLen, HOST_LIMITS.maxHashInputBytes, 'signed message'));
       const signature = read(sigPtr, 64, 64, 'signature');
@@ -262,8 +321,11 @@ export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAsse
           format: 'der',
           type: 'spki',
         });
-        return verify(null, message, key, signature) ? 1 : 0;
+        const valid = verify(null, message, key, signature);
+        if (traced()) record('ed25519_verify', { valid });
+        return valid ? 1 : 0;
       } catch {
+        if (traced()) record('ed25519_verify', { valid: false });
         return 0; // not a valid point: not a valid signature
       }
     },
@@ -274,6 +336,7 @@ export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAsse
       const message = readAssemblyScriptString(messagePtr) ?? 'abort';
       const file = readAssemblyScriptString(filePtr);
       charge(costs.abort, message.length + (file?.length ?? 0));
+      if (traced()) record('abort', { message, file: file ?? null, line: line >>> 0, column: column >>> 0 });
       throw new HostTrap('ABORT', file ? `${message} at ${file}:${line >>> 0}:${column >>> 0}` : message);
     },
   };

@@ -19,7 +19,7 @@ export {
   writeAccount,
 } from './accounts.js';
 export { HostTrap, VmError, type VmErrorCode } from './errors.js';
-export type { BlockContext, CallResult, CallStatus, VmEvent, VmLog } from './frame.js';
+export type { BlockContext, CallResult, CallStatus, TraceFrame, TraceHostCall, VmEvent, VmLog } from './frame.js';
 export { CALL_STATUS } from './hostAbi.js';
 export { HOST_COSTS_V1, HOST_LIMITS, type HostCost, type HostCostTable } from './hostCosts.js';
 export { type CacheStats, ModuleCache, type ModuleCacheOptions } from './moduleCache.js';

@@ -9,7 +9,17 @@ import { instrument, type MeteringError, type MeteringLimits } from '../metering
 import { codeKey, type StateBackend } from '../state/index.js';
 import { contractAddress, moveBalance, readAccount, readCode, writeAccount } from './accounts.js';
 import { HostTrap, VmError, type VmErrorCode } from './errors.js';
-import type { BlockContext, CallResult, CallRuntime, Frame, HostSlot, NestedCall, VmEvent, VmLog } from './frame.js';
+import type {
+  BlockContext,
+  CallResult,
+  CallRuntime,
+  Frame,
+  HostSlot,
+  NestedCall,
+  TraceFrame,
+  VmEvent,
+  VmLog,
+} from './frame.js';
 import { createHostImports } from './hostAbi.js';
 import { HOST_COSTS_V1, HOST_LIMITS, type HostCostTable } from './hostCosts.js';
 import { type CompiledContract, ModuleCache } from './moduleCache.js';
@@ -26,6 +36,8 @@ export type ExecuteParams = {
   readonly gasLimit: bigint;
   readonly block: BlockContext;
   readonly readOnly?: boolean;
+  /** Record the call tree (frames and host calls with their gas) in `result.trace`. */
+  readonly trace?: boolean;
 };
 
 export type DeployParams = {
@@ -39,6 +51,8 @@ export type DeployParams = {
   readonly gasLimit: bigint;
   readonly block: BlockContext;
   readonly signer?: Uint8Array;
+  /** Trace the init call. */
+  readonly trace?: boolean;
 };
 
 export type DeployResult = CallResult & {
@@ -108,6 +122,7 @@ export class Vm implements CallRuntime {
       params.method,
       params.gasLimit,
       0,
+      params.trace ?? false,
     );
   }
 
@@ -178,6 +193,7 @@ export class Vm implements CallRuntime {
         INIT_METHOD,
         params.gasLimit - deployCost,
         0,
+        params.trace ?? false,
       );
     }
     if (result.status === 'ok') state.commit();
@@ -188,9 +204,6 @@ export class Vm implements CallRuntime {
   }
 
   callNested(parent: Frame, call: NestedCall): CallResult {
-    if (parent.depth + 1 > this.maxCallDepth) {
-      return failure('trap', 'CALL_DEPTH', `call depth over ${this.maxCallDepth}`, call.gasLimit);
-    }
     return this.#runFrame(
       {
         contract: call.contract,
@@ -204,15 +217,50 @@ export class Vm implements CallRuntime {
       call.method,
       call.gasLimit,
       call.stackBase,
+      parent.trace !== undefined,
     );
   }
 
+  /** Runs a frame; when traced, wraps it in a TraceFrame filled in from the result. */
   #runFrame(
+    frameParams: Omit<Frame, 'returnData' | 'result' | 'events' | 'logs' | 'trace'>,
+    method: string,
+    gasLimit: bigint,
+    stackBase: number,
+    tracing: boolean,
+  ): CallResult {
+    if (!tracing) return this.#runFrameUntraced({ ...frameParams, trace: undefined }, method, gasLimit, stackBase);
+    const trace: TraceFrame = {
+      contract: frameParams.contract,
+      caller: frameParams.caller,
+      method,
+      input: frameParams.input,
+      value: frameParams.value,
+      depth: frameParams.depth,
+      gasLimit,
+      gasUsed: 0n,
+      status: undefined,
+      returnData: EMPTY,
+      error: undefined,
+      hostCalls: [],
+    };
+    const result = this.#runFrameUntraced({ ...frameParams, trace }, method, gasLimit, stackBase);
+    trace.gasUsed = result.gasUsed;
+    trace.status = result.status;
+    trace.returnData = result.returnData;
+    trace.error = result.error;
+    return { ...result, trace };
+  }
+
+  #runFrameUntraced(
     frameParams: Omit<Frame, 'returnData' | 'result' | 'events' | 'logs'>,
     method: string,
     gasLimit: bigint,
     stackBase: number,
   ): CallResult {
+    if (frameParams.depth > this.maxCallDepth) {
+      return failure('trap', 'CALL_DEPTH', `call depth over ${this.maxCallDepth}`, gasLimit);
+    }
     const frameCost = this.costs.callFrame;
     if (gasLimit < frameCost)
       return failure('out_of_gas', 'OUT_OF_GAS', 'gas limit below the cost of a call', gasLimit);
