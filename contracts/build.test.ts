@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildContract, buildExample, ContractBuildError, EXAMPLES, hasStartSection, REPO_ROOT } from './index.js';
+import {
+  buildContract,
+  ContractBuildError,
+  EXAMPLES,
+  hasStartSection,
+  loadExampleInterface,
+  REPO_ROOT,
+} from './index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gasket-contracts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,15 +24,16 @@ describe('contract build', () => {
     'is reproducible: the build script in another process writes the same bytes as two in-process builds',
     async () => {
       const out = join(dir, 'out');
+      // All three really compile: the build cache would otherwise hand out one stored result.
       const script = execFileAsync(
         process.execPath,
         [join(REPO_ROOT, 'dist', 'contracts', 'build.js'), out, 'counter'],
-        {
-          cwd: tmpdir(),
-        },
+        { cwd: tmpdir(), env: { ...process.env, GASKET_NO_BUILD_CACHE: '1' } },
       );
-      const first = await buildExample('counter');
-      const second = await buildExample('counter');
+      const counter = EXAMPLES.find((e) => e.name === 'counter')!;
+      const options = { interface: loadExampleInterface(counter), cache: false };
+      const first = await buildContract(counter.entry, options);
+      const second = await buildContract(counter.entry, options);
       await script;
       const file = readFileSync(join(out, 'counter.wasm'));
       expect(hasStartSection(file)).toBe(false);

@@ -12,6 +12,17 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { instrument } from '../metering/index.js';
+import {
+  BUILD_CACHE_FORMAT,
+  buildCacheEnabled,
+  buildCacheStats,
+  cacheKey,
+  dropCached,
+  hashTree,
+  readCached,
+  sourceClosure,
+  writeCached,
+} from './buildCache.js';
 import { type ContractInterface, encodeInterfaceSection, INTERFACE_SECTION } from './interface.js';
 
 /** The repository root, from contracts/ (sources) or dist/contracts/ (built). */
@@ -30,7 +41,18 @@ export type BuildOptions = {
   readonly interface?: ContractInterface;
   /** Skip the metering check (tools that want to look at a rejected module). Default false. */
   readonly skipMeteringCheck?: boolean;
+  /**
+   * The folder asc resolves paths from (and names sources by, in assertion messages): the repository root by
+   * default; a contract project outside it passes its own root, and imports the SDK as the package
+   * `gasket/contracts/sdk/assembly` from its node_modules.
+   */
+  readonly baseDir?: string;
+  /** Use the build cache (node_modules/.cache/gasket-contracts). Default true; `GASKET_NO_BUILD_CACHE=1` wins. */
+  readonly cache?: boolean;
 };
+
+/** Where cached builds are kept. */
+export const BUILD_CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'gasket-contracts');
 
 export class ContractBuildError extends Error {
   override readonly name = 'ContractBuildError';
@@ -44,30 +66,29 @@ let ascMain: Promise<AscMain> | undefined;
  * Throws ContractBuildError with asc's diagnostics, or when the output has a start section or metering rejects it.
  */
 export async function buildContract(entry: string, options: BuildOptions = {}): Promise<Uint8Array> {
+  const baseDir = options.baseDir === undefined ? REPO_ROOT : resolve(options.baseDir);
+  const source = toRelative(baseDir, entry);
+  const args = [source, '--runtime', runtimeFor(baseDir), ...ASC_FLAGS, ...(options.flags ?? []), '-o', 'out.wasm'];
+  const key = buildCacheEnabled(options.cache) ? buildKey(baseDir, source, args, options) : undefined;
+  if (key) {
+    const cached = readCached(BUILD_CACHE_DIR, key);
+    if (cached && passesChecks(cached, options)) {
+      buildCacheStats.hits++;
+      return cached;
+    }
+    if (cached) dropCached(BUILD_CACHE_DIR, key);
+    buildCacheStats.misses++;
+  }
   const main = await (ascMain ??= import('assemblyscript/asc').then((asc) => asc.main));
-  const source = toRootRelative(entry);
   const outputs = new Map<string, Uint8Array>();
   const stderr: string[] = [];
-  const result = await main(
-    [
-      source,
-      '--runtime',
-      SDK_RUNTIME,
-      '--baseDir',
-      REPO_ROOT,
-      ...ASC_FLAGS,
-      ...(options.flags ?? []),
-      '-o',
-      'out.wasm',
-    ],
-    {
-      stdout: { write: () => true } as never,
-      stderr: { write: (chunk: string | Uint8Array) => stderr.push(String(chunk)) > 0 } as never,
-      writeFile: (name: string, contents: Uint8Array | string) => {
-        outputs.set(name, typeof contents === 'string' ? new TextEncoder().encode(contents) : contents);
-      },
+  const result = await main([...args, '--baseDir', baseDir], {
+    stdout: { write: () => true } as never,
+    stderr: { write: (chunk: string | Uint8Array) => stderr.push(String(chunk)) > 0 } as never,
+    writeFile: (name: string, contents: Uint8Array | string) => {
+      outputs.set(name, typeof contents === 'string' ? new TextEncoder().encode(contents) : contents);
     },
-  );
+  });
   if (result.error) throw new ContractBuildError(`asc ${source}: ${result.error.message}\n${stderr.join('')}`);
   const wasm = outputs.get('out.wasm');
   if (!wasm) throw new ContractBuildError(`asc ${source}: no output`);
@@ -99,7 +120,57 @@ export async function buildContract(entry: string, options: BuildOptions = {}): 
       throw new ContractBuildError(`${source}: metering rejects the module (${code}): ${(error as Error).message}`);
     }
   }
+  if (key) writeCached(BUILD_CACHE_DIR, key, bytes);
   return bytes;
+}
+
+/** The compiler's version, read from its package.json (without loading the compiler). */
+let ascVersion: string | undefined;
+function compilerVersion(): string {
+  if (ascVersion === undefined) {
+    // Node's lookup for `assemblyscript/asc` from this file: node_modules folders upwards.
+    let file = '';
+    for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+      file = join(dir, 'node_modules', 'assemblyscript', 'package.json');
+      if (existsSync(file) || dirname(dir) === dir) break;
+    }
+    ascVersion = (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  }
+  return ascVersion;
+}
+
+/** The cache key of a build, or undefined when its sources cannot all be found (then it is not cached). */
+function buildKey(baseDir: string, source: string, args: readonly string[], options: BuildOptions): string | undefined {
+  const sources = sourceClosure(baseDir, source);
+  if (!sources) return undefined;
+  return cacheKey({
+    format: BUILD_CACHE_FORMAT,
+    compiler: `assemblyscript@${compilerVersion()}`,
+    args,
+    sdk: hashTree(REPO_ROOT, join(REPO_ROOT, 'contracts', 'sdk')),
+    sources,
+    interface: options.interface ? new TextDecoder().decode(encodeInterfaceSection(options.interface)) : null,
+    meteringCheck: !options.skipMeteringCheck,
+  });
+}
+
+/** A cached module is used only if it still passes the cheap checks (a guard against a damaged cache). */
+function passesChecks(bytes: Uint8Array, options: BuildOptions): boolean {
+  try {
+    if (hasStartSection(bytes)) return false;
+    if (!options.skipMeteringCheck) instrument(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The SDK runtime for asc's `--runtime`, relative to baseDir (through node_modules/gasket when a project has it). */
+function runtimeFor(baseDir: string): string {
+  if (baseDir === REPO_ROOT) return SDK_RUNTIME;
+  const viaPackage = `node_modules/gasket/${SDK_RUNTIME}`;
+  if (existsSync(join(baseDir, `${viaPackage}.ts`))) return viaPackage;
+  return toRelative(baseDir, join(REPO_ROOT, SDK_RUNTIME));
 }
 
 /** An example contract of contracts/examples/. */
@@ -146,8 +217,8 @@ export async function buildAll(outDir: string, names?: readonly string[]): Promi
   return written;
 }
 
-function toRootRelative(entry: string): string {
-  const path = isAbsolute(entry) ? relative(REPO_ROOT, entry) : entry;
+function toRelative(baseDir: string, entry: string): string {
+  const path = isAbsolute(entry) ? relative(baseDir, entry) : entry;
   return path.split('\\').join('/');
 }
 

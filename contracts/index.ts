@@ -7,6 +7,7 @@
 export {
   ASC_FLAGS,
   appendCustomSection,
+  BUILD_CACHE_DIR,
   type BuildOptions,
   buildAll,
   buildContract,
@@ -20,6 +21,7 @@ export {
   readCustomSection,
   SDK_RUNTIME,
 } from './build.js';
+export { BUILD_CACHE_FORMAT, buildCacheStats } from './buildCache.js';
 export { decodeResult, encodeArgs, encodeValue, packr } from './codec.js';
 export {
   type AbiType,
