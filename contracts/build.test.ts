@@ -6,11 +6,16 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   buildContract,
+  buildExample,
   ContractBuildError,
+  decodeInterfaceSection,
   EXAMPLES,
   hasStartSection,
+  INTERFACE_SECTION,
   loadExampleInterface,
+  normalizeInterface,
   REPO_ROOT,
+  readCustomSection,
 } from './index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gasket-contracts-'));
@@ -62,6 +67,25 @@ describe('contract build', () => {
       const broken = join(dir, 'broken.ts');
       writeFileSync(broken, 'export function f(): void { undefinedThing(); }\n');
       await expect(buildContract(broken)).rejects.toThrow(/compile error/);
+    },
+    BUILD,
+  );
+
+  it(
+    'every example has interface metadata matching its exports, written as the gasket:interface section',
+    async () => {
+      for (const example of EXAMPLES) {
+        const declared = loadExampleInterface(example);
+        expect(declared, example.name).toBeDefined();
+        const code = await buildExample(example.name);
+        const section = readCustomSection(code, INTERFACE_SECTION);
+        expect(section, example.name).toBeDefined();
+        expect(decodeInterfaceSection(section!)).toEqual(normalizeInterface(declared!));
+        const exported = WebAssembly.Module.exports(new WebAssembly.Module(code))
+          .filter((e) => e.kind === 'function')
+          .map((e) => e.name);
+        expect(exported.sort()).toEqual(declared!.methods.map((m) => m.name).sort());
+      }
     },
     BUILD,
   );
