@@ -8,12 +8,13 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import type { StateStore } from '../state/index.js';
+import type { StateBackend, StateStore } from '../state/index.js';
 import {
   type BlockContext,
   type CallResult,
   moveBalance,
   readAccount,
+  type TraceFrame,
   U128_MAX,
   Vm,
   writeAccount,
@@ -29,6 +30,7 @@ import {
 } from './block.js';
 import { toHex } from './codec.js';
 import { DevnetError } from './errors.js';
+import { HistoricalState } from './historicalState.js';
 import { devAccount, type KeyPair } from './keys.js';
 import { decodeTransaction, type SignedTransaction, verifySignature } from './transaction.js';
 
@@ -295,7 +297,16 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   /** Executes one transaction into the current state and returns its receipt, or undefined if it became invalid. */
   #apply(tx: SignedTransaction, block: BlockContext): Receipt | undefined {
-    const state = this.state;
+    return this.#execute(tx, block, { state: this.state, vm: this.vm, trace: false })?.receipt;
+  }
+
+  /** Executes a transaction on `env` (the chain's state, or a historical view when re-executing for a trace). */
+  #execute(
+    tx: SignedTransaction,
+    block: BlockContext,
+    env: { state: StateBackend; vm: Vm; trace: boolean },
+  ): { receipt: Receipt; trace: TraceFrame | undefined } | undefined {
+    const state = env.state;
     const sender = readAccount(state, tx.from);
     const maxFee = tx.gasLimit * tx.gasPrice;
     if (sender.nonce !== tx.nonce || sender.balance < maxFee + tx.value) return undefined;
@@ -320,7 +331,7 @@ export class Chain extends EventEmitter<ChainEvents> {
             error: { code: 'INSUFFICIENT_BALANCE', message: 'cannot pay the value' },
           };
     } else if (tx.kind === 'deploy') {
-      const deployed = this.vm.deploy({
+      const deployed = env.vm.deploy({
         code: tx.code,
         deployer: tx.from,
         nonce: tx.nonce,
@@ -328,11 +339,12 @@ export class Chain extends EventEmitter<ChainEvents> {
         value: tx.value,
         gasLimit: gasForExecution,
         block,
+        trace: env.trace,
       });
       result = deployed;
       contractAddress = deployed.address;
     } else {
-      result = this.vm.execute({
+      result = env.vm.execute({
         contract: tx.to,
         method: tx.method,
         args: tx.args,
@@ -341,6 +353,7 @@ export class Chain extends EventEmitter<ChainEvents> {
         value: tx.value,
         gasLimit: gasForExecution,
         block,
+        trace: env.trace,
       });
     }
     const gasUsed = intrinsic + result.gasUsed;
@@ -349,7 +362,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       const after = readAccount(state, tx.from);
       writeAccount(state, tx.from, { ...after, balance: after.balance + refund });
     }
-    return {
+    const receipt: Receipt = {
       txHash: tx.hash,
       status: result.status,
       gasUsed,
@@ -359,15 +372,32 @@ export class Chain extends EventEmitter<ChainEvents> {
       error: result.error ? { code: result.error.code, message: result.error.message } : undefined,
       contractAddress,
     };
+    return { receipt, trace: result.trace };
   }
 
-  /** A read-only call against the latest state; changes nothing. */
+  /**
+   * Re-executes a mined transaction with tracing, on a view of the state before its block with the block's earlier
+   * transactions replayed; the chain is not changed. Undefined for an unknown or pending transaction.
+   */
+  traceTransaction(hash: Uint8Array): { receipt: Receipt; trace: TraceFrame | undefined } | undefined {
+    const found = this.findTransaction(hash);
+    if (!found?.location) return undefined;
+    const block = this.getBlock(found.location.height)!;
+    const view = new HistoricalState(this.state, found.location.height); // state version of the parent block
+    const env = { state: view, vm: new Vm({ state: view, cache: this.vm.cache }), trace: false };
+    const context: BlockContext = { height: block.header.height, timestamp: block.header.timestamp };
+    for (let i = 0; i < found.location.index; i++) this.#execute(block.transactions[i]!, context, env);
+    return this.#execute(found.tx, context, { ...env, trace: true });
+  }
+
+  /** A read-only call against the latest state; changes nothing. With `trace`, the result carries the call tree. */
   call(params: {
     contract: Uint8Array;
     method: string;
     args: Uint8Array;
     from?: Uint8Array;
     gasLimit?: bigint;
+    trace?: boolean;
   }): CallResult {
     const context: BlockContext = { height: this.#head.header.height + 1n, timestamp: this.#timestampPeek() };
     return this.vm.execute({
@@ -378,6 +408,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       gasLimit: params.gasLimit ?? this.config.blockGasLimit,
       block: context,
       readOnly: true,
+      trace: params.trace ?? false,
     });
   }
 

@@ -3,6 +3,7 @@
  * value ever passes through a JavaScript number. Used by the RPC server and, in reverse, by the client.
  * @module
  */
+import type { TraceFrame, TraceHostCall } from '../vm/index.js';
 import type { Block, Receipt } from './block.js';
 import { toHex } from './codec.js';
 import type { SignedTransaction } from './transaction.js';
@@ -59,4 +60,54 @@ export function blockToJson(block: Block, full = false) {
     chainId: h.chainId.toString(),
     transactions: full ? block.transactions.map(transactionToJson) : block.transactions.map((tx) => toHex(tx.hash)),
   };
+}
+
+export type TraceFrameJson = {
+  contract: Hex;
+  caller: Hex;
+  method: string;
+  args: Hex;
+  value: string;
+  depth: number;
+  gasLimit: string;
+  gasUsed: string;
+  /** Gas of this frame alone: its total less its nested calls' totals. */
+  gasSelf: string;
+  status: string | null;
+  returnData: Hex;
+  error: { code: string; message: string } | null;
+  hostCalls: Array<{ op: string; gas: string; detail?: Record<string, unknown>; call?: TraceFrameJson }>;
+};
+
+/** A VM call trace in JSON: bytes as hex, gas as decimal strings, a nested call's frame under its host call. */
+export function traceToJson(frame: TraceFrame): TraceFrameJson {
+  const nested = frame.hostCalls.reduce((sum, call) => sum + (call.call?.gasUsed ?? 0n), 0n);
+  return {
+    contract: toHex(frame.contract),
+    caller: toHex(frame.caller),
+    method: frame.method,
+    args: toHex(frame.input),
+    value: frame.value.toString(),
+    depth: frame.depth,
+    gasLimit: frame.gasLimit.toString(),
+    gasUsed: frame.gasUsed.toString(),
+    gasSelf: (frame.gasUsed - nested).toString(),
+    status: frame.status ?? null,
+    returnData: toHex(frame.returnData),
+    error: frame.error ?? null,
+    hostCalls: frame.hostCalls.map((call: TraceHostCall) => ({
+      op: call.op,
+      gas: call.gas.toString(),
+      ...(call.detail ? { detail: detailToJson(call.detail) } : {}),
+      ...(call.call ? { call: traceToJson(call.call) } : {}),
+    })),
+  };
+}
+
+function detailToJson(detail: NonNullable<TraceHostCall['detail']>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(detail)) {
+    out[key] = value instanceof Uint8Array ? toHex(value) : typeof value === 'bigint' ? value.toString() : value;
+  }
+  return out;
 }

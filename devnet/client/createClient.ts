@@ -133,6 +133,15 @@ export type Client = {
     readonly from?: BytesLike;
     readonly gasLimit?: Quantity;
   }): Promise<CallResult>;
+  /** A read-only call with its call trace (`contract_traceCall`), in the node's JSON shape. */
+  traceCall(params: {
+    readonly contract: BytesLike;
+    readonly method: string;
+    readonly args?: BytesLike;
+    readonly from?: BytesLike;
+  }): Promise<RpcResult<'contract_traceCall'>>;
+  /** A mined transaction's call trace (`tx_trace`), re-executed on the state before it; null if unknown. */
+  traceTransaction(hash: BytesLike): Promise<RpcResult<'tx_trace'>>;
   /** The contract's `gasket:interface` section; null if it has none (RpcRequestError NO_CONTRACT if no contract). */
   getInterface(contract: BytesLike): Promise<ContractInterfaceResult | null>;
   /** A raw state key's value (null if absent). */
@@ -300,6 +309,17 @@ export function createClient(options: ClientOptions): Client {
       }
     },
     estimateGas: async (raw) => parseEstimate(await request('tx_estimateGas', { raw: hexOf(raw, 'raw') })),
+    traceCall: (params) =>
+      request(
+        'contract_traceCall',
+        defined({
+          contract: hexOf(params.contract, 'contract', 32),
+          method: params.method,
+          args: params.args === undefined ? undefined : hexOf(params.args, 'args'),
+          from: params.from === undefined ? undefined : hexOf(params.from, 'from', 32),
+        }),
+      ),
+    traceTransaction: (hash) => request('tx_trace', { hash: hexOf(hash, 'hash', 32) }),
     getAccount: async (address) => {
       const json = await request('account_get', { address: hexOf(address, 'address', 32) });
       return { balance: BigInt(json.balance), nonce: BigInt(json.nonce), codeHash: json.codeHash };

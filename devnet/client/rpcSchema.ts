@@ -4,6 +4,7 @@
  * `client.request(method, params)` is typed by this table; the reference is docs/rpc.md.
  * @module
  */
+import type { TraceFrameJson } from '../json.js';
 
 export type Hex = `0x${string}`;
 /** An integer as a decimal string ("0", "1000"). */
@@ -71,6 +72,10 @@ export type RpcSchema = {
     result: (TransactionJson & { blockHeight: DecimalString | null; index: number | null }) | null;
   };
   tx_getReceipt: { params: { hash: Hex }; result: ReceiptJson | null };
+  tx_trace: {
+    params: { hash: Hex };
+    result: { receipt: ReceiptJson; trace: TraceFrameJson | null } | null;
+  };
   tx_estimateGas: {
     params: { raw: Hex };
     result: { gasUsed: DecimalString; status: CallStatus; error: ExecutionErrorJson };
@@ -82,6 +87,16 @@ export type RpcSchema = {
   contract_call: {
     params: { contract: Hex; method: string; args?: Hex; from?: Hex; gasLimit?: DecimalString };
     result: { status: CallStatus; gasUsed: DecimalString; returnData: Hex; logs: string[]; error: ExecutionErrorJson };
+  };
+  contract_traceCall: {
+    params: { contract: Hex; method: string; args?: Hex; from?: Hex; gasLimit?: DecimalString };
+    result: {
+      status: CallStatus;
+      gasUsed: DecimalString;
+      returnData: Hex;
+      error: ExecutionErrorJson;
+      trace: TraceFrameJson | null;
+    };
   };
   contract_getInterface: { params: { contract: Hex }; result: { raw: Hex; interface: unknown } | null };
   state_get: { params: { key: Hex }; result: Hex | null };
@@ -142,9 +157,11 @@ export const RPC_METHOD_NAMES: readonly RpcMethodName[] = Object.freeze([
   'tx_send',
   'tx_get',
   'tx_getReceipt',
+  'tx_trace',
   'tx_estimateGas',
   'account_get',
   'contract_call',
+  'contract_traceCall',
   'contract_getInterface',
   'state_get',
   'state_getProof',

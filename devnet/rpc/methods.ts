@@ -8,7 +8,7 @@ import { readAccount, readCode } from '../../vm/index.js';
 import type { Chain } from '../chain.js';
 import { toHex } from '../codec.js';
 import { DevnetError } from '../errors.js';
-import { blockToJson, receiptToJson, transactionToJson } from '../json.js';
+import { blockToJson, receiptToJson, traceToJson, transactionToJson } from '../json.js';
 import { signTransaction, type UnsignedTransaction } from '../transaction.js';
 import type { RpcContext, RpcMethods } from './jsonRpc.js';
 import { RpcParamsError } from './jsonRpc.js';
@@ -61,6 +61,11 @@ export function createMethods(chain: Chain, subscriptions: Subscriptions): RpcMe
       const block = chain.getBlock(found.location.height)!;
       return receiptToJson(found.receipt, { height: block.header.height, hash: block.hash }, found.location.index);
     },
+    tx_trace: (params) => {
+      const traced = chain.traceTransaction(bytesParam(params, 'hash', 32));
+      if (!traced) return null;
+      return { receipt: receiptToJson(traced.receipt), trace: traced.trace ? traceToJson(traced.trace) : null };
+    },
     tx_estimateGas: (params) => {
       const estimate = chain.estimateGas(bytesParam(params, 'raw'));
       return { gasUsed: estimate.gasUsed.toString(), status: estimate.status, error: estimate.error ?? null };
@@ -87,6 +92,23 @@ export function createMethods(chain: Chain, subscriptions: Subscriptions): RpcMe
         returnData: toHex(result.returnData),
         logs: result.logs.map((log) => log.message),
         error: result.error ?? null,
+      };
+    },
+    contract_traceCall: (params) => {
+      const result = chain.call({
+        contract: bytesParam(params, 'contract', 32),
+        method: stringParam(params, 'method'),
+        args: optionalBytesParam(params, 'args') ?? new Uint8Array(0),
+        from: optionalBytesParam(params, 'from', 32),
+        gasLimit: optionalBigintParam(params, 'gasLimit', U64_MAX >> 1n),
+        trace: true,
+      });
+      return {
+        status: result.status,
+        gasUsed: result.gasUsed.toString(),
+        returnData: toHex(result.returnData),
+        error: result.error ?? null,
+        trace: result.trace ? traceToJson(result.trace) : null,
       };
     },
     contract_getInterface: (params) => {
