@@ -5,13 +5,16 @@
  * mutable globals). Paths are given to asc relative to the repository root and output is captured in memory, so the
  * same sources give the same bytes on any machine. Each build is checked: it must have no start section and pass
  * `instrument()` (so no floats, SIMD or foreign imports), and it gets a `gasket:interface` custom section when an
- * interface is declared. Run as a script (`npm run build:contracts`) it writes every example to a folder.
+ * interface is declared. Builds are cached on disk (buildCache.ts). C contracts go through clang instead of asc
+ * (buildC.ts, `buildCContract`) and the same checks. Run as a script (`npm run build:contracts`) it writes every
+ * example to a folder.
  * @module
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { instrument } from '../metering/index.js';
+import { CToolchainError, compileC } from './buildC.js';
 import {
   BUILD_CACHE_FORMAT,
   buildCacheEnabled,
@@ -92,7 +95,38 @@ export async function buildContract(entry: string, options: BuildOptions = {}): 
   if (result.error) throw new ContractBuildError(`asc ${source}: ${result.error.message}\n${stderr.join('')}`);
   const wasm = outputs.get('out.wasm');
   if (!wasm) throw new ContractBuildError(`asc ${source}: no output`);
-  let bytes: Uint8Array = new Uint8Array(wasm);
+  const bytes = checkBuilt(new Uint8Array(wasm), source, options);
+  if (key) writeCached(BUILD_CACHE_DIR, key, bytes);
+  return bytes;
+}
+
+/**
+ * Compiles a C contract (one source file, relative to the repository root or absolute; it includes the SDK header
+ * `gasket.h` from contracts/sdk/c) with clang (contracts/buildC.ts, installed with apt-get if missing), then runs
+ * the same checks as buildContract. `options.flags` are extra clang flags; not cached (clang takes milliseconds).
+ */
+export async function buildCContract(entry: string, options: BuildOptions = {}): Promise<Uint8Array> {
+  const baseDir = options.baseDir === undefined ? REPO_ROOT : resolve(options.baseDir);
+  const source = toRelative(baseDir, entry);
+  let bytes: Uint8Array;
+  try {
+    bytes = await compileC(baseDir, [source], {
+      includes: [toRelative(baseDir, join(REPO_ROOT, 'contracts', 'sdk', 'c'))],
+      flags: options.flags,
+    });
+  } catch (error) {
+    if (error instanceof CToolchainError) throw new ContractBuildError(error.message);
+    throw error;
+  }
+  return checkBuilt(bytes, source, options);
+}
+
+/**
+ * The checks every build passes, whatever the language: no start section, exports equal to the interface's methods
+ * (then the interface section is appended), and metering accepts the module. Returns the final bytes.
+ */
+function checkBuilt(built: Uint8Array, source: string, options: BuildOptions): Uint8Array {
+  let bytes = built;
   if (hasStartSection(bytes)) {
     throw new ContractBuildError(
       `${source}: the module has a start function: top-level statements or globals that allocate or call ` +
@@ -120,7 +154,6 @@ export async function buildContract(entry: string, options: BuildOptions = {}): 
       throw new ContractBuildError(`${source}: metering rejects the module (${code}): ${(error as Error).message}`);
     }
   }
-  if (key) writeCached(BUILD_CACHE_DIR, key, bytes);
   return bytes;
 }
 
@@ -178,17 +211,23 @@ export type ExampleContract = {
   readonly name: string;
   /** Entry file relative to the repository root. */
   readonly entry: string;
+  /** Its language: AssemblyScript with the SDK, or C with contracts/sdk/c/gasket.h. */
+  readonly language: 'assemblyscript' | 'c';
 };
 
 /** The example contracts, by name. */
-export const EXAMPLES: readonly ExampleContract[] = Object.freeze(
-  ['counter', 'token', 'nft', 'escrow', 'expensive', 'msgpackEcho'].map((name) => ({
-    name,
-    entry: `contracts/examples/${name}/assembly/index.ts`,
-  })),
-);
+export const EXAMPLES: readonly ExampleContract[] = Object.freeze([
+  ...['counter', 'token', 'nft', 'escrow', 'expensive', 'msgpackEcho'].map(
+    (name): ExampleContract => ({
+      name,
+      entry: `contracts/examples/${name}/assembly/index.ts`,
+      language: 'assemblyscript',
+    }),
+  ),
+  { name: 'kvstore', entry: 'contracts/examples/kvstore/c/kvstore.c', language: 'c' },
+]);
 
-/** Reads the interface file beside an example's `assembly/` folder, when there is one. */
+/** Reads the interface file beside an example's `assembly/` (or `c/`) folder, when there is one. */
 export function loadExampleInterface(example: ExampleContract): ContractInterface | undefined {
   const file = join(REPO_ROOT, dirname(dirname(example.entry)), 'interface.json');
   if (!existsSync(file)) return undefined;
@@ -199,7 +238,8 @@ export function loadExampleInterface(example: ExampleContract): ContractInterfac
 export function buildExample(name: string): Promise<Uint8Array> {
   const example = EXAMPLES.find((candidate) => candidate.name === name);
   if (!example) throw new ContractBuildError(`no example contract "${name}"`);
-  return buildContract(example.entry, { interface: loadExampleInterface(example) });
+  const build = example.language === 'c' ? buildCContract : buildContract;
+  return build(example.entry, { interface: loadExampleInterface(example) });
 }
 
 /** Builds the examples (all, or those named) into `outDir` as `<name>.wasm`; returns the files written. */

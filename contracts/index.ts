@@ -10,6 +10,7 @@ export {
   BUILD_CACHE_DIR,
   type BuildOptions,
   buildAll,
+  buildCContract,
   buildContract,
   buildExample,
   ContractBuildError,
@@ -21,6 +22,7 @@ export {
   readCustomSection,
   SDK_RUNTIME,
 } from './build.js';
+export { C_FLAGS, CToolchainError, ensureCToolchain } from './buildC.js';
 export { BUILD_CACHE_FORMAT, buildCacheStats } from './buildCache.js';
 export { decodeResult, encodeArgs, encodeValue, packr } from './codec.js';
 export {

@@ -90,6 +90,20 @@ export class Chain {
     };
   }
 
+  /** Calls with raw argument bytes and leaves the return data undecoded (contracts that do not speak msgpack). */
+  callRaw(contract: Uint8Array, method: string, args: Uint8Array, options: CallOptions = {}): CallResult {
+    return this.vm.execute({
+      contract,
+      method,
+      args,
+      caller: options.caller ?? ALICE,
+      value: options.value,
+      gasLimit: options.gasLimit ?? GAS,
+      block: BLOCK,
+      readOnly: options.readOnly,
+    });
+  }
+
   /** Calls and expects ok; returns the decoded value. */
   ok(contract: Uint8Array, method: string, args: unknown[] = [], options: CallOptions = {}): unknown {
     const result = this.call(contract, method, args, options);
