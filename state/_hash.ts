@@ -49,8 +49,7 @@ export function leafHash(keyHash: Uint8Array, valueHash: Hash): Hash {
 }
 
 export function internalHash(left: Hash, right: Hash): Hash {
-  INTERNAL_INPUT.write(left, 1, 'latin1');
-  INTERNAL_INPUT.write(right, 1 + HASH_LENGTH, 'latin1');
+  INTERNAL_INPUT.write(left + right, 1, 'latin1');
   return hash('sha256', INTERNAL_INPUT, 'binary');
 }
 

@@ -32,7 +32,8 @@ export function nodeKey(version: number, path: Uint8Array, depth: number): Buffe
   const len = (depth + 1) >> 1;
   const key = Buffer.allocUnsafe(10 + len);
   key[0] = NODE_PREFIX;
-  key.writeBigUInt64BE(BigInt(version), 1);
+  key.writeUInt32BE(Math.floor(version / 0x100000000), 1);
+  key.writeUInt32BE(version >>> 0, 5);
   key[9] = depth;
   for (let i = 0; i < len; i++) key[10 + i] = path[i]!;
   if (depth & 1) key[9 + len]! &= 0xf0;
