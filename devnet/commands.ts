@@ -169,4 +169,15 @@ export function registerCommands(program: Command, io: CliIo): void {
       const { keysDevCommand } = await import('./keysCommand.js');
       await keysDevCommand({ count: options.count, json: options.json ?? false }, io);
     });
+
+  program
+    .command('init')
+    .description('write a new contract project: AssemblyScript counter, interface, build script and vitest test')
+    .argument('<dir>', 'where to write it (a new or empty folder)')
+    .option('--name <name>', 'package and contract name (default: the folder name)')
+    .option('--json', 'print the result as JSON')
+    .action(async (dir: string, options: { name?: string; json?: boolean }) => {
+      const { initCommand } = await import('./initCommand.js');
+      await initCommand({ dir, name: options.name, json: options.json ?? false }, io);
+    });
 }
