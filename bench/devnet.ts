@@ -10,11 +10,15 @@
  * and block commits; with BENCH_PROFILE=1 it profiles the devnet (--cpu-prof) under 8 clients and lists the top
  * self-time functions.
  *
- * Environment: BENCH_TXS (transfers per automine case, default 8000), BENCH_INTERVAL_TXS (per interval case,
- * default 16000), BENCH_REPS (default 3), BENCH_TARGETS (comma list of gasket, gasket-disk, hardhat,
- * hardhat-quiet, anvil; default all), BENCH_PROFILE=1, BENCH_JSON=<file> (raw results).
+ * Environment: BENCH_TXS (transfers per automine case, default 2000), BENCH_INTERVAL_TXS (per interval case,
+ * default 4000), BENCH_REPS (default 3), BENCH_TARGETS (comma list of gasket, gasket-disk, hardhat,
+ * hardhat-quiet, anvil; default all), BENCH_MODES (automine,interval), BENCH_CLIENTS (1,8), BENCH_PROFILE=1,
+ * BENCH_JSON=<file> (raw results), BENCH_ANVIL_ARGS (extra Anvil flags). Anvil in automine slows down and grows
+ * without bound as its pool and chain grow (4,000 transfers from one client: over 100 s and 2.8 GB RSS), hence
+ * the modest default counts.
  * @module
  */
+import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,13 +62,14 @@ import {
   startPeer,
 } from './devnetPeers.js';
 
-const AUTO_TXS = Number(process.env.BENCH_TXS ?? 8000);
-const INTERVAL_TXS = Number(process.env.BENCH_INTERVAL_TXS ?? 16_000);
+const AUTO_TXS = Number(process.env.BENCH_TXS ?? 2000);
+const INTERVAL_TXS = Number(process.env.BENCH_INTERVAL_TXS ?? 4000);
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const ALL_TARGETS = ['gasket', 'gasket-disk', 'hardhat', 'hardhat-quiet', 'anvil'] as const;
 type Target = (typeof ALL_TARGETS)[number];
 const TARGETS = (process.env.BENCH_TARGETS?.split(',') ?? ALL_TARGETS) as Target[];
-const CLIENTS = [1, 8] as const;
+const CLIENTS = (process.env.BENCH_CLIENTS?.split(',').map(Number) ?? [1, 8]) as readonly number[];
+const MODES = (process.env.BENCH_MODES?.split(',') ?? ['automine', 'interval']) as Mining[];
 const MAX_CLIENTS = 8;
 /** Transfers sender `s` (1-based) signs: all of a 1-client case for sender 1, an eighth for the others. */
 const perSender = (s: number) => {
@@ -355,6 +360,21 @@ async function timeParts(workload: GasketWorkload): Promise<Parts> {
   return parts;
 }
 
+/** Median time to spawn `node -e 0` and see it exit: the floor under any Node devnet's start-up. */
+async function bareNodeStartMs(): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const start = now();
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+      child.once('error', reject);
+      child.once('exit', () => resolve());
+    });
+    times.push(now() - start);
+  }
+  return median(times);
+}
+
 // --- profile ---
 
 type ProfileNode = { id: number; callFrame: { functionName: string; url: string; lineNumber: number } };
@@ -417,13 +437,14 @@ async function main() {
 
   log('timing Gasket parts in process');
   const parts = await timeParts(gasket);
+  const bareNode = await bareNodeStartMs();
 
   type Key = `${Target}|${Mining}|${number}`;
   const runs = new Map<Key, CaseResult[]>();
   const startups = new Map<Target, number[]>();
   const load: number[] = [];
   for (let rep = 0; rep < REPS; rep++) {
-    for (const mining of ['automine', 'interval'] as const) {
+    for (const mining of MODES) {
       for (const clients of CLIENTS) {
         for (const target of TARGETS) {
           load.push(loadavg()[0]!);
@@ -458,6 +479,7 @@ async function main() {
       p99Ms: median(list.map((r) => r.p99Ms)),
       cpu: median(list.map((r) => r.serverCpuMsPerTx)),
       clientCpu: median(list.map((r) => r.clientCpuMsPerTx)),
+      emptyPolls: median(list.map((r) => r.emptyPolls)),
       n: list.length,
     };
   };
@@ -466,20 +488,21 @@ async function main() {
     `Transfers per case: ${AUTO_TXS} (automine), ${INTERVAL_TXS} (interval, 1 s blocks); ${REPS} rounds, medians. Gasket token transfer gas: ${gasket.transferGas}.`,
     `Peers: Hardhat ${PEER_VERSIONS.hardhat}, Anvil ${PEER_VERSIONS.anvil}, solc ${peers.length > 0 ? solcVersion() : '-'}, installed in ${PEERS_DIR}.`,
     '',
-    '| node | mining | clients | transfers/s | p50 latency (ms) | p99 latency (ms) | server CPU (ms/tx) | client CPU (ms/tx) |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| node | mining | clients | transfers/s | p50 latency (ms) | p99 latency (ms) | server CPU (ms/tx) | client CPU (ms/tx) | null receipt polls |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
-  for (const mining of ['automine', 'interval'] as const) {
+  for (const mining of MODES) {
     for (const clients of CLIENTS) {
       for (const target of TARGETS) {
         const s = summary(`${target}|${mining}|${clients}`);
         out.push(
-          `| ${target} | ${mining} | ${clients} | ${fmt(s.perSecond)} | ${fmt(s.p50Ms, 2)} | ${fmt(s.p99Ms, 2)} | ${fmt(s.cpu, 3)} | ${fmt(s.clientCpu, 3)} |`,
+          `| ${target} | ${mining} | ${clients} | ${fmt(s.perSecond)} | ${fmt(s.p50Ms, 2)} | ${fmt(s.p99Ms, 2)} | ${fmt(s.cpu, 3)} | ${fmt(s.clientCpu, 3)} | ${fmt(s.emptyPolls)} |`,
         );
       }
     }
   }
   out.push('', '| node | start-up (ms), median | min | max | samples |', '| --- | ---: | ---: | ---: | ---: |');
+  out.push(`| (bare \`node -e 0\`, spawn to exit) | ${fmt(bareNode)} | | | 5 |`);
   for (const target of TARGETS) {
     const list = startups.get(target) ?? [];
     out.push(
@@ -492,7 +515,7 @@ async function main() {
       '| mining | clients | Gasket (memory) /s | Gasket (disk) /s | faster peer | its /s | ratio (memory) | ratio (disk) | target 5x |',
       '| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |',
     );
-    for (const mining of ['automine', 'interval'] as const) {
+    for (const mining of MODES) {
       for (const clients of CLIENTS) {
         const mem = summary(`gasket|${mining}|${clients}`).perSecond;
         const disk = TARGETS.includes('gasket-disk') ? summary(`gasket-disk|${mining}|${clients}`).perSecond : NaN;

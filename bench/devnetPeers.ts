@@ -269,6 +269,7 @@ export async function startPeer(name: PeerName, mining: Mining, port: number): P
         '--gas-limit',
         '1000000000',
         ...(mining === 'interval' ? ['--block-time', '1'] : []),
+        ...(process.env.BENCH_ANVIL_ARGS?.split(' ').filter(Boolean) ?? []),
       ],
       port,
       ETH_PROBE,
