@@ -243,7 +243,15 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   /** Mines one block of the pending transactions (possibly none). Blocks are mined one at a time. */
   mine(): Promise<Block> {
-    const next = this.#mining.then(() => this.#mineNow());
+    return this.#serial(() => this.#mineNow());
+  }
+
+  /**
+   * Runs `work` after every block being mined and every earlier serial work: the store refuses writes while a
+   * block commits, so everything that writes state outside a block goes through this queue.
+   */
+  #serial<T>(work: () => T | Promise<T>): Promise<T> {
+    const next = this.#mining.then(work);
     this.#mining = next.catch(() => undefined);
     return next;
   }
@@ -413,8 +421,14 @@ export class Chain extends EventEmitter<ChainEvents> {
   }
 
   /** Gas the transaction would use if mined next (executed, then rolled back). */
-  estimateGas(raw: Uint8Array): { gasUsed: bigint; status: string; error?: { code: string; message: string } } {
+  estimateGas(
+    raw: Uint8Array,
+  ): Promise<{ gasUsed: bigint; status: string; error?: { code: string; message: string } }> {
     const tx = decodeTransaction(raw);
+    return this.#serial(() => this.#estimate(tx));
+  }
+
+  #estimate(tx: SignedTransaction): { gasUsed: bigint; status: string; error?: { code: string; message: string } } {
     const context: BlockContext = { height: this.#head.header.height + 1n, timestamp: this.#timestampPeek() };
     this.state.checkpoint();
     try {
@@ -452,9 +466,11 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.#timeOffset += seconds;
   }
 
-  setBalance(address: Uint8Array, balance: bigint): void {
+  setBalance(address: Uint8Array, balance: bigint): Promise<void> {
     if (balance < 0n || balance > U128_MAX) throw new DevnetError('BAD_PARAMS', 'balance must be a u128');
-    writeAccount(this.state, address, { ...readAccount(this.state, address), balance });
+    return this.#serial(() => {
+      writeAccount(this.state, address, { ...readAccount(this.state, address), balance });
+    });
   }
 
   snapshot(): bigint {

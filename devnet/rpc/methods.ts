@@ -66,8 +66,8 @@ export function createMethods(chain: Chain, subscriptions: Subscriptions): RpcMe
       if (!traced) return null;
       return { receipt: receiptToJson(traced.receipt), trace: traced.trace ? traceToJson(traced.trace) : null };
     },
-    tx_estimateGas: (params) => {
-      const estimate = chain.estimateGas(bytesParam(params, 'raw'));
+    tx_estimateGas: async (params) => {
+      const estimate = await chain.estimateGas(bytesParam(params, 'raw'));
       return { gasUsed: estimate.gasUsed.toString(), status: estimate.status, error: estimate.error ?? null };
     },
     account_get: (params) => {
@@ -248,8 +248,8 @@ export function createMethods(chain: Chain, subscriptions: Subscriptions): RpcMe
       await chain.revert(bigintParam(params, 'id', U64_MAX));
       return blockToJson(chain.head);
     },
-    dev_setBalance: (params) => {
-      chain.setBalance(bytesParam(params, 'address', 32), bigintParam(params, 'balance'));
+    dev_setBalance: async (params) => {
+      await chain.setBalance(bytesParam(params, 'address', 32), bigintParam(params, 'balance'));
       return true;
     },
     dev_reset: async () => {
