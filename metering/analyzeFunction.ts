@@ -15,8 +15,11 @@ import { FRAME_BASE_UNITS, type MeteringLimits } from './limits.js';
 import type { CostSchedule } from './schedule.js';
 
 export type Insertion =
-  /** Charge a segment's static cost; `cost` is final once the segment ends. */
-  | { at: number; kind: 'charge'; cost: number }
+  /**
+   * Charge a segment's static cost; `cost` is final once the segment ends. `check`: also trap if the counter went
+   * below zero (at loop heads; elsewhere the check is deferred, SPEC.md "When out of gas is detected").
+   */
+  | { at: number; kind: 'charge'; cost: number; check: boolean }
   /** Store the gas local into the global before a call. */
   | { at: number; kind: 'beforeCall' }
   /** Reload the gas local from the global after a call. */
@@ -124,15 +127,20 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
   let frame = frames[0]!;
   let height = 0;
   let maxHeight = 0;
-  let segment: { at: number; kind: 'charge'; cost: number } | undefined = { at: codeStart, kind: 'charge', cost: 0 };
+  let segment: { at: number; kind: 'charge'; cost: number; check: boolean } | undefined = {
+    at: codeStart,
+    kind: 'charge',
+    cost: 0,
+    check: false,
+  };
   insertions.push(segment);
 
-  const startSegment = (at: number) => {
+  const startSegment = (at: number, check = false) => {
     if (frame.dead) {
       segment = undefined;
       return;
     }
-    segment = { at, kind: 'charge', cost: 0 };
+    segment = { at, kind: 'charge', cost: 0, check };
     insertions.push(segment);
   };
   const pop = (n: number) => {
@@ -214,7 +222,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
           deadAtEntry: frame.dead,
         };
         frames.push(frame);
-        if (opcode !== 0x02) startSegment(r.pos); // loop: each iteration; if: the then-arm
+        if (opcode !== 0x02) startSegment(r.pos, opcode === 0x03); // loop: each iteration (checked); if: the then-arm
         continue;
       }
       case 'none':

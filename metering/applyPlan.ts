@@ -32,6 +32,8 @@ export type ApplyOptions = {
   readonly initialGas: bigint;
   /** Clamp the defined memory's maximum to limits.maxMemoryPages. */
   readonly capMemory: boolean;
+  /** Functions whose exits check the gas counter: those the host can call (exports, start). */
+  readonly checkedExits: ReadonlySet<number>;
 };
 
 const OP = Object.freeze({
@@ -93,7 +95,15 @@ export function applyPlan(module: DecodedModule, plans: readonly FunctionPlan[],
   const body = new ByteWriter(4096);
   for (const plan of plans) {
     body.length = 0;
-    writeBody(body, bytes, plan, globals, blockTypeOf(plan.type), options.limits.maxStackUnits);
+    writeBody(
+      body,
+      bytes,
+      plan,
+      globals,
+      blockTypeOf(plan.type),
+      options.limits.maxStackUnits,
+      options.checkedExits.has(plan.functionIndex),
+    );
     code.u32(body.length).bytes(body.finish());
   }
   const reset = resetBody(module);
@@ -171,6 +181,7 @@ function writeBody(
   globals: { gas: number; stack: number; trap: number },
   wrapperBlockType: number[],
   maxStackUnits: number,
+  checkExits: boolean,
 ): void {
   const gasLocal = plan.type.params.length + plan.declaredLocals;
   const tmpLocal = gasLocal + 1;
@@ -201,6 +212,10 @@ function writeBody(
       case 'charge':
         if (insertion.cost > 0) {
           w.byte(OP.localGet).u32(gasLocal).byte(OP.i64Const).s64(BigInt(insertion.cost)).byte(OP.i64Sub);
+          if (insertion.check) writeChargeCheck(w, gasLocal, globals.trap);
+          else w.byte(OP.localSet).u32(gasLocal);
+        } else if (insertion.check) {
+          w.byte(OP.localGet).u32(gasLocal);
           writeChargeCheck(w, gasLocal, globals.trap);
         }
         break;
@@ -218,13 +233,13 @@ function writeBody(
         writeChargeCheck(w, gasLocal, globals.trap);
         break;
       case 'exit':
-        writeEpilogue(w, gasLocal, globals, plan.frameCost);
+        writeEpilogue(w, gasLocal, globals, plan.frameCost, checkExits);
         break;
     }
   }
   // The original body, its final `end` now closing the wrapper block; then the epilogue and the real end.
   w.bytes(bytes.subarray(cursor, plan.end));
-  writeEpilogue(w, gasLocal, globals, plan.frameCost);
+  writeEpilogue(w, gasLocal, globals, plan.frameCost, checkExits);
   w.byte(OP.end);
 }
 
@@ -244,9 +259,15 @@ function writeTrapIf(w: ByteWriter, trapGlobal: number, reason: number): void {
 function writeEpilogue(
   w: ByteWriter,
   gasLocal: number,
-  globals: { gas: number; stack: number },
+  globals: { gas: number; stack: number; trap: number },
   frameCost: number,
+  checkGas: boolean,
 ): void {
+  if (checkGas) {
+    // the host reads the counter after this: any deferred shortfall must trap here
+    w.byte(OP.localGet).u32(gasLocal).byte(OP.i64Const).byte(0).byte(OP.i64LtS);
+    writeTrapIf(w, globals.trap, TRAP_REASON.outOfGas);
+  }
   w.byte(OP.localGet).u32(gasLocal).byte(OP.globalSet).u32(globals.gas);
   w.byte(OP.globalGet).u32(globals.stack).byte(OP.i32Const).s32(frameCost).byte(OP.i32Sub);
   w.byte(OP.globalSet).u32(globals.stack);

@@ -112,10 +112,13 @@ export function instrument(wasm: Uint8Array, options: InstrumentOptions = {}): I
   const plans: FunctionPlan[] = new Array(module.codeBodies.length);
   for (let i = 0; i < module.codeBodies.length; i++) plans[i] = analyzeFunction(ctx, i);
 
+  const checkedExits = new Set(module.exports.filter((exp) => exp.kind === 'func').map((exp) => exp.index));
+  if (module.start !== undefined) checkedExits.add(module.start);
   const code = applyPlan(module, plans, {
     limits,
     initialGas,
     capMemory: limits.maxMemoryPages < 65_536,
+    checkedExits,
   });
   if (!validate(code)) {
     throw new MeteringError('INTERNAL', 'the instrumented module does not validate: this is a bug in Gasket metering');
