@@ -6,7 +6,11 @@ import { BUILD_CACHE_DIR, buildCacheStats, buildContract } from './index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gasket-cache-'));
 const before = new Set(listCache());
+// These tests turn the cache on and off themselves, whatever the environment says.
+const environment = process.env.GASKET_NO_BUILD_CACHE;
+delete process.env.GASKET_NO_BUILD_CACHE;
 afterAll(() => {
+  if (environment !== undefined) process.env.GASKET_NO_BUILD_CACHE = environment;
   rmSync(dir, { recursive: true, force: true });
   for (const name of listCache()) if (!before.has(name)) rmSync(join(BUILD_CACHE_DIR, name), { force: true });
 });
