@@ -131,7 +131,7 @@ async function signGasketWorkload(): Promise<GasketWorkload> {
       deployer.secretKey,
       deployer.publicKey,
     );
-    transferGas = devnet.chain.estimateGas(probe.raw).gasUsed;
+    transferGas = (await devnet.chain.estimateGas(probe.raw)).gasUsed;
   } finally {
     await devnet.close();
   }
@@ -443,12 +443,20 @@ async function main() {
   const runs = new Map<Key, CaseResult[]>();
   const startups = new Map<Target, number[]>();
   const load: number[] = [];
+  const failures: string[] = [];
   for (let rep = 0; rep < REPS; rep++) {
     for (const mining of MODES) {
       for (const clients of CLIENTS) {
         for (const target of TARGETS) {
           load.push(loadavg()[0]!);
-          const result = await runCase(target, mining, clients, gasket, eth);
+          let result: CaseResult;
+          try {
+            result = await runCase(target, mining, clients, gasket, eth);
+          } catch (error) {
+            failures.push(`${target} ${mining} ${clients} client(s), round ${rep + 1}: ${(error as Error).message}`);
+            log(`rep ${rep + 1}/${REPS} ${target} ${mining} ${clients} client(s): FAILED ${(error as Error).message}`);
+            continue;
+          }
           const key: Key = `${target}|${mining}|${clients}`;
           runs.set(key, [...(runs.get(key) ?? []), result]);
           startups.set(target, [...(startups.get(target) ?? []), result.startupMs]);
@@ -501,6 +509,8 @@ async function main() {
       }
     }
   }
+  if (failures.length > 0)
+    out.push('', 'Abandoned cases (node killed by the watchdog or failed):', ...failures.map((f) => `- ${f}`));
   out.push('', '| node | start-up (ms), median | min | max | samples |', '| --- | ---: | ---: | ---: | ---: |');
   out.push(`| (bare \`node -e 0\`, spawn to exit) | ${fmt(bareNode)} | | | 5 |`);
   for (const target of TARGETS) {

@@ -265,6 +265,12 @@ export type Dialect = {
 
 const RETRY_MS = [0, 0, 1, 1, 2, 5];
 
+/** A case is abandoned (the node killed) past these: the machine is shared. */
+export const LIMITS = {
+  maxRssMiB: Number(process.env.BENCH_MAX_RSS_MIB ?? 4096),
+  maxSeconds: Number(process.env.BENCH_MAX_SECONDS ?? 120),
+};
+
 /**
  * Runs the clients at once until every receipt is fetched. Each client has two connections: one sends its
  * transactions in order, one request in flight; the other fetches the receipt of each sent transaction in order,
@@ -280,6 +286,15 @@ export async function runLoad(port: number, pid: number, plans: readonly ClientP
   const serverCpu0 = processCpuMs(pid);
   const clientCpu0 = process.cpuUsage();
   const start = now();
+  let aborted: Error | undefined;
+  const watchdog = setInterval(() => {
+    const rss = processRssMiB(pid);
+    const seconds = (now() - start) / 1000;
+    if (rss > LIMITS.maxRssMiB || seconds > LIMITS.maxSeconds) {
+      aborted = new Error(`aborted after ${seconds.toFixed(0)} s at ${rss.toFixed(0)} MiB RSS`);
+      process.kill(pid, 'SIGKILL');
+    }
+  }, 250);
   await Promise.all(
     plans.map(async (plan, c) => {
       const { send, receipt } = connections[c]!;
@@ -309,7 +324,11 @@ export async function runLoad(port: number, pid: number, plans: readonly ClientP
       })();
       await Promise.all([sender, fetcher]);
     }),
-  );
+  )
+    .catch((error: unknown) => {
+      throw aborted ?? error;
+    })
+    .finally(() => clearInterval(watchdog));
   const elapsedMs = now() - start;
   const serverCpu = processCpuMs(pid) - serverCpu0;
   const clientCpu = process.cpuUsage(clientCpu0);
