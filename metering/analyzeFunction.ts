@@ -240,14 +240,18 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
       }
       case 'func':
         if (opcode === 0x10) {
-          const callee = calleeType(r.u32());
+          const calleeIndex = r.u32();
+          const callee = calleeType(calleeIndex);
           pop(callee.params.length);
           push(callee.results.length);
           if (!frame.dead) {
             insertions.push({ at, kind: 'beforeCall' });
             insertions.push({ at: r.pos, kind: 'afterCall' });
           }
-          startSegment(r.pos);
+          // A call to an import (the host) may revert: the caller's segment ends there, so a revert is charged
+          // exactly what ran. A call to one of the module's own functions can only return or trap (a trap takes
+          // all the gas), so the segment goes on through it: one charge fewer per call.
+          if (calleeIndex < module.importedFunctions) startSegment(r.pos);
           continue;
         }
         r.u32();

@@ -185,6 +185,10 @@ function writeBody(
 ): void {
   const gasLocal = plan.type.params.length + plan.declaredLocals;
   const tmpLocal = gasLocal + 1;
+  // The counter lives in a local (a global decrement in a hot loop costs 1.9x, a local 1.02x) and moves to the
+  // global around calls and at exits. (Charging the global directly in loop-free functions was measured slower on
+  // call-bound code: 1.86x against 1.70x on recursive fib.)
+  const counter: GasCounter = new LocalCounter(gasLocal, globals.gas);
 
   // Locals: the original groups, then one i64 (gas) and one i32 (scratch).
   const locals = new ByteReader(bytes, plan.localsStart, plan.codeStart);
@@ -193,7 +197,7 @@ function writeBody(
   w.u32(1).byte(OP.i64).u32(1).byte(OP.i32);
 
   // Prologue: load the gas counter, take this frame's stack units, trap past the budget.
-  w.byte(OP.globalGet).u32(globals.gas).byte(OP.localSet).u32(gasLocal);
+  counter.load(w);
   w.byte(OP.globalGet).u32(globals.stack).byte(OP.i32Const).s32(plan.frameCost).byte(OP.i32Add);
   w.byte(OP.localTee).u32(tmpLocal).byte(OP.globalSet).u32(globals.stack);
   w.byte(OP.localGet).u32(tmpLocal).byte(OP.i32Const).s32(maxStackUnits).byte(OP.i32GtU);
@@ -201,6 +205,18 @@ function writeBody(
 
   w.byte(OP.block);
   for (const b of wrapperBlockType) w.byte(b);
+
+  const epilogue = () => {
+    if (checkExits) {
+      // the host reads the counter after this: any deferred shortfall must trap here
+      counter.get(w);
+      w.byte(OP.i64Const).byte(0).byte(OP.i64LtS);
+      writeTrapIf(w, globals.trap, TRAP_REASON.outOfGas);
+    }
+    counter.store(w);
+    w.byte(OP.globalGet).u32(globals.stack).byte(OP.i32Const).s32(plan.frameCost).byte(OP.i32Sub);
+    w.byte(OP.globalSet).u32(globals.stack);
+  };
 
   let cursor = plan.codeStart;
   for (const insertion of plan.insertions) {
@@ -210,37 +226,72 @@ function writeBody(
     }
     switch (insertion.kind) {
       case 'charge':
-        if (insertion.cost > 0) {
-          w.byte(OP.localGet).u32(gasLocal).byte(OP.i64Const).s64(BigInt(insertion.cost)).byte(OP.i64Sub);
-          if (insertion.check) writeChargeCheck(w, gasLocal, globals.trap);
-          else w.byte(OP.localSet).u32(gasLocal);
-        } else if (insertion.check) {
-          w.byte(OP.localGet).u32(gasLocal);
-          writeChargeCheck(w, gasLocal, globals.trap);
+        if (insertion.cost > 0 || insertion.check) {
+          counter.get(w);
+          if (insertion.cost > 0) w.byte(OP.i64Const).s64(BigInt(insertion.cost)).byte(OP.i64Sub);
+          if (insertion.check) counter.setAndCheck(w, globals.trap);
+          else counter.set(w);
         }
         break;
       case 'beforeCall':
-        w.byte(OP.localGet).u32(gasLocal).byte(OP.globalSet).u32(globals.gas);
+        counter.store(w);
         break;
       case 'afterCall':
-        w.byte(OP.globalGet).u32(globals.gas).byte(OP.localSet).u32(gasLocal);
+        counter.load(w);
         break;
       case 'dynamic':
         w.byte(OP.localTee).u32(tmpLocal);
-        w.byte(OP.localGet).u32(gasLocal).byte(OP.localGet).u32(tmpLocal).byte(OP.i64ExtendI32U);
+        counter.get(w);
+        w.byte(OP.localGet).u32(tmpLocal).byte(OP.i64ExtendI32U);
         if (insertion.rate !== 1) w.byte(OP.i64Const).s64(BigInt(insertion.rate)).byte(OP.i64Mul);
         w.byte(OP.i64Sub);
-        writeChargeCheck(w, gasLocal, globals.trap);
+        counter.setAndCheck(w, globals.trap);
         break;
       case 'exit':
-        writeEpilogue(w, gasLocal, globals, plan.frameCost, checkExits);
+        epilogue();
         break;
     }
   }
   // The original body, its final `end` now closing the wrapper block; then the epilogue and the real end.
   w.bytes(bytes.subarray(cursor, plan.end));
-  writeEpilogue(w, gasLocal, globals, plan.frameCost, checkExits);
+  epilogue();
   w.byte(OP.end);
+}
+
+/** Where a function keeps the gas counter while it runs. */
+interface GasCounter {
+  /** Make the working counter current from the global (at entry, after calls). */
+  load(w: ByteWriter): void;
+  /** Publish the working counter to the global (before calls, at exits). */
+  store(w: ByteWriter): void;
+  /** Push the counter. */
+  get(w: ByteWriter): void;
+  /** Pop a new value into the counter. */
+  set(w: ByteWriter): void;
+  /** Pop a new value into the counter and trap out of gas if it is negative. */
+  setAndCheck(w: ByteWriter, trapGlobal: number): void;
+}
+
+class LocalCounter implements GasCounter {
+  constructor(
+    readonly local: number,
+    readonly global: number,
+  ) {}
+  load(w: ByteWriter): void {
+    w.byte(OP.globalGet).u32(this.global).byte(OP.localSet).u32(this.local);
+  }
+  store(w: ByteWriter): void {
+    w.byte(OP.localGet).u32(this.local).byte(OP.globalSet).u32(this.global);
+  }
+  get(w: ByteWriter): void {
+    w.byte(OP.localGet).u32(this.local);
+  }
+  set(w: ByteWriter): void {
+    w.byte(OP.localSet).u32(this.local);
+  }
+  setAndCheck(w: ByteWriter, trapGlobal: number): void {
+    writeChargeCheck(w, this.local, trapGlobal);
+  }
 }
 
 /** With `gas - cost` on the stack: store it, and trap out of gas if it went negative. */
@@ -254,23 +305,6 @@ function writeTrapIf(w: ByteWriter, trapGlobal: number, reason: number): void {
   w.byte(OP.if).byte(OP.emptyBlockType);
   w.byte(OP.i32Const).s32(reason).byte(OP.globalSet).u32(trapGlobal).byte(OP.unreachable);
   w.byte(OP.end);
-}
-
-function writeEpilogue(
-  w: ByteWriter,
-  gasLocal: number,
-  globals: { gas: number; stack: number; trap: number },
-  frameCost: number,
-  checkGas: boolean,
-): void {
-  if (checkGas) {
-    // the host reads the counter after this: any deferred shortfall must trap here
-    w.byte(OP.localGet).u32(gasLocal).byte(OP.i64Const).byte(0).byte(OP.i64LtS);
-    writeTrapIf(w, globals.trap, TRAP_REASON.outOfGas);
-  }
-  w.byte(OP.localGet).u32(gasLocal).byte(OP.globalSet).u32(globals.gas);
-  w.byte(OP.globalGet).u32(globals.stack).byte(OP.i32Const).s32(frameCost).byte(OP.i32Sub);
-  w.byte(OP.globalSet).u32(globals.stack);
 }
 
 function payload(bytes: Uint8Array, section: Section): Uint8Array {
