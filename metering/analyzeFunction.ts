@@ -14,12 +14,30 @@ import { MeteringError, type MeteringErrorCode, type MeteringLocation } from './
 import { FRAME_BASE_UNITS, type MeteringLimits } from './limits.js';
 import type { CostSchedule } from './schedule.js';
 
-export type Insertion =
+/**
+ * A segment's charge. `cost` is final once the segment ends. `check`: first trap if the counter is already below
+ * zero (at loop heads; elsewhere the check is deferred, SPEC.md "When out of gas is detected"). The then-arm of an
+ * `if` is charged with the segment before the `if` (`plus`), and refunded on the else path (`minus`), which saves
+ * a charge on the taken path, the common one in loops.
+ */
+export type Charge = {
+  at: number;
+  kind: 'charge';
+  cost: number;
+  check: boolean;
+  /** Charged in advance by the segment that holds it in its `plus`: emits nothing itself. */
+  precharged: boolean;
   /**
-   * Charge a segment's static cost; `cost` is final once the segment ends. `check`: also trap if the counter went
-   * below zero (at loop heads; elsewhere the check is deferred, SPEC.md "When out of gas is detected").
+   * The segment runs a check before it ends (an internal call, whose callee checks; a dynamic charge): it must not
+   * precharge a then-arm, or that check could see gas a refund would give back.
    */
-  | { at: number; kind: 'charge'; cost: number; check: boolean }
+  checksInside: boolean;
+  plus: Charge[];
+  minus: Charge[];
+};
+
+export type Insertion =
+  | Charge
   /** Store the gas local into the global before a call. */
   | { at: number; kind: 'beforeCall' }
   /** Reload the gas local from the global after a call. */
@@ -27,7 +45,22 @@ export type Insertion =
   /** Charge `rate` gas per unit of the unsigned i32 on top of the stack (memory.grow pages, bulk bytes). */
   | { at: number; kind: 'dynamic'; rate: number }
   /** Function epilogue before a `return`. */
-  | { at: number; kind: 'exit' };
+  | { at: number; kind: 'exit' }
+  /** An `else` arm added to an `if` that has none, to refund its precharged then-arm (`charge.minus`). */
+  | { at: number; kind: 'elseRefund'; charge: Charge };
+
+/** What a charge subtracts at its place (negative: a refund); 0 for a precharged then-arm, charged earlier. */
+export function effectiveCost(charge: Charge): number {
+  return charge.precharged ? 0 : fullCost(charge);
+}
+
+/** A charge's own cost, plus the then-arms it precharges, less the precharges it refunds. */
+function fullCost(charge: Charge): number {
+  let cost = charge.cost;
+  for (const later of charge.plus) cost += fullCost(later);
+  for (const refunded of charge.minus) cost -= fullCost(refunded);
+  return cost;
+}
 
 export type FunctionPlan = {
   readonly functionIndex: number;
@@ -75,6 +108,10 @@ type Frame = {
   dead: boolean;
   /** Whether the frame was already unreachable when it opened (restored at `else`). */
   deadAtEntry: boolean;
+  /** For an `if`: its then-arm's first segment, charged in advance by the segment before the `if`. */
+  precharged: Charge | undefined;
+  /** For an `if`: whether an `else` was seen. */
+  hasElse: boolean;
 };
 
 const GROUP_CODES: Record<string, MeteringErrorCode> = {
@@ -122,17 +159,31 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
 
   const insertions: Insertion[] = [];
   const frames: Frame[] = [
-    { kind: Kind.Func, height: 0, params: 0, results: type.results.length, dead: false, deadAtEntry: false },
+    {
+      kind: Kind.Func,
+      height: 0,
+      params: 0,
+      results: type.results.length,
+      dead: false,
+      deadAtEntry: false,
+      precharged: undefined,
+      hasElse: false,
+    },
   ];
   let frame = frames[0]!;
   let height = 0;
   let maxHeight = 0;
-  let segment: { at: number; kind: 'charge'; cost: number; check: boolean } | undefined = {
-    at: codeStart,
+  const newCharge = (at: number, check: boolean): Charge => ({
+    at,
     kind: 'charge',
     cost: 0,
-    check: false,
-  };
+    check,
+    precharged: false,
+    checksInside: false,
+    plus: [],
+    minus: [],
+  });
+  let segment: Charge | undefined = newCharge(codeStart, false);
   insertions.push(segment);
 
   const startSegment = (at: number, check = false) => {
@@ -140,7 +191,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
       segment = undefined;
       return;
     }
-    segment = { at, kind: 'charge', cost: 0, check };
+    segment = newCharge(at, check);
     insertions.push(segment);
   };
   const pop = (n: number) => {
@@ -213,6 +264,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
         pop(blockType.params.length);
         const base = height;
         push(blockType.params.length);
+        const before = segment;
         frame = {
           kind: opcode === 0x02 ? Kind.Block : opcode === 0x03 ? Kind.Loop : Kind.If,
           height: base,
@@ -220,9 +272,16 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
           results: blockType.results.length,
           dead: frame.dead,
           deadAtEntry: frame.dead,
+          precharged: undefined,
+          hasElse: false,
         };
         frames.push(frame);
         if (opcode !== 0x02) startSegment(r.pos, opcode === 0x03); // loop: each iteration (checked); if: the then-arm
+        if (opcode === 0x04 && before && !before.checksInside && segment) {
+          segment.precharged = true;
+          before.plus.push(segment);
+          frame.precharged = segment;
+        }
         continue;
       }
       case 'none':
@@ -252,6 +311,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
           // exactly what ran. A call to one of the module's own functions can only return or trap (a trap takes
           // all the gas), so the segment goes on through it: one charge fewer per call.
           if (calleeIndex < module.importedFunctions) startSegment(r.pos);
+          else if (segment) segment.checksInside = true;
           continue;
         }
         r.u32();
@@ -330,13 +390,21 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
         // else
         height = frame.height + frame.params;
         frame.dead = frame.deadAtEntry;
+        frame.hasElse = true;
         startSegment(r.pos);
+        if (frame.precharged && segment) segment.minus.push(frame.precharged);
         continue;
       }
       case 0x0b: {
         // end
         const closed = frames.pop()!;
         height = closed.height;
+        if (closed.precharged && !closed.hasElse) {
+          // the false path of an if without else: an else arm is added here to refund the precharge
+          const refund = newCharge(at, false);
+          refund.minus.push(closed.precharged);
+          insertions.push({ at, kind: 'elseRefund', charge: refund });
+        }
         if (frames.length === 0) {
           if (r.pos !== body.end) fail('MALFORMED', 'code after the end of the function', r.pos, 'end');
           continue;
@@ -350,6 +418,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
     if (op.cls === 'memoryGrow' || (op.cls === 'bulk' && opcode === 0xfc && op.name !== 'data.drop')) {
       const rate = op.cls === 'memoryGrow' ? schedule.memoryGrowPerPage : schedule.bulkPerByte;
       if (!frame.dead && rate > 0) insertions.push({ at, kind: 'dynamic', rate });
+      if (segment) segment.checksInside = true;
     }
     pop(op.pops);
     push(op.pushes);

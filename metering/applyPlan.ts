@@ -7,7 +7,7 @@
  * @module
  */
 import { ByteReader, ByteWriter } from './_bytes.js';
-import type { FunctionPlan } from './analyzeFunction.js';
+import { effectiveCost, type FunctionPlan } from './analyzeFunction.js';
 import { type DecodedModule, type FuncType, SECTION, type Section } from './decodeModule.js';
 import type { MeteringLimits } from './limits.js';
 
@@ -40,6 +40,7 @@ const OP = Object.freeze({
   unreachable: 0x00,
   block: 0x02,
   if: 0x04,
+  else: 0x05,
   end: 0x0b,
   localGet: 0x20,
   localSet: 0x21,
@@ -52,6 +53,7 @@ const OP = Object.freeze({
   i64LtS: 0x53,
   i32Add: 0x6a,
   i32Sub: 0x6b,
+  i64Add: 0x7c,
   i64Sub: 0x7d,
   i64Mul: 0x7e,
   i64ExtendI32U: 0xad,
@@ -226,12 +228,17 @@ function writeBody(
     }
     switch (insertion.kind) {
       case 'charge':
-        if (insertion.cost > 0 || insertion.check) {
+        if (insertion.check) {
+          // a loop head: trap if earlier segments already overdrew, then charge this one (SPEC.md)
           counter.get(w);
-          if (insertion.cost > 0) w.byte(OP.i64Const).s64(BigInt(insertion.cost)).byte(OP.i64Sub);
-          if (insertion.check) counter.setAndCheck(w, globals.trap);
-          else counter.set(w);
+          w.byte(OP.i64Const).byte(0).byte(OP.i64LtS);
+          writeTrapIf(w, globals.trap, TRAP_REASON.outOfGas);
         }
+        writeAdjust(w, counter, effectiveCost(insertion));
+        break;
+      case 'elseRefund':
+        w.byte(OP.else);
+        writeAdjust(w, counter, effectiveCost(insertion.charge));
         break;
       case 'beforeCall':
         counter.store(w);
@@ -256,6 +263,16 @@ function writeBody(
   w.bytes(bytes.subarray(cursor, plan.end));
   epilogue();
   w.byte(OP.end);
+}
+
+/** Subtracts `cost` from the counter (adds it back if negative: a refund); nothing for 0. */
+function writeAdjust(w: ByteWriter, counter: GasCounter, cost: number): void {
+  if (cost === 0) return;
+  counter.get(w);
+  w.byte(OP.i64Const)
+    .s64(BigInt(Math.abs(cost)))
+    .byte(cost > 0 ? OP.i64Sub : OP.i64Add);
+  counter.set(w);
 }
 
 /** Where a function keeps the gas counter while it runs. */

@@ -6,7 +6,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { type AnalyzeContext, analyzeFunction, type FunctionPlan } from './analyzeFunction.js';
+import { type AnalyzeContext, analyzeFunction, effectiveCost, type FunctionPlan } from './analyzeFunction.js';
 import {
   applyPlan,
   GAS_GLOBAL_EXPORT,
@@ -133,7 +133,7 @@ export function instrument(wasm: Uint8Array, options: InstrumentOptions = {}): I
     if (plan.frameCost > maxFrameCost) maxFrameCost = plan.frameCost;
     exits += 1;
     for (const insertion of plan.insertions) {
-      if (insertion.kind === 'charge' && insertion.cost > 0) charges++;
+      if (insertion.kind === 'charge' && effectiveCost(insertion) !== 0) charges++;
       else if (insertion.kind === 'beforeCall') callSites++;
       else if (insertion.kind === 'exit') exits++;
       else if (insertion.kind === 'dynamic') dynamicSites++;
