@@ -98,7 +98,12 @@ export interface CallRuntime {
 }
 
 /** What an instance's host functions serve: set by the VM for each call on that instance. */
-export type HostSlot = { frame: Frame | undefined; instance: PooledInstance | undefined };
+export type HostSlot = {
+  frame: Frame | undefined;
+  instance: PooledInstance | undefined;
+  /** The VM running the call: instances are cached across VMs sharing a module cache, so it is set per call. */
+  runtime: CallRuntime | undefined;
+};
 
 /** A contract instance that the module cache lends to one call at a time. */
 export type PooledInstance = {

@@ -11,7 +11,7 @@ import { keccak_256 } from '@noble/hashes/sha3.js';
 import { storageKey } from '../state/index.js';
 import { moveBalance, readAccount, readU128, writeU128 } from './accounts.js';
 import { HostTrap } from './errors.js';
-import type { CallRuntime, Frame, HostSlot, TraceFrame, TraceHostCall } from './frame.js';
+import type { Frame, HostSlot, TraceFrame, TraceHostCall } from './frame.js';
 import type { HostCost } from './hostCosts.js';
 import { HOST_LIMITS } from './hostCosts.js';
 
@@ -25,8 +25,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: false });
 const utf16 = new TextDecoder('utf-16le', { fatal: false });
 const ED25519_SPKI_PREFIX = Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00]);
 
-export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAssembly.Imports {
-  const costs = runtime.costs;
+export function createHostImports(slot: HostSlot): WebAssembly.Imports {
   let view = new Uint8Array(0);
   const memory = (): Uint8Array => {
     const buffer = slot.instance!.memory.buffer;
@@ -43,7 +42,7 @@ export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAsse
     tracedGas = 0n;
   };
   const charge = (price: HostCost, bytes = 0) => {
-    const amount = costs.hostCall + price.base + price.perByte * BigInt(bytes);
+    const amount = slot.runtime!.costs.hostCall + price.base + price.perByte * BigInt(bytes);
     const gas = slot.instance!.gas;
     const left = gas.value as bigint;
     if (left < amount) {
@@ -104,43 +103,43 @@ export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAsse
 
   const gasket = {
     input_size: (): number => {
-      charge(costs.input_size);
+      charge(slot.runtime!.costs.input_size);
       if (traced()) record('input_size');
       return frame().input.length;
     },
     input_read: (dst: number): void => {
       const input = frame().input;
-      charge(costs.input_read, input.length);
+      charge(slot.runtime!.costs.input_read, input.length);
       write(dst, input, 'input_read destination');
       if (traced()) record('input_read', { bytes: input.length });
     },
     return_data: (ptr: number, len: number): void => {
-      charge(costs.return_data, sized(len, HOST_LIMITS.maxReturnBytes, 'return data'));
+      charge(slot.runtime!.costs.return_data, sized(len, HOST_LIMITS.maxReturnBytes, 'return data'));
       frame().returnData = read(ptr, len, HOST_LIMITS.maxReturnBytes, 'return data');
       if (traced()) record('return_data', { data: frame().returnData });
     },
     revert: (ptr: number, len: number): never => {
-      charge(costs.revert, sized(len, HOST_LIMITS.maxRevertBytes, 'revert message'));
+      charge(slot.runtime!.costs.revert, sized(len, HOST_LIMITS.maxRevertBytes, 'revert message'));
       const data = read(ptr, len, HOST_LIMITS.maxRevertBytes, 'revert message');
       if (traced()) record('revert', { message: utf8.decode(data) });
       throw new HostTrap('REVERT', utf8.decode(data), data);
     },
     result_size: (): number => {
-      charge(costs.result_size);
+      charge(slot.runtime!.costs.result_size);
       if (traced()) record('result_size');
       return frame().result.length;
     },
     result_read: (dst: number): void => {
       const result = frame().result;
-      charge(costs.result_read, result.length);
+      charge(slot.runtime!.costs.result_read, result.length);
       write(dst, result, 'result_read destination');
       if (traced()) record('result_read', { bytes: result.length });
     },
     storage_read: (keyPtr: number, keyLen: number): number => {
-      charge(costs.storage_read, sized(keyLen, HOST_LIMITS.maxStorageKeyBytes, 'storage key'));
+      charge(slot.runtime!.costs.storage_read, sized(keyLen, HOST_LIMITS.maxStorageKeyBytes, 'storage key'));
       const key = userKey(keyPtr, keyLen);
-      const value = runtime.state.get(storageKey(frame().contract, key));
-      if (value !== undefined) charge({ base: 0n, perByte: costs.storage_read.perByte }, value.length);
+      const value = slot.runtime!.state.get(storageKey(frame().contract, key));
+      if (value !== undefined) charge({ base: 0n, perByte: slot.runtime!.costs.storage_read.perByte }, value.length);
       frame().result = value ?? new Uint8Array(0);
       if (traced()) record('storage_read', { key, value: value ?? null });
       return value === undefined ? -1 : value.length;
@@ -148,53 +147,53 @@ export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAsse
     storage_write: (keyPtr: number, keyLen: number, valPtr: number, valLen: number): void => {
       writable('storage_write');
       charge(
-        costs.storage_write,
+        slot.runtime!.costs.storage_write,
         sized(keyLen, HOST_LIMITS.maxStorageKeyBytes, 'storage key') +
           sized(valLen, HOST_LIMITS.maxStorageValueBytes, 'storage value'),
       );
       const key = userKey(keyPtr, keyLen);
       const namespaced = storageKey(frame().contract, key);
       const value = read(valPtr, valLen, HOST_LIMITS.maxStorageValueBytes, 'storage value');
-      if (traced()) record('storage_write', { key, old: runtime.state.get(namespaced) ?? null, value });
-      runtime.state.put(namespaced, value);
+      if (traced()) record('storage_write', { key, old: slot.runtime!.state.get(namespaced) ?? null, value });
+      slot.runtime!.state.put(namespaced, value);
     },
     storage_remove: (keyPtr: number, keyLen: number): number => {
       writable('storage_remove');
-      charge(costs.storage_remove, sized(keyLen, HOST_LIMITS.maxStorageKeyBytes, 'storage key'));
+      charge(slot.runtime!.costs.storage_remove, sized(keyLen, HOST_LIMITS.maxStorageKeyBytes, 'storage key'));
       const key = userKey(keyPtr, keyLen);
       const namespaced = storageKey(frame().contract, key);
-      const old = runtime.state.get(namespaced);
+      const old = slot.runtime!.state.get(namespaced);
       if (traced()) record('storage_remove', { key, old: old ?? null });
       if (old === undefined) return 0;
-      runtime.state.delete(namespaced);
+      slot.runtime!.state.delete(namespaced);
       return 1;
     },
     caller: (dst: number): void => {
-      charge(costs.caller);
+      charge(slot.runtime!.costs.caller);
       write(dst, frame().caller, 'caller destination');
       if (traced()) record('caller');
     },
     signer: (dst: number): void => {
-      charge(costs.signer);
+      charge(slot.runtime!.costs.signer);
       write(dst, frame().signer, 'signer destination');
       if (traced()) record('signer');
     },
     self_address: (dst: number): void => {
-      charge(costs.self_address);
+      charge(slot.runtime!.costs.self_address);
       write(dst, frame().contract, 'self_address destination');
       if (traced()) record('self_address');
     },
     value_received: (dst: number): void => {
-      charge(costs.value_received);
+      charge(slot.runtime!.costs.value_received);
       const out = new Uint8Array(U128_BYTES);
       writeU128(out, 0, frame().value);
       write(dst, out, 'value_received destination');
       if (traced()) record('value_received');
     },
     balance: (addrPtr: number, dst: number): void => {
-      charge(costs.balance);
+      charge(slot.runtime!.costs.balance);
       const address = read(addrPtr, ADDRESS_BYTES, ADDRESS_BYTES, 'balance address');
-      const balance = readAccount(runtime.state, address).balance;
+      const balance = readAccount(slot.runtime!.state, address).balance;
       const out = new Uint8Array(U128_BYTES);
       writeU128(out, 0, balance);
       write(dst, out, 'balance destination');
@@ -202,32 +201,32 @@ export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAsse
     },
     transfer: (addrPtr: number, amountPtr: number): number => {
       writable('transfer');
-      charge(costs.transfer);
+      charge(slot.runtime!.costs.transfer);
       const to = read(addrPtr, ADDRESS_BYTES, ADDRESS_BYTES, 'transfer address');
       const amount = readU128(read(amountPtr, U128_BYTES, U128_BYTES, 'transfer amount'), 0);
-      const ok = moveBalance(runtime.state, frame().contract, to, amount);
+      const ok = moveBalance(slot.runtime!.state, frame().contract, to, amount);
       if (traced()) record('transfer', { to, amount, ok });
       return ok ? 0 : 1;
     },
     block_height: (): bigint => {
-      charge(costs.block_height);
+      charge(slot.runtime!.costs.block_height);
       if (traced()) record('block_height');
-      return runtime.block.height;
+      return slot.runtime!.block.height;
     },
     block_timestamp: (): bigint => {
-      charge(costs.block_timestamp);
+      charge(slot.runtime!.costs.block_timestamp);
       if (traced()) record('block_timestamp');
-      return runtime.block.timestamp;
+      return slot.runtime!.block.timestamp;
     },
     gas_left: (): bigint => {
-      charge(costs.gas_left);
+      charge(slot.runtime!.costs.gas_left);
       if (traced()) record('gas_left');
       return slot.instance!.gas.value as bigint;
     },
     emit: (topicPtr: number, topicLen: number, dataPtr: number, dataLen: number): void => {
       writable('emit');
       charge(
-        costs.emit,
+        slot.runtime!.costs.emit,
         sized(topicLen, HOST_LIMITS.maxEventTopicBytes, 'event topic') +
           sized(dataLen, HOST_LIMITS.maxEventDataBytes, 'event data'),
       );
@@ -241,7 +240,7 @@ export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAsse
       if (traced()) record('emit', { topic: event.topic, data: event.data });
     },
     log: (ptr: number, len: number): void => {
-      charge(costs.log, sized(len, HOST_LIMITS.maxLogBytes, 'log text'));
+      charge(slot.runtime!.costs.log, sized(len, HOST_LIMITS.maxLogBytes, 'log text'));
       const f = frame();
       const message = utf8.decode(read(ptr, len, HOST_LIMITS.maxLogBytes, 'log text'));
       f.logs.push({ contract: f.contract, message });
@@ -257,7 +256,7 @@ export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAsse
       gas: bigint,
     ): number => {
       charge(
-        costs.call,
+        slot.runtime!.costs.call,
         sized(methodLen, HOST_LIMITS.maxMethodNameBytes, 'call method') +
           sized(argsLen, HOST_LIMITS.maxInputBytes, 'call arguments'),
       );
@@ -272,13 +271,13 @@ export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAsse
       const left = instance.gas.value as bigint;
       const cap = left - left / 64n;
       const forwarded = gas <= 0n || gas > cap ? cap : gas;
-      const child = runtime.callNested(f, {
+      const child = slot.runtime!.callNested(f, {
         contract,
         method,
         args,
         value,
         gasLimit: forwarded,
-        stackBase: (instance.stack.value as number) + runtime.hostFrameStackUnits,
+        stackBase: (instance.stack.value as number) + slot.runtime!.hostFrameStackUnits,
       });
       instance.gas.value = (instance.gas.value as bigint) - child.gasUsed;
       if (traced()) {
@@ -300,18 +299,18 @@ export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAsse
     sha256: (ptr: number, len: number, dst: number): void =>
       hashInto(
         'sha256',
-        costs.sha256,
+        slot.runtime!.costs.sha256,
         ptr,
         len,
         dst,
         (data) => new Uint8Array(createHash('sha256').update(data).digest()),
       ),
     keccak256: (ptr: number, len: number, dst: number): void =>
-      hashInto('keccak256', costs.keccak256, ptr, len, dst, keccak_256),
+      hashInto('keccak256', slot.runtime!.costs.keccak256, ptr, len, dst, keccak_256),
     blake3: (ptr: number, len: number, dst: number): void =>
-      hashInto('blake3', costs.blake3, ptr, len, dst, (data) => blake3(data)),
+      hashInto('blake3', slot.runtime!.costs.blake3, ptr, len, dst, (data) => blake3(data)),
     ed25519_verify: (sigPtr: number, pkPtr: number, msgPtr: number, msgLen: number): number => {
-      charge(costs.ed25519_verify, sized(msgLen, HOST_LIMITS.maxHashInputBytes, 'signed message'));
+      charge(slot.runtime!.costs.ed25519_verify, sized(msgLen, HOST_LIMITS.maxHashInputBytes, 'signed message'));
       const signature = read(sigPtr, 64, 64, 'signature');
       const publicKey = read(pkPtr, 32, 32, 'public key');
       const message = read(msgPtr, msgLen, HOST_LIMITS.maxHashInputBytes, 'signed message');
@@ -335,7 +334,7 @@ export function createHostImports(slot: HostSlot, runtime: CallRuntime): WebAsse
     abort: (messagePtr: number, filePtr: number, line: number, column: number): never => {
       const message = readAssemblyScriptString(messagePtr) ?? 'abort';
       const file = readAssemblyScriptString(filePtr);
-      charge(costs.abort, message.length + (file?.length ?? 0));
+      charge(slot.runtime!.costs.abort, message.length + (file?.length ?? 0));
       if (traced()) record('abort', { message, file: file ?? null, line: line >>> 0, column: column >>> 0 });
       throw new HostTrap('ABORT', file ? `${message} at ${file}:${line >>> 0}:${column >>> 0}` : message);
     },

@@ -93,7 +93,7 @@ export class ModuleCache {
       // memory grew: cannot be restored exactly; drop it
     }
     this.stats.instancesCreated++;
-    const slot: HostSlot = { frame: undefined, instance: undefined };
+    const slot: HostSlot = { frame: undefined, instance: undefined, runtime: undefined };
     const instance = new WebAssembly.Instance(contract.module, createImports(slot));
     const exports = instance.exports;
     const memory = exports.memory as WebAssembly.Memory;
@@ -116,6 +116,7 @@ export class ModuleCache {
   release(contract: CompiledContract, pooled: PooledInstance): void {
     pooled.dirty = true;
     pooled.slot.frame = undefined;
+    pooled.slot.runtime = undefined;
     if (contract.reusable && contract.idle.length < this.#maxIdle) contract.idle.push(pooled);
   }
 

@@ -85,7 +85,7 @@ export class Vm implements CallRuntime {
   readonly maxCallDepth: number;
   readonly hostFrameStackUnits = 256;
   readonly #meteringLimits: Partial<MeteringLimits> | undefined;
-  readonly #createImports = (slot: HostSlot) => createHostImports(slot, this);
+  readonly #createImports = (slot: HostSlot) => createHostImports(slot);
   #block: BlockContext = { height: 0n, timestamp: 0n };
 
   constructor(options: VmOptions) {
@@ -301,6 +301,7 @@ export class Vm implements CallRuntime {
     const frame: Frame = { ...frameParams, returnData: EMPTY, result: EMPTY, events: [], logs: [] };
     const pooled = this.cache.checkout(compiled, this.#createImports);
     pooled.slot.frame = frame;
+    pooled.slot.runtime = this;
     const wasmGas = gasLimit - frameCost;
     pooled.gas.value = wasmGas;
     pooled.stack.value = stackBase;
