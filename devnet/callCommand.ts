@@ -26,12 +26,15 @@ import {
 import type { Client } from './client/createClient.js';
 import { ClientError } from './client/errors.js';
 import { type CliIo, ExitStatus } from './cliIo.js';
+import { formatTrace, useColor } from './formatTrace.js';
 
 export type CallCommandOptions = ChainFlags & {
   address: string;
   method: string;
   args?: string;
   from?: string;
+  /** Also print the call trace (contract_traceCall). */
+  trace?: boolean;
 };
 
 /** The method's interface (when the contract has metadata) and the encoded input. */
@@ -61,7 +64,18 @@ export async function callCommand(options: CallCommandOptions, io: CliIo): Promi
     const client = clientFor(options);
     const from = options.from === undefined ? undefined : signerFor(client, options.from).address;
     const { method, input } = await contractMethod(client, address, options.method, args);
-    const result = await client.call({ contract: address, method: options.method, args: input, from });
+    const traced = options.trace
+      ? await client.traceCall({ contract: address, method: options.method, args: input, from })
+      : undefined;
+    const result = traced
+      ? {
+          status: traced.status,
+          gasUsed: BigInt(traced.gasUsed),
+          returnData: new Uint8Array(Buffer.from(traced.returnData.slice(2), 'hex')),
+          logs: [] as string[],
+          error: traced.error,
+        }
+      : await client.call({ contract: address, method: options.method, args: input, from });
     let decoded: { value: unknown } | undefined;
     if (result.status === 'ok' && method) {
       try {
@@ -81,6 +95,7 @@ export async function callCommand(options: CallCommandOptions, io: CliIo): Promi
             ...(decoded ? { returnValue: jsonSafe(decoded.value) } : {}),
             logs: result.logs,
             error: result.error,
+            ...(traced ? { trace: traced.trace } : {}),
           },
           null,
           2,
@@ -94,6 +109,7 @@ export async function callCommand(options: CallCommandOptions, io: CliIo): Promi
       lines.push(`  gas used      ${result.gasUsed.toLocaleString('en-US')}`);
       for (const log of result.logs) lines.push(`  log           ${log}`);
       io.stdout(`${lines.join('\n')}\n`);
+      if (traced?.trace) io.stdout(`\n${formatTrace(traced.trace, { color: useColor() })}`);
     }
     if (result.status !== 'ok') throw new ExitStatus(1);
   });

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BinResult, COUNTER_WAT, GASKET_BIN, loadWat, name, REPO_ROOT, section, wat } from '../test/index.js';
+import { COUNTER_WAT, loadWat, name, runGasketAsync, section, wat } from '../test/index.js';
 import { createClient } from './client/createClient.js';
 import { devAccount } from './keys.js';
 import { type Devnet, startDevnet } from './startDevnet.js';
@@ -57,18 +56,7 @@ afterAll(async () => {
   await devnet?.close();
 });
 
-/** Runs the built bin without blocking this process's event loop (the devnet answers from it). */
-function gasket(args: readonly string[]): Promise<BinResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [GASKET_BIN, ...args], { cwd: REPO_ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const gasket = runGasketAsync;
 
 describe('gasket keys', () => {
   it('new writes a 0600 JSON key file and never overwrites; show prints its address; dev lists dev accounts', async () => {

@@ -109,12 +109,21 @@ export function registerCommands(program: Command, io: CliIo): void {
     .option('--gas <n>', 'gas limit (default: the estimate plus 25%)')
     .option('--from <signer>', FROM_HELP, '0')
     .option('--rpc <url>', 'JSON-RPC URL of the devnet', RPC_DEFAULT)
+    .option('--trace', 'print the call trace: frames and host calls with their gas')
     .option('--json', 'print the receipt as JSON')
     .action(
       async (
         address: string,
         method: string,
-        options: { args?: string; value?: string; gas?: string; from: string; rpc: string; json?: boolean },
+        options: {
+          args?: string;
+          value?: string;
+          gas?: string;
+          from: string;
+          rpc: string;
+          json?: boolean;
+          trace?: boolean;
+        },
       ) => {
         const { sendCommand } = await import('./sendCommand.js');
         await sendCommand({ ...options, address, method, json: options.json ?? false }, io);
@@ -129,12 +138,13 @@ export function registerCommands(program: Command, io: CliIo): void {
     .option('--args <json>', 'arguments as JSON (named or positional by the contract interface)')
     .option('--from <signer>', 'caller seen by the contract: a dev account index or a key file')
     .option('--rpc <url>', 'JSON-RPC URL of the devnet', RPC_DEFAULT)
+    .option('--trace', 'print the call trace: frames and host calls with their gas')
     .option('--json', 'print the result as JSON')
     .action(
       async (
         address: string,
         method: string,
-        options: { args?: string; from?: string; rpc: string; json?: boolean },
+        options: { args?: string; from?: string; rpc: string; json?: boolean; trace?: boolean },
       ) => {
         const { callCommand } = await import('./callCommand.js');
         await callCommand({ ...options, address, method, json: options.json ?? false }, io);

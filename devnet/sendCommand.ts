@@ -19,6 +19,7 @@ import {
 import { contractMethod } from './callCommand.js';
 import { decodeMethodResult, decodeMsgpack } from './client/abi.js';
 import { type CliIo, ExitStatus } from './cliIo.js';
+import { formatTrace, useColor } from './formatTrace.js';
 
 export type SendCommandOptions = ChainFlags & {
   address: string;
@@ -27,6 +28,8 @@ export type SendCommandOptions = ChainFlags & {
   value?: string;
   gas?: string;
   from: string;
+  /** Also print the transaction's call trace (tx_trace). */
+  trace?: boolean;
 };
 
 export async function sendCommand(options: SendCommandOptions, io: CliIo): Promise<void> {
@@ -47,8 +50,15 @@ export async function sendCommand(options: SendCommandOptions, io: CliIo): Promi
         decoded = undefined;
       }
     } else decoded = decodeMsgpack(receipt.returnData);
-    if (options.json) io.stdout(`${JSON.stringify(receiptJson(receipt, decoded), null, 2)}\n`);
-    else io.stdout(formatReceipt(options.method, receipt, decoded));
+    const traced = options.trace ? await client.traceTransaction(receipt.txHash) : undefined;
+    if (options.json) {
+      io.stdout(
+        `${JSON.stringify({ ...receiptJson(receipt, decoded), ...(traced ? { trace: traced.trace } : {}) }, null, 2)}\n`,
+      );
+    } else {
+      io.stdout(formatReceipt(options.method, receipt, decoded));
+      if (traced?.trace) io.stdout(`\n${formatTrace(traced.trace, { color: useColor() })}`);
+    }
     if (receipt.status !== 'ok') throw new ExitStatus(1);
   });
 }

@@ -4,7 +4,7 @@
  */
 
 export { instantiateMetered, type MeteredInstance, type MeteredOutcome } from './meteredRun.js';
-export { type BinResult, GASKET_BIN, REPO_ROOT, runGasket } from './runBin.js';
+export { type BinResult, GASKET_BIN, REPO_ROOT, runGasket, runGasketAsync } from './runBin.js';
 export { HEADER, leb, moduleWithBodies, name, section, uleb, vector } from './wasmBytes.js';
 export {
   arbitraryModule,
