@@ -72,7 +72,9 @@ export class Chain extends EventEmitter<ChainEvents> {
   automine = true;
   #head!: Block;
   #pending: SignedTransaction[] = [];
-  #pendingHashes = new Set<string>();
+  /** Pending transactions by hash, and how many each sender has pending: constant-time pool checks. */
+  #pendingByHash = new Map<string, SignedTransaction>();
+  #pendingBySender = new Map<string, number>();
   readonly #txIndex = new Map<string, TransactionLocation>();
   readonly #blockByHash = new Map<string, bigint>();
   readonly #blockCache = new Map<bigint, Block>();
@@ -176,15 +178,14 @@ export class Chain extends EventEmitter<ChainEvents> {
       const block = this.getBlock(location.height)!;
       return { tx: block.transactions[location.index]!, receipt: block.receipts[location.index], location };
     }
-    const pending = this.#pending.find((tx) => toHex(tx.hash) === key);
+    const pending = this.#pendingByHash.get(key);
     return pending ? { tx: pending, receipt: undefined } : undefined;
   }
 
   /** Validates a signed transaction and queues it; with automine, mines it and returns after its block. */
   async submit(raw: Uint8Array): Promise<SignedTransaction> {
     const tx = this.validate(decodeTransaction(raw));
-    this.#pending.push(tx);
-    this.#pendingHashes.add(toHex(tx.hash));
+    this.#addPending(tx);
     if (this.automine) await this.mine();
     return tx;
   }
@@ -197,7 +198,7 @@ export class Chain extends EventEmitter<ChainEvents> {
         `transaction is for chain ${tx.chainId}, this is chain ${this.config.chainId}`,
       );
     }
-    if (this.#pendingHashes.has(toHex(tx.hash)) || this.#txIndex.has(toHex(tx.hash))) {
+    if (this.#pendingByHash.has(toHex(tx.hash)) || this.#txIndex.has(toHex(tx.hash))) {
       throw new DevnetError('NONCE_TOO_LOW', 'this transaction is already known');
     }
     if (!verifySignature(tx)) throw new DevnetError('BAD_SIGNATURE', 'the signature does not match the transaction');
@@ -212,7 +213,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       );
     }
     const account = readAccount(this.state, tx.from);
-    const expected = account.nonce + BigInt(this.#pendingFrom(tx.from).length);
+    const expected = account.nonce + BigInt(this.pendingCount(tx.from));
     if (tx.nonce < expected)
       throw new DevnetError('NONCE_TOO_LOW', `nonce ${tx.nonce} is below the next nonce ${expected}`);
     if (tx.nonce > expected) {
@@ -231,9 +232,24 @@ export class Chain extends EventEmitter<ChainEvents> {
     return tx;
   }
 
-  #pendingFrom(address: Uint8Array): SignedTransaction[] {
-    const key = toHex(address);
-    return this.#pending.filter((tx) => toHex(tx.from) === key);
+  /** How many transactions `address` has waiting in the pool. */
+  pendingCount(address: Uint8Array): number {
+    return this.#pendingBySender.get(toHex(address)) ?? 0;
+  }
+
+  #addPending(tx: SignedTransaction): void {
+    this.#pending.push(tx);
+    this.#pendingByHash.set(toHex(tx.hash), tx);
+    const sender = toHex(tx.from);
+    this.#pendingBySender.set(sender, (this.#pendingBySender.get(sender) ?? 0) + 1);
+  }
+
+  #clearPending(): SignedTransaction[] {
+    const queue = this.#pending;
+    this.#pending = [];
+    this.#pendingByHash = new Map();
+    this.#pendingBySender = new Map();
+    return queue;
   }
 
   /** Resolves when no block is being mined. */
@@ -262,13 +278,10 @@ export class Chain extends EventEmitter<ChainEvents> {
     const included: SignedTransaction[] = [];
     const receipts: Receipt[] = [];
     let gasUsed = 0n;
-    const queue = this.#pending;
-    this.#pending = [];
-    this.#pendingHashes = new Set();
+    const queue = this.#clearPending();
     for (const tx of queue) {
       if (gasUsed + tx.gasLimit > this.config.blockGasLimit) {
-        this.#pending.push(tx);
-        this.#pendingHashes.add(toHex(tx.hash));
+        this.#addPending(tx);
         continue;
       }
       const receipt = this.#apply(tx, context);
@@ -495,8 +508,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   async #rewind(height: bigint): Promise<void> {
     await this.#mining;
-    this.#pending = [];
-    this.#pendingHashes = new Set();
+    this.#clearPending();
     this.#nextTimestamp = undefined;
     this.#timeOffset = 0n;
     await this.state.revertTo(height + 1n);

@@ -197,9 +197,7 @@ export function createMethods(chain: Chain, subscriptions: Subscriptions): RpcMe
       const kind = stringParam(params, 'kind');
       const common = {
         chainId: chain.config.chainId,
-        nonce:
-          readAccount(chain.state, account.address).nonce +
-          BigInt(chain.pending.filter((tx) => Buffer.from(tx.from).equals(account.address)).length),
+        nonce: readAccount(chain.state, account.address).nonce + BigInt(chain.pendingCount(account.address)),
         gasLimit: optionalBigintParam(params, 'gasLimit', U64_MAX) ?? DEFAULT_GAS_LIMIT,
         gasPrice: optionalBigintParam(params, 'gasPrice') ?? 1n,
         value: optionalBigintParam(params, 'value') ?? 0n,
