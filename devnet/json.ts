@@ -111,3 +111,34 @@ function detailToJson(detail: NonNullable<TraceHostCall['detail']>): Record<stri
   }
   return out;
 }
+
+export type EventFilter = { readonly contract?: Uint8Array; readonly topic?: Uint8Array };
+
+/** The block's events that match the filter, in receipt then emission order, as JSON. */
+export function blockEventsToJson(block: Block, filter: EventFilter = {}) {
+  const events: Array<{
+    blockHeight: string;
+    txHash: Hex;
+    txIndex: number;
+    eventIndex: number;
+    contract: Hex;
+    topic: Hex;
+    data: Hex;
+  }> = [];
+  block.receipts.forEach((receipt, txIndex) => {
+    receipt.events.forEach((event, eventIndex) => {
+      if (filter.contract && !Buffer.from(event.contract).equals(filter.contract)) return;
+      if (filter.topic && !Buffer.from(event.topic).equals(filter.topic)) return;
+      events.push({
+        blockHeight: block.header.height.toString(),
+        txHash: toHex(receipt.txHash),
+        txIndex,
+        eventIndex,
+        contract: toHex(event.contract),
+        topic: toHex(event.topic),
+        data: toHex(event.data),
+      });
+    });
+  });
+  return events;
+}

@@ -4,11 +4,11 @@
  * @module
  */
 import { encodeProof, verifyProof } from '../../state/index.js';
-import { readAccount, readCode } from '../../vm/index.js';
+import { type CallResult, readAccount, readCode } from '../../vm/index.js';
 import type { Chain } from '../chain.js';
 import { toHex } from '../codec.js';
 import { DevnetError } from '../errors.js';
-import { blockToJson, receiptToJson, traceToJson, transactionToJson } from '../json.js';
+import { blockEventsToJson, blockToJson, receiptToJson, traceToJson, transactionToJson } from '../json.js';
 import { signTransaction, type UnsignedTransaction } from '../transaction.js';
 import type { RpcContext, RpcMethods } from './jsonRpc.js';
 import { RpcParamsError } from './jsonRpc.js';
@@ -26,6 +26,26 @@ import type { Subscriptions } from './subscriptions.js';
 
 const DEFAULT_GAS_LIMIT = 100_000_000n;
 const INTERFACE_SECTION = 'gasket:interface';
+
+/** The params of contract_call and contract_traceCall. */
+function readOnlyCall(params: Record<string, unknown>) {
+  return {
+    contract: bytesParam(params, 'contract', 32),
+    method: stringParam(params, 'method'),
+    args: optionalBytesParam(params, 'args') ?? new Uint8Array(0),
+    from: optionalBytesParam(params, 'from', 32),
+    gasLimit: optionalBigintParam(params, 'gasLimit', U64_MAX >> 1n),
+  };
+}
+
+function callResultToJson(result: CallResult) {
+  return {
+    status: result.status,
+    gasUsed: result.gasUsed.toString(),
+    returnData: toHex(result.returnData),
+    error: result.error ?? null,
+  };
+}
 
 export function createMethods(chain: Chain, subscriptions: Subscriptions): RpcMethods {
   const blockAt = (params: Record<string, unknown>) => {
@@ -79,37 +99,12 @@ export function createMethods(chain: Chain, subscriptions: Subscriptions): RpcMe
       };
     },
     contract_call: (params) => {
-      const result = chain.call({
-        contract: bytesParam(params, 'contract', 32),
-        method: stringParam(params, 'method'),
-        args: optionalBytesParam(params, 'args') ?? new Uint8Array(0),
-        from: optionalBytesParam(params, 'from', 32),
-        gasLimit: optionalBigintParam(params, 'gasLimit', U64_MAX >> 1n),
-      });
-      return {
-        status: result.status,
-        gasUsed: result.gasUsed.toString(),
-        returnData: toHex(result.returnData),
-        logs: result.logs.map((log) => log.message),
-        error: result.error ?? null,
-      };
+      const result = chain.call(readOnlyCall(params));
+      return { ...callResultToJson(result), logs: result.logs.map((log) => log.message) };
     },
     contract_traceCall: (params) => {
-      const result = chain.call({
-        contract: bytesParam(params, 'contract', 32),
-        method: stringParam(params, 'method'),
-        args: optionalBytesParam(params, 'args') ?? new Uint8Array(0),
-        from: optionalBytesParam(params, 'from', 32),
-        gasLimit: optionalBigintParam(params, 'gasLimit', U64_MAX >> 1n),
-        trace: true,
-      });
-      return {
-        status: result.status,
-        gasUsed: result.gasUsed.toString(),
-        returnData: toHex(result.returnData),
-        error: result.error ?? null,
-        trace: result.trace ? traceToJson(result.trace) : null,
-      };
+      const result = chain.call({ ...readOnlyCall(params), trace: true });
+      return { ...callResultToJson(result), trace: result.trace ? traceToJson(result.trace) : null };
     },
     contract_getInterface: (params) => {
       const address = bytesParam(params, 'contract', 32);
@@ -155,24 +150,9 @@ export function createMethods(chain: Chain, subscriptions: Subscriptions): RpcMe
       if (to - from > 10_000n) throw new RpcParamsError('query at most 10,000 blocks at a time');
       const contract = optionalBytesParam(params, 'contract', 32);
       const topic = optionalBytesParam(params, 'topic');
-      const events: Array<Record<string, unknown>> = [];
+      const events = [];
       for (let height = from; height <= to && height <= head; height++) {
-        const block = chain.getBlock(height)!;
-        block.receipts.forEach((receipt, txIndex) => {
-          receipt.events.forEach((event, eventIndex) => {
-            if (contract && !Buffer.from(event.contract).equals(contract)) return;
-            if (topic && !Buffer.from(event.topic).equals(topic)) return;
-            events.push({
-              blockHeight: height.toString(),
-              txHash: toHex(receipt.txHash),
-              txIndex,
-              eventIndex,
-              contract: toHex(event.contract),
-              topic: toHex(event.topic),
-              data: toHex(event.data),
-            });
-          });
-        });
+        events.push(...blockEventsToJson(chain.getBlock(height)!, { contract, topic }));
       }
       return events;
     },

@@ -6,8 +6,7 @@
  */
 import type { Block } from '../block.js';
 import type { Chain } from '../chain.js';
-import { toHex } from '../codec.js';
-import { blockToJson } from '../json.js';
+import { blockEventsToJson, blockToJson } from '../json.js';
 import { type RpcContext, RpcParamsError } from './jsonRpc.js';
 import { optionalBytesParam } from './params.js';
 
@@ -69,24 +68,9 @@ export class Subscriptions {
         subscription.notify('subscription', { subscription: subscription.id, result: blockJson });
         continue;
       }
-      block.receipts.forEach((receipt, txIndex) => {
-        receipt.events.forEach((event, eventIndex) => {
-          if (subscription.contract && !Buffer.from(event.contract).equals(subscription.contract)) return;
-          if (subscription.topic && !Buffer.from(event.topic).equals(subscription.topic)) return;
-          subscription.notify('subscription', {
-            subscription: subscription.id,
-            result: {
-              blockHeight: block.header.height.toString(),
-              txHash: toHex(receipt.txHash),
-              txIndex,
-              eventIndex,
-              contract: toHex(event.contract),
-              topic: toHex(event.topic),
-              data: toHex(event.data),
-            },
-          });
-        });
-      });
+      for (const event of blockEventsToJson(block, subscription)) {
+        subscription.notify('subscription', { subscription: subscription.id, result: event });
+      }
     }
   }
 }
