@@ -29,4 +29,4 @@ export {
   runReference,
 } from './wasmRef/interpret.js';
 export { loadWat, wat } from './wat.js';
-export { COUNTER_WAT, HOST_IMPORTS_WAT, PROXY_WAT } from './watContracts.js';
+export { COUNTER_WAT, HOST_IMPORTS_WAT, PROXY_WAT, STORE_WAT } from './watContracts.js';

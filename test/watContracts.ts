@@ -64,3 +64,24 @@ export const PROXY_WAT = `(module ${HOST_IMPORTS_WAT}
     (local.set $status (call $call (i32.const 0) (i32.const 32) (i32.sub (local.get $n) (i32.const 32)) (i32.const 0) (i32.const 0) (i32.const 512) (i64.const 0)))
     (i32.store (i32.const 600) (local.get $status))
     (call $ret (i32.const 600) (i32.const 4))))`;
+
+/** A one-value store: init and set store their input under key "v", get returns it, echo returns its input, fail reverts. */
+export const STORE_WAT = `(module
+  (import "gasket" "storage_read" (func $sread (param i32 i32) (result i32)))
+  (import "gasket" "storage_write" (func $swrite (param i32 i32 i32 i32)))
+  (import "gasket" "result_read" (func $rread (param i32)))
+  (import "gasket" "return_data" (func $ret (param i32 i32)))
+  (import "gasket" "revert" (func $revert (param i32 i32)))
+  (import "gasket" "input_size" (func $isize (result i32)))
+  (import "gasket" "input_read" (func $iread (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "v") (data (i32.const 8) "nope")
+  (func $store (local $n i32) (local.set $n (call $isize)) (call $iread (i32.const 1024))
+    (call $swrite (i32.const 0) (i32.const 1) (i32.const 1024) (local.get $n)))
+  (func (export "init") (call $store))
+  (func (export "set") (call $store))
+  (func (export "get") (local $n i32) (local.set $n (call $sread (i32.const 0) (i32.const 1)))
+    (if (i32.ge_s (local.get $n) (i32.const 0)) (then (call $rread (i32.const 1024)) (call $ret (i32.const 1024) (local.get $n)))))
+  (func (export "echo") (local $n i32) (local.set $n (call $isize)) (call $iread (i32.const 1024))
+    (call $ret (i32.const 1024) (local.get $n)))
+  (func (export "fail") (call $revert (i32.const 8) (i32.const 4))))`;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExample, EXAMPLES, loadExampleInterface } from '../../contracts/index.js';
-import { COUNTER_WAT, loadWat, name, section, wat } from '../../test/index.js';
+import { COUNTER_WAT, loadWat, name, STORE_WAT, section, wat } from '../../test/index.js';
 import { toHex } from '../codec.js';
 import { devAccount } from '../keys.js';
 import { type Devnet, startDevnet } from '../startDevnet.js';
@@ -14,25 +14,6 @@ import { devSigner } from './signer.js';
  * A contract with interface metadata, in WAT: init and set store their input (the msgpack array of args) under
  * "v", get returns it, echo returns its input, fail reverts.
  */
-const STORE_WAT = `(module
-  (import "gasket" "storage_read" (func $sread (param i32 i32) (result i32)))
-  (import "gasket" "storage_write" (func $swrite (param i32 i32 i32 i32)))
-  (import "gasket" "result_read" (func $rread (param i32)))
-  (import "gasket" "return_data" (func $ret (param i32 i32)))
-  (import "gasket" "revert" (func $revert (param i32 i32)))
-  (import "gasket" "input_size" (func $isize (result i32)))
-  (import "gasket" "input_read" (func $iread (param i32)))
-  (memory (export "memory") 1)
-  (data (i32.const 0) "v") (data (i32.const 8) "nope")
-  (func $store (local $n i32) (local.set $n (call $isize)) (call $iread (i32.const 1024))
-    (call $swrite (i32.const 0) (i32.const 1) (i32.const 1024) (local.get $n)))
-  (func (export "init") (call $store))
-  (func (export "set") (call $store))
-  (func (export "get") (local $n i32) (local.set $n (call $sread (i32.const 0) (i32.const 1)))
-    (if (i32.ge_s (local.get $n) (i32.const 0)) (then (call $rread (i32.const 1024)) (call $ret (i32.const 1024) (local.get $n)))))
-  (func (export "echo") (local $n i32) (local.set $n (call $isize)) (call $iread (i32.const 1024))
-    (call $ret (i32.const 1024) (local.get $n)))
-  (func (export "fail") (call $revert (i32.const 8) (i32.const 4))))`;
 
 const STORE_INTERFACE: ContractInterface = {
   version: 1,
