@@ -60,6 +60,8 @@ export const DEFAULT_CHAIN_CONFIG: ChainConfig = Object.freeze({
   maxNonceGap: 1_024n,
 });
 
+const BLOCK_CACHE_SIZE = 256;
+
 export type TransactionLocation = { readonly height: bigint; readonly index: number };
 
 export type ChainEvents = { block: [Block] };
@@ -159,9 +161,14 @@ export class Chain extends EventEmitter<ChainEvents> {
     const cached = this.#blockCache.get(height);
     if (cached) return cached;
     const block = decodeBlockMeta(this.state.blockMeta(height + 1n), this.state.rootAt(height + 1n));
-    if (this.#blockCache.size >= 256) this.#blockCache.delete(this.#blockCache.keys().next().value!);
-    this.#blockCache.set(height, block);
+    this.#cacheBlock(block);
     return block;
+  }
+
+  /** Keeps the latest decoded blocks (at most BLOCK_CACHE_SIZE), oldest out first. */
+  #cacheBlock(block: Block): void {
+    if (this.#blockCache.size >= BLOCK_CACHE_SIZE) this.#blockCache.delete(this.#blockCache.keys().next().value!);
+    this.#blockCache.set(block.header.height, block);
   }
 
   getBlockByHash(hash: Uint8Array): Block | undefined {
@@ -303,7 +310,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     const fullHeader = { ...header, stateRoot: root };
     const block: Block = { header: fullHeader, hash: blockHash(fullHeader), transactions: included, receipts };
     this.#nextTimestamp = undefined;
-    this.#blockCache.set(block.header.height, block);
+    this.#cacheBlock(block);
     this.#index(block);
     this.emit('block', block);
     return block;
