@@ -45,7 +45,13 @@ function readMemory(child: ChildProcess): Promise<Memory> {
 async function dirBytes(dir: string): Promise<number> {
   let total = 0;
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) total += (await stat(join(entry.parentPath, entry.name))).size;
+    if (!entry.isFile()) continue;
+    // LevelDB's compaction may delete a table file between the listing and the stat
+    const size = await stat(join(entry.parentPath, entry.name)).then(
+      (info) => info.size,
+      () => 0,
+    );
+    total += size;
   }
   return total;
 }
