@@ -3,6 +3,7 @@
  * derived from a public key, and the devnet's deterministic dev accounts (the same on every machine, as Anvil's).
  * @module
  */
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from './codec.js';
 
@@ -18,8 +19,26 @@ export function addressOf(publicKey: Uint8Array): Uint8Array {
 
 export function keyPairFromSecret(secretKey: Uint8Array): KeyPair {
   if (secretKey.length !== 32) throw new TypeError('an ed25519 secret key is 32 bytes');
-  const publicKey = ed25519.getPublicKey(secretKey);
+  const publicKey = publicKeyOf(secretKey);
   return { secretKey: Uint8Array.from(secretKey), publicKey, address: addressOf(publicKey) };
+}
+
+const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+/**
+ * The ed25519 public key of a secret key. node:crypto where it exists (about 100x faster than the pure-JS path,
+ * which matters for the devnet's start-up), @noble/curves elsewhere; the test of keys checks they agree.
+ */
+export function publicKeyOf(secretKey: Uint8Array): Uint8Array {
+  if (typeof process !== 'undefined' && process.versions?.node) {
+    const key = createPrivateKey({
+      key: Buffer.concat([PKCS8_ED25519_PREFIX, secretKey]),
+      format: 'der',
+      type: 'pkcs8',
+    });
+    return new Uint8Array(createPublicKey(key).export({ format: 'der', type: 'spki' }).subarray(12));
+  }
+  return ed25519.getPublicKey(secretKey);
 }
 
 export function generateKeyPair(): KeyPair {

@@ -10,7 +10,6 @@
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ClassicLevel } from 'classic-level';
-import { MemoryLevel } from 'memory-level';
 import {
   decodeBlock,
   decodeFormat,
@@ -66,6 +65,8 @@ export const DEFAULT_LEVEL_CACHE_SIZE = 32 * 1024 * 1024;
  */
 export async function openState(options: OpenStateOptions): Promise<StateStore> {
   if ('inMemory' in options) {
+    // loaded only when asked for: a node on disk never pays for it at start-up
+    const { MemoryLevel } = await import('memory-level');
     const db = new MemoryLevel<Buffer, Buffer>({ keyEncoding: 'buffer', valueEncoding: 'buffer' });
     await db.open();
     return load(db as unknown as LevelDb, MEMORY_PATH, true, options);

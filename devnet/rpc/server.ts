@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
+import type { WebSocketServer } from 'ws';
 import { handleRpcBody, RPC_LIMITS, type RpcMethods } from './jsonRpc.js';
 import type { Subscriptions } from './subscriptions.js';
 
@@ -74,22 +74,34 @@ export async function startRpcServer(
   });
   server.keepAliveTimeout = 30_000;
 
-  const wss = new WebSocketServer({ server, maxPayload: RPC_LIMITS.maxBodyBytes });
+  // The WebSocket server (the `ws` package) is loaded on the first upgrade request, not at start-up.
+  let wss: WebSocketServer | undefined;
   let nextConnection = 1;
-  wss.on('connection', (socket) => {
-    const connectionId = nextConnection++;
-    const notify = (method: string, params: unknown) => {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ jsonrpc: '2.0', method, params }));
-    };
-    socket.on('message', (data) => {
-      handleRpcBody(data.toString(), methods, { connectionId, notify })
-        .then((answer) => {
-          if (answer !== undefined && socket.readyState === socket.OPEN) socket.send(answer);
-        })
-        .catch(() => socket.close(1011));
+  const webSockets = async (): Promise<WebSocketServer> => {
+    if (wss) return wss;
+    const { WebSocketServer } = await import('ws');
+    wss ??= new WebSocketServer({ noServer: true, maxPayload: RPC_LIMITS.maxBodyBytes });
+    wss.on('connection', (socket) => {
+      const connectionId = nextConnection++;
+      const notify = (method: string, params: unknown) => {
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ jsonrpc: '2.0', method, params }));
+      };
+      socket.on('message', (data) => {
+        handleRpcBody(data.toString(), methods, { connectionId, notify })
+          .then((answer) => {
+            if (answer !== undefined && socket.readyState === socket.OPEN) socket.send(answer);
+          })
+          .catch(() => socket.close(1011));
+      });
+      socket.on('close', () => subscriptions.dropConnection(connectionId));
+      socket.on('error', () => subscriptions.dropConnection(connectionId));
     });
-    socket.on('close', () => subscriptions.dropConnection(connectionId));
-    socket.on('error', () => subscriptions.dropConnection(connectionId));
+    return wss;
+  };
+  server.on('upgrade', (request, socket, head) => {
+    webSockets()
+      .then((ws) => ws.handleUpgrade(request, socket, head, (client) => ws.emit('connection', client, request)))
+      .catch(() => socket.destroy());
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -103,8 +115,11 @@ export async function startRpcServer(
     wsUrl: `ws://${display}:${port}/`,
     port,
     close: async () => {
-      for (const client of wss.clients) client.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      if (wss) {
+        const open = wss;
+        for (const client of open.clients) client.terminate();
+        await new Promise<void>((resolve) => open.close(() => resolve()));
+      }
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
