@@ -8,7 +8,8 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import type { StateBackend, StateStore } from '../state/index.js';
+import { instrument } from '../metering/index.js';
+import { codeKey, MAX_STORAGE_KEY_LENGTH, type StateBackend, type StateStore, storageKey } from '../state/index.js';
 import {
   type BlockContext,
   type CallResult,
@@ -28,11 +29,15 @@ import {
   receiptsRoot,
   transactionsRoot,
 } from './block.js';
-import { toHex } from './codec.js';
+import { asBytes, pack, readU64, toHex, u64, unpack } from './codec.js';
 import { DevnetError } from './errors.js';
 import { HistoricalState } from './historicalState.js';
 import { devAccount, type KeyPair } from './keys.js';
 import { decodeTransaction, type SignedTransaction, verifySignature } from './transaction.js';
+
+/** Version of the `dev_dumpState` file format: msgpack `[DUMP_MAGIC, version, chainId u64, [[key, value]...]]`. */
+export const STATE_DUMP_FORMAT_VERSION = 1;
+const DUMP_MAGIC = 'gasket-state-dump';
 
 /** Gas every transaction pays before it runs: a base, and a price per byte of its encoding. Version 1. */
 export const TX_COSTS_V1 = Object.freeze({ version: 1, base: 5_000n, perByte: 4n });
@@ -85,6 +90,8 @@ export class Chain extends EventEmitter<ChainEvents> {
   #mining: Promise<unknown> = Promise.resolve();
   readonly #snapshots = new Map<bigint, bigint>();
   #nextSnapshot = 1n;
+  /** Addresses dev_sendUnsigned may send as without their key (hex). Never part of consensus state. */
+  readonly #impersonated = new Set<string>();
 
   private constructor(state: StateStore, config: ChainConfig) {
     super();
@@ -191,14 +198,28 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   /** Validates a signed transaction and queues it; with automine, mines it and returns after its block. */
   async submit(raw: Uint8Array): Promise<SignedTransaction> {
-    const tx = this.validate(decodeTransaction(raw));
+    return this.#submitTx(this.validate(decodeTransaction(raw)));
+  }
+
+  /**
+   * The devnet-only unsigned path (dev_sendUnsigned): `tx` is an impersonated transaction (transaction.ts), accepted
+   * only while its sender is impersonated; everything but the signature is validated as for `submit`.
+   */
+  async submitImpersonated(tx: SignedTransaction): Promise<SignedTransaction> {
+    if (!tx.impersonated || !this.isImpersonated(tx.from)) {
+      throw new DevnetError('BAD_SIGNATURE', `${toHex(tx.from)} is not impersonated: call dev_impersonate first`);
+    }
+    return this.#submitTx(this.validate(tx, { impersonated: true }));
+  }
+
+  async #submitTx(tx: SignedTransaction): Promise<SignedTransaction> {
     this.#addPending(tx);
     if (this.automine) await this.mine();
     return tx;
   }
 
   /** Checks a transaction against the chain and the pool; returns it or throws a DevnetError. */
-  validate(tx: SignedTransaction): SignedTransaction {
+  validate(tx: SignedTransaction, options: { impersonated?: boolean } = {}): SignedTransaction {
     if (tx.chainId !== this.config.chainId) {
       throw new DevnetError(
         'WRONG_CHAIN',
@@ -208,7 +229,9 @@ export class Chain extends EventEmitter<ChainEvents> {
     if (this.#pendingByHash.has(toHex(tx.hash)) || this.#txIndex.has(toHex(tx.hash))) {
       throw new DevnetError('NONCE_TOO_LOW', 'this transaction is already known');
     }
-    if (!verifySignature(tx)) throw new DevnetError('BAD_SIGNATURE', 'the signature does not match the transaction');
+    const skipSignature = options.impersonated === true && tx.impersonated === true && this.isImpersonated(tx.from);
+    if (!skipSignature && !verifySignature(tx))
+      throw new DevnetError('BAD_SIGNATURE', 'the signature does not match the transaction');
     const intrinsic = intrinsicGas(tx);
     if (tx.gasLimit < intrinsic) {
       throw new DevnetError('GAS_LIMIT', `gas limit ${tx.gasLimit} is below the intrinsic cost ${intrinsic}`);
@@ -493,6 +516,85 @@ export class Chain extends EventEmitter<ChainEvents> {
     });
   }
 
+  setNonce(address: Uint8Array, nonce: bigint): Promise<void> {
+    if (nonce < 0n || nonce >= 1n << 64n) throw new DevnetError('BAD_PARAMS', 'nonce must be a u64');
+    return this.#serial(() => {
+      writeAccount(this.state, address, { ...readAccount(this.state, address), nonce });
+    });
+  }
+
+  /**
+   * Sets (or replaces) the code at `address`, metered as at deploy: a MeteringError is thrown before anything
+   * changes. The instrumented code is stored under its hash; balance and nonce are kept. Returns the code hash.
+   */
+  setCode(address: Uint8Array, code: Uint8Array): Promise<Uint8Array> {
+    const metered = instrument(code);
+    return this.#serial(() => {
+      this.state.put(codeKey(metered.codeHash), metered.code);
+      writeAccount(this.state, address, { ...readAccount(this.state, address), codeHash: metered.codeHash });
+      return metered.codeHash;
+    });
+  }
+
+  /** Sets one key of a contract's storage (the contract's own key, as the host ABI sees it); null removes it. */
+  setStorage(contract: Uint8Array, key: Uint8Array, value: Uint8Array | null): Promise<void> {
+    if (key.length === 0 || key.length > MAX_STORAGE_KEY_LENGTH) {
+      throw new DevnetError('BAD_PARAMS', `a storage key is 1..${MAX_STORAGE_KEY_LENGTH} bytes`);
+    }
+    const fullKey = storageKey(contract, key);
+    return this.#serial(() => {
+      if (value === null) this.state.delete(fullKey);
+      else this.state.put(fullKey, value);
+    });
+  }
+
+  impersonate(address: Uint8Array): void {
+    this.#impersonated.add(toHex(address));
+  }
+
+  stopImpersonating(address: Uint8Array): void {
+    this.#impersonated.delete(toHex(address));
+  }
+
+  isImpersonated(address: Uint8Array): boolean {
+    return this.#impersonated.has(toHex(address));
+  }
+
+  /**
+   * Every key/value of the state as seen after the mining queue (including dev writes not yet in a block), in
+   * the versioned dump format (STATE_DUMP_FORMAT_VERSION), sorted by key.
+   */
+  dumpState(): Promise<Uint8Array> {
+    return this.#serial(async () => {
+      const entries: [Uint8Array, Uint8Array][] = [];
+      for await (const entry of this.state.entries()) entries.push(entry);
+      return pack([DUMP_MAGIC, STATE_DUMP_FORMAT_VERSION, u64(this.config.chainId), entries]);
+    });
+  }
+
+  /**
+   * Replaces the whole state with a dump's key/values (keys not in the dump are deleted) and mines a block so it
+   * is committed. A foreign, newer or malformed dump, or one of another chain, throws before anything changes.
+   */
+  loadState(dump: Uint8Array): Promise<Block> {
+    const entries = decodeStateDump(dump, this.config.chainId);
+    return this.#serial(async () => {
+      const wanted = new Set(entries.map(([key]) => toHex(key)));
+      const stale: Uint8Array[] = [];
+      for await (const [key] of this.state.entries()) if (!wanted.has(toHex(key))) stale.push(key);
+      this.state.checkpoint();
+      try {
+        for (const key of stale) this.state.delete(key);
+        for (const [key, value] of entries) this.state.put(key, value);
+        this.state.commit();
+      } catch (error) {
+        this.state.revert();
+        throw new DevnetError('BAD_PARAMS', `the state dump does not fit the store: ${(error as Error).message}`);
+      }
+      return this.#mineNow();
+    });
+  }
+
   snapshot(): bigint {
     const id = this.#nextSnapshot++;
     this.#snapshots.set(id, this.#head.header.height);
@@ -523,6 +625,40 @@ export class Chain extends EventEmitter<ChainEvents> {
     for (const [key, h] of this.#blockByHash) if (h > height) this.#blockByHash.delete(key);
     for (const h of [...this.#blockCache.keys()]) if (h > height) this.#blockCache.delete(h);
     this.#head = this.getBlock(height)!;
+  }
+}
+
+/** Decodes and checks a state dump: its magic, its format version and its chain id. */
+export function decodeStateDump(dump: Uint8Array, chainId: bigint): [Uint8Array, Uint8Array][] {
+  let fields: unknown;
+  try {
+    fields = unpack(dump);
+  } catch {
+    throw new DevnetError('BAD_PARAMS', 'the state dump is not valid msgpack');
+  }
+  if (!Array.isArray(fields) || fields.length !== 4 || fields[0] !== DUMP_MAGIC) {
+    throw new DevnetError('BAD_PARAMS', 'not a Gasket state dump');
+  }
+  const version = fields[1];
+  if (version !== STATE_DUMP_FORMAT_VERSION) {
+    throw new DevnetError(
+      'BAD_PARAMS',
+      `state dump format ${String(version)} is not supported (this node reads format ${STATE_DUMP_FORMAT_VERSION})`,
+    );
+  }
+  try {
+    const dumpChain = readU64(fields[2], 'chainId');
+    if (dumpChain !== chainId) {
+      throw new DevnetError('WRONG_CHAIN', `the state dump is of chain ${dumpChain}, this is chain ${chainId}`);
+    }
+    if (!Array.isArray(fields[3])) throw new TypeError('entries must be an array');
+    return fields[3].map((entry: unknown) => {
+      if (!Array.isArray(entry) || entry.length !== 2) throw new TypeError('an entry is [key, value]');
+      return [asBytes(entry[0], 'key'), asBytes(entry[1], 'value')] as [Uint8Array, Uint8Array];
+    });
+  } catch (error) {
+    if (error instanceof DevnetError) throw error;
+    throw new DevnetError('BAD_PARAMS', `malformed state dump: ${(error as Error).message}`);
   }
 }
 

@@ -30,6 +30,8 @@ export type StartDevnetOptions = {
   readonly blockTime?: number;
   readonly cors?: string;
   readonly chain?: Partial<ChainConfig>;
+  /** False refuses every `dev_*` method (JSON-RPC -32601, method not found). Default true. */
+  readonly devMethods?: boolean;
 };
 
 export type Devnet = {
@@ -61,7 +63,11 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     throw error;
   }
   const subscriptions = new Subscriptions(chain);
-  const methods = createMethods(chain, subscriptions);
+  const allMethods = createMethods(chain, subscriptions);
+  const methods =
+    options.devMethods === false
+      ? Object.fromEntries(Object.entries(allMethods).filter(([name]) => !name.startsWith('dev_')))
+      : allMethods;
   let server: RpcServer;
   try {
     server = await startRpcServer(methods, subscriptions, {

@@ -38,6 +38,12 @@ export type SignedTransaction = UnsignedTransaction & {
   readonly hash: Uint8Array;
   /** Derived: the signed encoding (what `tx_send` carries). */
   readonly raw: Uint8Array;
+  /**
+   * Devnet only: sent by `dev_sendUnsigned` as an impersonated address, without its key. Such a transaction is
+   * encoded with an empty public key and signature and its `from` as a 13th field, so a block still records it
+   * (and its hash) deterministically; the chain accepts it only from that dev method, for an impersonated sender.
+   */
+  readonly impersonated?: true;
 };
 
 const KIND_CODES = { transfer: 0, deploy: 1, call: 2 } as const;
@@ -77,6 +83,14 @@ export function signTransaction(
   return decodeTransaction(raw);
 }
 
+/**
+ * A devnet-only impersonated transaction: the unsigned fields, an empty public key and signature, and `from`
+ * (13 fields). Its signature check is skipped only when the chain has `from` impersonated (dev_impersonate).
+ */
+export function impersonatedTransaction(tx: UnsignedTransaction, from: Uint8Array): SignedTransaction {
+  return decodeTransaction(pack([...unsignedFields(tx), EMPTY, EMPTY, from]));
+}
+
 /** Decodes a signed transaction (without verifying its signature: see verifySignature). */
 export function decodeTransaction(raw: Uint8Array): SignedTransaction {
   let fields: unknown;
@@ -85,12 +99,25 @@ export function decodeTransaction(raw: Uint8Array): SignedTransaction {
   } catch (error) {
     throw new DevnetError('BAD_TRANSACTION', 'the transaction is not valid msgpack', error);
   }
-  if (!Array.isArray(fields) || fields.length !== 12) {
+  if (!Array.isArray(fields) || (fields.length !== 12 && fields.length !== 13)) {
     throw new DevnetError('BAD_TRANSACTION', 'a signed transaction is a msgpack array of 12 fields');
   }
   try {
-    const [version, chainId, kindCode, nonce, gasLimit, gasPrice, value, target, payload, extra, publicKey, signature] =
-      fields;
+    const [
+      version,
+      chainId,
+      kindCode,
+      nonce,
+      gasLimit,
+      gasPrice,
+      value,
+      target,
+      payload,
+      extra,
+      publicKey,
+      signature,
+      impersonatedFrom,
+    ] = fields;
     if (version !== TX_FORMAT_VERSION) throw new TypeError(`unknown transaction format version ${String(version)}`);
     const kind = KINDS[kindCode as number];
     if (kind === undefined) throw new TypeError(`unknown transaction kind ${String(kindCode)}`);
@@ -103,8 +130,13 @@ export function decodeTransaction(raw: Uint8Array): SignedTransaction {
     };
     const key = asBytes(publicKey, 'publicKey');
     const sig = asBytes(signature, 'signature');
-    if (key.length !== 32) throw new TypeError('publicKey must be 32 bytes');
-    if (sig.length !== 64) throw new TypeError('signature must be 64 bytes');
+    const impersonated = fields.length === 13;
+    if (impersonated) {
+      if (key.length !== 0 || sig.length !== 0) throw new TypeError('an impersonated transaction carries no key');
+    } else {
+      if (key.length !== 32) throw new TypeError('publicKey must be 32 bytes');
+      if (sig.length !== 64) throw new TypeError('signature must be 64 bytes');
+    }
     let unsigned: UnsignedTransaction;
     if (kind === 'transfer') {
       unsigned = { ...common, kind, to: address(target) };
@@ -114,9 +146,11 @@ export function decodeTransaction(raw: Uint8Array): SignedTransaction {
       if (typeof extra !== 'string') throw new TypeError('method must be a string');
       unsigned = { ...common, kind, to: address(target), method: extra, args: asBytes(payload, 'args') };
     }
-    const canonical = pack([...unsignedFields(unsigned), key, sig]);
+    const from = impersonated ? address(impersonatedFrom) : addressOf(key);
+    const canonical = pack([...unsignedFields(unsigned), key, sig, ...(impersonated ? [from] : [])]);
     if (!Buffer.from(canonical).equals(Buffer.from(raw))) throw new TypeError('not in canonical encoding');
-    return { ...unsigned, publicKey: key, signature: sig, from: addressOf(key), hash: sha256(raw), raw: canonical };
+    const signed = { ...unsigned, publicKey: key, signature: sig, from, hash: sha256(raw), raw: canonical };
+    return impersonated ? { ...signed, impersonated: true } : signed;
   } catch (error) {
     if (error instanceof DevnetError) throw error;
     throw new DevnetError('BAD_TRANSACTION', `malformed transaction: ${(error as Error).message}`, error);
@@ -137,6 +171,7 @@ const MAX_CACHED_KEYS = 10_000;
 
 /** Whether the signature is valid for the transaction's public key (node:crypto, the fast path). */
 export function verifySignature(tx: SignedTransaction): boolean {
+  if (tx.impersonated) return false;
   try {
     const id = Buffer.from(tx.publicKey).toString('hex');
     let key = keyObjects.get(id);

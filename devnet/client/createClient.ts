@@ -173,6 +173,18 @@ export type Client = {
     revert(id: Quantity): Promise<Block>;
     setBalance(address: BytesLike, balance: Quantity): Promise<void>;
     reset(): Promise<Block>;
+    /** Sets (or replaces) the code at an address, metered as at deploy; returns the instrumented code's hash. */
+    setCode(address: BytesLike, code: BytesLike): Promise<Hex>;
+    /** Sets one key of a contract's storage; null removes it. */
+    setStorage(contract: BytesLike, key: BytesLike, value: BytesLike | null): Promise<void>;
+    setNonce(address: BytesLike, nonce: Quantity): Promise<void>;
+    /** Lets `sendUnsigned({ from: address })` send as the address without its key, until stopImpersonating. */
+    impersonate(address: BytesLike): Promise<void>;
+    stopImpersonating(address: BytesLike): Promise<void>;
+    /** The whole state in the versioned dump format (docs/rpc.md, dev_dumpState). */
+    dumpState(): Promise<Uint8Array>;
+    /** Replaces the whole state with a dump and mines a block; returns it. */
+    loadState(state: BytesLike): Promise<Block>;
   };
 };
 
@@ -421,6 +433,26 @@ export function createClient(options: ClientOptions): Client {
         });
       },
       reset: async () => parseHeader(await request('dev_reset')),
+      setCode: async (address, code) =>
+        (await request('dev_setCode', { address: hexOf(address, 'address', 32), code: hexOf(code, 'code') })).codeHash,
+      setStorage: async (contract, key, value) => {
+        await request('dev_setStorage', {
+          contract: hexOf(contract, 'contract', 32),
+          key: hexOf(key, 'key'),
+          value: value === null ? null : hexOf(value, 'value'),
+        });
+      },
+      setNonce: async (address, nonce) => {
+        await request('dev_setNonce', { address: hexOf(address, 'address', 32), nonce: quantityOf(nonce, 'nonce') });
+      },
+      impersonate: async (address) => {
+        await request('dev_impersonate', { address: hexOf(address, 'address', 32) });
+      },
+      stopImpersonating: async (address) => {
+        await request('dev_stopImpersonating', { address: hexOf(address, 'address', 32) });
+      },
+      dumpState: async () => fromHex((await request('dev_dumpState')).state),
+      loadState: async (state) => parseHeader(await request('dev_loadState', { state: hexOf(state, 'state') })),
     },
   };
 }

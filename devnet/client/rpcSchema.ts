@@ -143,6 +143,13 @@ export type RpcSchema = {
   dev_revert: { params: { id: DecimalString }; result: BlockJson };
   dev_setBalance: { params: { address: Hex; balance: DecimalString }; result: true };
   dev_reset: { params: Record<string, never>; result: BlockJson };
+  dev_setCode: { params: { address: Hex; code: Hex }; result: { codeHash: Hex } };
+  dev_setStorage: { params: { contract: Hex; key: Hex; value: Hex | null }; result: true };
+  dev_setNonce: { params: { address: Hex; nonce: DecimalString }; result: true };
+  dev_impersonate: { params: { address: Hex }; result: true };
+  dev_stopImpersonating: { params: { address: Hex }; result: true };
+  dev_dumpState: { params: Record<string, never>; result: { state: Hex } };
+  dev_loadState: { params: { state: Hex }; result: BlockJson };
 };
 
 export type RpcMethodName = keyof RpcSchema;
@@ -178,4 +185,11 @@ export const RPC_METHOD_NAMES: readonly RpcMethodName[] = Object.freeze([
   'dev_revert',
   'dev_setBalance',
   'dev_reset',
+  'dev_setCode',
+  'dev_setStorage',
+  'dev_setNonce',
+  'dev_impersonate',
+  'dev_stopImpersonating',
+  'dev_dumpState',
+  'dev_loadState',
 ] as const);

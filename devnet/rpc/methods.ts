@@ -9,7 +9,7 @@ import type { Chain } from '../chain.js';
 import { toHex } from '../codec.js';
 import { DevnetError } from '../errors.js';
 import { blockEventsToJson, blockToJson, receiptToJson, traceToJson, transactionToJson } from '../json.js';
-import { signTransaction, type UnsignedTransaction } from '../transaction.js';
+import { impersonatedTransaction, signTransaction, type UnsignedTransaction } from '../transaction.js';
 import type { RpcContext, RpcMethods } from './jsonRpc.js';
 import { RpcParamsError } from './jsonRpc.js';
 import {
@@ -173,11 +173,18 @@ export function createMethods(chain: Chain, subscriptions: Subscriptions): RpcMe
         typeof fromParam === 'number'
           ? chain.devAccounts[fromParam]
           : chain.devAccounts.find((a) => toHex(a.address) === String(fromParam).toLowerCase());
-      if (!account) throw new RpcParamsError('param "from" must be a dev account index or address');
+      const impersonated =
+        account === undefined && typeof fromParam === 'string' && /^0x[0-9a-fA-F]{64}$/.test(fromParam)
+          ? bytesParam(params, 'from', 32)
+          : undefined;
+      if (!account && !(impersonated && chain.isImpersonated(impersonated))) {
+        throw new RpcParamsError('param "from" must be a dev account index or address, or an impersonated address');
+      }
+      const sender = account?.address ?? impersonated!;
       const kind = stringParam(params, 'kind');
       const common = {
         chainId: chain.config.chainId,
-        nonce: readAccount(chain.state, account.address).nonce + BigInt(chain.pendingCount(account.address)),
+        nonce: readAccount(chain.state, sender).nonce + BigInt(chain.pendingCount(sender)),
         gasLimit: optionalBigintParam(params, 'gasLimit', U64_MAX) ?? DEFAULT_GAS_LIMIT,
         gasPrice: optionalBigintParam(params, 'gasPrice') ?? 1n,
         value: optionalBigintParam(params, 'value') ?? 0n,
@@ -200,9 +207,36 @@ export function createMethods(chain: Chain, subscriptions: Subscriptions): RpcMe
           args: optionalBytesParam(params, 'args') ?? new Uint8Array(0),
         };
       } else throw new RpcParamsError('param "kind" must be "transfer", "deploy" or "call"');
-      const tx = await chain.submit(signTransaction(unsigned, account.secretKey, account.publicKey).raw);
+      const tx = account
+        ? await chain.submit(signTransaction(unsigned, account.secretKey, account.publicKey).raw)
+        : await chain.submitImpersonated(impersonatedTransaction(unsigned, sender));
       return { hash: toHex(tx.hash) };
     },
+    dev_impersonate: (params) => {
+      chain.impersonate(bytesParam(params, 'address', 32));
+      return true;
+    },
+    dev_stopImpersonating: (params) => {
+      chain.stopImpersonating(bytesParam(params, 'address', 32));
+      return true;
+    },
+    dev_setCode: async (params) => {
+      const codeHash = await chain.setCode(bytesParam(params, 'address', 32), bytesParam(params, 'code'));
+      return { codeHash: toHex(codeHash) };
+    },
+    dev_setStorage: async (params) => {
+      const contract = bytesParam(params, 'contract', 32);
+      const key = bytesParam(params, 'key');
+      const value = params.value === null ? null : bytesParam(params, 'value');
+      await chain.setStorage(contract, key, value);
+      return true;
+    },
+    dev_setNonce: async (params) => {
+      await chain.setNonce(bytesParam(params, 'address', 32), bigintParam(params, 'nonce', U64_MAX));
+      return true;
+    },
+    dev_dumpState: async () => ({ state: toHex(await chain.dumpState()) }),
+    dev_loadState: async (params) => blockToJson(await chain.loadState(bytesParam(params, 'state'))),
     dev_mine: async (params) => {
       const count = optionalBigintParam(params, 'blocks', 1_000n) ?? 1n;
       let block = chain.head;
