@@ -16,7 +16,6 @@
  * Open one with `openState`.
  * @module
  */
-import { ClassicLevel } from 'classic-level';
 import { equalBytes, keyBytes, keyString, prefixEnd } from './_bytes.js';
 import { hashBytes, sha256 } from './_hash.js';
 import {
@@ -123,7 +122,8 @@ export class StateStore implements StateBackend {
   /** @internal use `openState` */
   constructor(db: LevelDb, path: string, loaded: LoadedState, options: StateStoreOptions = {}) {
     this.#db = db;
-    this.#direct = (db as unknown) instanceof ClassicLevel && typeof db._batch === 'function';
+    // classic-level and memory-level both implement `_batch` on buffer keys and values as the store uses them
+    this.#direct = typeof db._batch === 'function';
     this.path = path;
     this.#latest = loaded.latest;
     this.#pruned = loaded.pruned;
@@ -203,9 +203,10 @@ export class StateStore implements StateBackend {
   };
 
   /**
-   * Writes one atomic batch. classic-level's own `_batch` (the abstract-level implementation contract) is
-   * called directly when present: the public `batch()` clones and re-validates every operation, which costs
-   * more than LevelDB itself for a block's ~4,000 buffer-keyed operations.
+   * Writes one atomic batch. The database's own `_batch` (the abstract-level implementation contract, which
+   * classic-level and memory-level have) is called directly when present: the public `batch()` clones and
+   * re-validates every operation, which costs more than the database itself for a block's ~4,000 buffer-keyed
+   * operations.
    */
   async #write(ops: BatchOp[]): Promise<void> {
     if (this.#direct && this.#db.status === 'open') await this.#db._batch!(ops, { sync: this.#sync });
