@@ -61,6 +61,9 @@ export function registerCommands(program: Command, io: CliIo): void {
     .option('--block-time <seconds>', 'mine a block every N seconds instead of one per transaction')
     .option('--chain-id <id>', 'chain id of a new chain', undefined)
     .option('--cors <origin>', 'allow browser requests from this origin (e.g. "*")')
+    .option('--load-state <file>', 'replace the state with a dev_dumpState file at start (mines a block)')
+    .option('--dump-state <file>', 'write the state to this file (dev_dumpState format) on shutdown')
+    .option('--no-dev-methods', 'refuse every dev_* JSON-RPC method (-32601 method not found)')
     .action(
       async (options: {
         host: string;
@@ -70,6 +73,9 @@ export function registerCommands(program: Command, io: CliIo): void {
         blockTime?: string;
         chainId?: string;
         cors?: string;
+        loadState?: string;
+        dumpState?: string;
+        devMethods: boolean;
       }) => {
         const { devnetCommand } = await import('./devnetCommand.js');
         await devnetCommand({ ...options, inMemory: options.inMemory ?? false }, io);

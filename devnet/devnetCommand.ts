@@ -3,7 +3,7 @@
  * interrupted, then closes the database cleanly. A shell over `startDevnet`.
  * @module
  */
-
+import { readFile, writeFile } from 'node:fs/promises';
 import { GasketError } from '../errors.js';
 import type { CliIo } from './cliIo.js';
 import { toHex } from './codec.js';
@@ -17,6 +17,12 @@ export type DevnetCommandOptions = {
   blockTime?: string;
   chainId?: string;
   cors?: string;
+  /** A dev_dumpState file to load at start. */
+  loadState?: string;
+  /** Where to write a dev_dumpState file on shutdown. */
+  dumpState?: string;
+  /** False (`--no-dev-methods`) refuses every dev_* method. Default true. */
+  devMethods?: boolean;
 };
 
 export async function devnetCommand(options: DevnetCommandOptions, io: CliIo): Promise<void> {
@@ -40,6 +46,7 @@ export async function devnetCommand(options: DevnetCommandOptions, io: CliIo): P
       blockTime,
       cors: options.cors,
       chain: options.chainId ? { chainId: BigInt(options.chainId) } : {},
+      devMethods: options.devMethods ?? true,
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -49,6 +56,14 @@ export async function devnetCommand(options: DevnetCommandOptions, io: CliIo): P
     throw error;
   }
   const { chain, server } = devnet;
+  if (options.loadState !== undefined) {
+    try {
+      await chain.loadState(new Uint8Array(await readFile(options.loadState)));
+    } catch (error) {
+      await devnet.close();
+      throw new GasketError('BAD_FLAG', `--load-state ${options.loadState}: ${(error as Error).message}`);
+    }
+  }
   const lines = [
     'Gasket devnet',
     '',
@@ -58,6 +73,9 @@ export async function devnetCommand(options: DevnetCommandOptions, io: CliIo): P
     `  head       block ${chain.head.header.height} (${toHex(chain.head.hash)})`,
     `  storage    ${devnet.dataDir ?? 'in memory (nothing is kept)'}`,
     `  mining     ${blockTime ? `every ${blockTime} s` : 'automine (a block per transaction)'}`,
+    ...(options.loadState ? [`  state      loaded from ${options.loadState}`] : []),
+    ...(options.dumpState ? [`  dump       to ${options.dumpState} on shutdown`] : []),
+    ...(options.devMethods === false ? ['  dev_*      refused (--no-dev-methods)'] : []),
     '',
     'Dev accounts (funded; never use these keys anywhere else):',
     ...chain.devAccounts.map(
@@ -77,6 +95,13 @@ export async function devnetCommand(options: DevnetCommandOptions, io: CliIo): P
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  await devnet.close();
+  if (options.dumpState !== undefined) {
+    try {
+      await writeFile(options.dumpState, await chain.dumpState());
+      io.stdout(`state written to ${options.dumpState}\n`);
+    } finally {
+      await devnet.close();
+    }
+  } else await devnet.close();
   io.stdout('devnet stopped\n');
 }
