@@ -302,13 +302,14 @@ export class Chain extends EventEmitter<ChainEvents> {
     return next;
   }
 
-  async #mineNow(): Promise<Block> {
+  /** Mines the next block; with `withPending` false it holds no transactions (the pool is kept for later). */
+  async #mineNow(withPending = true): Promise<Block> {
     const parent = this.#head;
     const context: BlockContext = { height: parent.header.height + 1n, timestamp: this.#timestampAfter(parent) };
     const included: SignedTransaction[] = [];
     const receipts: Receipt[] = [];
     let gasUsed = 0n;
-    const queue = this.#clearPending();
+    const queue = withPending ? this.#clearPending() : [];
     for (const tx of queue) {
       if (gasUsed + tx.gasLimit > this.config.blockGasLimit) {
         this.#addPending(tx);
@@ -573,8 +574,8 @@ export class Chain extends EventEmitter<ChainEvents> {
   }
 
   /**
-   * Replaces the whole state with a dump's key/values (keys not in the dump are deleted) and mines a block so it
-   * is committed. A foreign, newer or malformed dump, or one of another chain, throws before anything changes.
+   * Replaces the whole state with a dump's key/values (keys not in the dump are deleted) and mines a block of no
+   * transactions so it is committed (pending transactions stay in the pool, revalidated when mined). A foreign, newer or malformed dump, or one of another chain, throws before anything changes.
    */
   loadState(dump: Uint8Array): Promise<Block> {
     const entries = decodeStateDump(dump, this.config.chainId);
@@ -591,7 +592,7 @@ export class Chain extends EventEmitter<ChainEvents> {
         this.state.revert();
         throw new DevnetError('BAD_PARAMS', `the state dump does not fit the store: ${(error as Error).message}`);
       }
-      return this.#mineNow();
+      return this.#mineNow(false);
     });
   }
 

@@ -4,8 +4,12 @@
  * method's happy path, and bad input that must be a JSON-RPC error leaving the head and state root unchanged.
  * @module
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COUNTER_WAT, loadWat, STORE_WAT, wat } from '../test/index.js';
+import { createClient } from './client/index.js';
 import { pack, toHex } from './codec.js';
 import { type Devnet, startDevnet } from './startDevnet.js';
 
@@ -233,6 +237,77 @@ describe('dev toolbox', () => {
     );
     await expectUnchanged('dev_loadState', { state: badKey }, -32602);
     expect(state).toMatch(/^0x/);
+  });
+
+  it('dev_loadState mines a block of no transactions; pending ones stay in the pool', async () => {
+    const { state } = await rpc('dev_dumpState');
+    const root = (await rpc('chain_head')).stateRoot;
+    await rpc('dev_setAutomine', { enabled: false });
+    try {
+      const { hash } = await rpc('dev_sendUnsigned', { from: 3, kind: 'transfer', to: ADDRESS(0x40), value: '3' });
+      const loaded = await rpc('dev_loadState', { state });
+      expect(loaded.stateRoot).toBe(root);
+      expect(loaded.txCount ?? loaded.transactions?.length ?? 0).toBe(0);
+      expect((await rpc('tx_get', { hash })).blockHeight).toBeNull();
+      await rpc('dev_mine');
+      expect((await rpc('tx_getReceipt', { hash })).status).toBe('ok');
+    } finally {
+      await rpc('dev_setAutomine', { enabled: true });
+    }
+  });
+
+  it('an impersonated transaction survives a restart of a data-dir devnet and can be traced', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'gasket-dev-')), 'data');
+    const whale = ADDRESS(0x50);
+    let node = await startDevnet({ dataDir, port: 0 });
+    let hash: string;
+    let head: string;
+    try {
+      await rpc('dev_setBalance', { address: whale, balance: (10n ** 20n).toString() }, node);
+      await rpc('dev_mine', {}, node); // tx_trace replays from the parent block: the balance must be in it
+      await rpc('dev_impersonate', { address: whale }, node);
+      ({ hash } = await rpc(
+        'dev_sendUnsigned',
+        { from: whale, kind: 'transfer', to: ADDRESS(0x51), value: '8' },
+        node,
+      ));
+      head = (await rpc('chain_head', {}, node)).hash;
+    } finally {
+      await node.close();
+    }
+    node = await startDevnet({ dataDir, port: 0 });
+    try {
+      expect((await rpc('chain_head', {}, node)).hash).toBe(head);
+      expect((await rpc('tx_get', { hash }, node)).from).toBe(whale);
+      expect((await rpc('tx_trace', { hash }, node)).receipt.status).toBe('ok');
+      // impersonation is not kept across restarts
+      const refused = await rpcError('dev_sendUnsigned', { from: whale, kind: 'transfer', to: whale }, node);
+      expect(refused.code).toBe(-32602);
+    } finally {
+      await node.close();
+    }
+  });
+
+  it('client.dev actions for the toolbox', async () => {
+    const client = createClient({ url: devnet.server.url });
+    const target = ADDRESS(0x60);
+    const codeHash = await client.dev.setCode(target, STORE);
+    expect((await client.getAccount(target)).codeHash).toBe(codeHash);
+    await client.dev.setStorage(target, new TextEncoder().encode('v'), '0x0102');
+    expect((await client.call({ contract: target, method: 'get' })).returnData).toEqual(new Uint8Array([1, 2]));
+    await client.dev.setStorage(target, '0x76', null);
+    expect((await client.call({ contract: target, method: 'get' })).returnData).toEqual(new Uint8Array(0));
+    await client.dev.setNonce(target, 9n);
+    expect((await client.getAccount(target)).nonce).toBe(9n);
+    await client.dev.setBalance(target, 10n ** 18n);
+    await client.dev.impersonate(target);
+    const hash = await client.dev.sendUnsigned({ from: target, kind: 'transfer', to: ADDRESS(0x61), value: 1n });
+    expect((await client.getReceipt(hash))?.status).toBe('ok');
+    await client.dev.stopImpersonating(target);
+    const dump = await client.dev.dumpState();
+    expect(dump).toBeInstanceOf(Uint8Array);
+    const head = await client.getHead();
+    expect((await client.dev.loadState(dump)).stateRoot).toBe(head.stateRoot);
   });
 
   it('devMethods: false refuses every dev_* method as method not found; the rest still answers', async () => {
