@@ -256,6 +256,17 @@ describe('dev toolbox', () => {
     }
   });
 
+  it('a snapshot taken before dev_loadState reverts it', async () => {
+    const { state } = await rpc('dev_dumpState');
+    await rpc('dev_sendUnsigned', { from: 4, kind: 'transfer', to: ADDRESS(0x41), value: '4' });
+    const before = await rpc('chain_head');
+    const { id } = await rpc('dev_snapshot');
+    await rpc('dev_loadState', { state });
+    expect((await rpc('account_get', { address: ADDRESS(0x41) })).balance).toBe('0');
+    expect(await rpc('dev_revert', { id })).toEqual(before);
+    expect((await rpc('account_get', { address: ADDRESS(0x41) })).balance).toBe('4');
+  });
+
   it('an impersonated transaction survives a restart of a data-dir devnet and can be traced', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'gasket-dev-')), 'data');
     const whale = ADDRESS(0x50);
