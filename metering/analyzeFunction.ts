@@ -38,10 +38,14 @@ export type Charge = {
 
 export type Insertion =
   | Charge
-  /** Store the gas local into the global before a call. */
-  | { at: number; kind: 'beforeCall' }
-  /** Reload the gas local from the global after a call. */
-  | { at: number; kind: 'afterCall' }
+  /**
+   * Before a call: store the gas local into the global, or push it as the last argument of an internal callee
+   * (SPEC.md, Internal functions). `callee`: the function index of a `call`, undefined for `call_indirect`.
+   * `live`: false in unreachable code, where only an internal callee's extra argument is written (for validation).
+   */
+  | { at: number; kind: 'beforeCall'; callee: number | undefined; live: boolean }
+  /** After a call: reload the gas local from the global (internal callees too: they store it at their exits). */
+  | { at: number; kind: 'afterCall'; callee: number | undefined; live: boolean }
   /** Charge `rate` gas per unit of the unsigned i32 on top of the stack (memory.grow pages, bulk bytes). */
   | { at: number; kind: 'dynamic'; rate: number }
   /** Function epilogue before a `return`. */
@@ -75,6 +79,13 @@ export type FunctionPlan = {
   readonly frameCost: number;
   /** In code order; several at one offset are emitted in array order. */
   readonly insertions: readonly Insertion[];
+  /**
+   * `local.get/set/tee` immediates naming a declared local (index >= params), as triples (start, end, index) in
+   * code order: an internal function's extra parameter shifts them by one.
+   */
+  readonly localRefs: readonly number[];
+  /** Functions named by `ref.func` in the body (they may reach a table: not internal). */
+  readonly refFuncs: readonly number[];
 };
 
 export type AnalyzeContext = {
@@ -158,6 +169,9 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
   const codeStart = r.pos;
 
   const insertions: Insertion[] = [];
+  const localRefs: number[] = [];
+  const refFuncs: number[] = [];
+  const params = type.params.length;
   const frames: Frame[] = [
     {
       kind: Kind.Func,
@@ -303,9 +317,12 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
           const callee = calleeType(calleeIndex);
           pop(callee.params.length);
           push(callee.results.length);
-          if (!frame.dead) {
-            insertions.push({ at, kind: 'beforeCall' });
-            insertions.push({ at: r.pos, kind: 'afterCall' });
+          // In unreachable code a call still needs its insertions if the callee may be internal (its extra i64
+          // argument: the types must still match).
+          if (!frame.dead || calleeIndex >= module.importedFunctions) {
+            const live = !frame.dead;
+            insertions.push({ at, kind: 'beforeCall', callee: calleeIndex, live });
+            insertions.push({ at: r.pos, kind: 'afterCall', callee: calleeIndex, live });
           }
           // A call to an import (the host) may revert: the caller's segment ends there, so a revert is charged
           // exactly what ran. A call to one of the module's own functions can only return or trap (a trap takes
@@ -314,7 +331,8 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
           else if (segment) segment.checksInside = true;
           continue;
         }
-        r.u32();
+        if (opcode === 0xd2) refFuncs.push(r.u32());
+        else r.u32();
         break;
       case 'callIndirect': {
         const callee = module.types[r.u32()] ?? EMPTY_TYPE;
@@ -322,13 +340,18 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
         pop(1 + callee.params.length);
         push(callee.results.length);
         if (!frame.dead) {
-          insertions.push({ at, kind: 'beforeCall' });
-          insertions.push({ at: r.pos, kind: 'afterCall' });
+          insertions.push({ at, kind: 'beforeCall', callee: undefined, live: true });
+          insertions.push({ at: r.pos, kind: 'afterCall', callee: undefined, live: true });
         }
         startSegment(r.pos);
         continue;
       }
-      case 'local':
+      case 'local': {
+        const start = r.pos;
+        const index = r.u32();
+        if (index >= params) localRefs.push(start, r.pos, index);
+        break;
+      }
       case 'global':
       case 'table':
       case 'data':
@@ -436,6 +459,8 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
     maxStackHeight: maxHeight,
     frameCost,
     insertions,
+    localRefs,
+    refFuncs,
   };
 }
 

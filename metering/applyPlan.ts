@@ -1,8 +1,10 @@
 /**
  * Writes the instrumented module: every function body gets the gas local, the stack-limit prologue, a wrapper
  * block whose end runs the epilogue, and the insertions of its `FunctionPlan`; the memory maximum is clamped; the
- * gas, stack and trap globals are appended and exported. Only insertions: every original instruction stays byte
- * for byte and no index is renumbered (new locals, globals and types go after the existing ones).
+ * gas, stack and trap globals are appended and exported. Internal functions (only called directly) take the
+ * counter as an extra i64 parameter. Otherwise only insertions: every original instruction stays
+ * byte for byte, and the only renumbering is of an internal function's declared locals (one higher, after the
+ * counter parameter); new locals, globals and types go after the existing ones.
  * Code shapes: metering/SPEC.md.
  * @module
  */
@@ -34,6 +36,11 @@ export type ApplyOptions = {
   readonly capMemory: boolean;
   /** Functions whose exits check the gas counter: those the host can call (exports, start). */
   readonly checkedExits: ReadonlySet<number>;
+  /**
+   * Internal functions (only ever called directly): they take the gas counter as an extra last i64 parameter
+   * instead of loading the global at entry (SPEC.md, Internal functions).
+   */
+  readonly internal: ReadonlySet<number>;
 };
 
 const OP = Object.freeze({
@@ -92,6 +99,7 @@ export function applyPlan(module: DecodedModule, plans: readonly FunctionPlan[],
     return signedLeb(typeIndexOf(module, extraTypes, { params: [], results: type.results }));
   };
 
+  const { internal } = options;
   const code = new ByteWriter(bytes.length + bytes.length / 2);
   code.u32(plans.length + 1);
   const body = new ByteWriter(4096);
@@ -105,13 +113,27 @@ export function applyPlan(module: DecodedModule, plans: readonly FunctionPlan[],
       blockTypeOf(plan.type),
       options.limits.maxStackUnits,
       options.checkedExits.has(plan.functionIndex),
+      internal,
     );
     code.u32(body.length).bytes(body.finish());
   }
   const reset = resetBody(module);
   code.u32(reset.length).bytes(reset);
   const resetFunction = module.importedFunctions + module.functionTypes.length;
+  // Internal functions get a type with the counter appended to their params.
+  const definedTypes = module.functionTypes.map((typeIndex, definedIndex) => {
+    if (!internal.has(module.importedFunctions + definedIndex)) return typeIndex;
+    const type = module.types[typeIndex]!;
+    return typeIndexOf(module, extraTypes, { params: [...type.params, OP.i64], results: type.results });
+  });
   const voidType = typeIndexOf(module, extraTypes, { params: [], results: [] });
+  const functionSection = (section: Section | undefined): Uint8Array => {
+    if (internal.size === 0) return appendToVector(section, bytes, 1, new ByteWriter(8).u32(voidType));
+    const w = new ByteWriter(16 + definedTypes.length * 2);
+    w.u32(definedTypes.length + 1);
+    for (const typeIndex of definedTypes) w.u32(typeIndex);
+    return w.u32(voidType).finish();
+  };
 
   const out = new ByteWriter(bytes.length * 2 + 64);
   out.bytes(bytes.subarray(0, 8));
@@ -123,7 +145,7 @@ export function applyPlan(module: DecodedModule, plans: readonly FunctionPlan[],
   // Sections the output needs even when the input has none, in canonical order.
   const required: Array<[number, () => Uint8Array]> = [
     [SECTION.type, () => appendTypes(undefined, bytes, extraTypes)],
-    [SECTION.function, () => appendToVector(undefined, bytes, 1, new ByteWriter(8).u32(voidType))],
+    [SECTION.function, () => functionSection(undefined)],
     [SECTION.global, () => appendGlobals(undefined, bytes, options.initialGas)],
     [SECTION.export, () => appendExports(undefined, bytes, globals, resetFunction)],
     [SECTION.code, () => code.finish()],
@@ -163,7 +185,7 @@ export function applyPlan(module: DecodedModule, plans: readonly FunctionPlan[],
         emit(SECTION.export, appendExports(section, bytes, globals, resetFunction));
         break;
       case SECTION.function:
-        emit(SECTION.function, appendToVector(section, bytes, 1, new ByteWriter(8).u32(voidType)));
+        emit(SECTION.function, functionSection(section));
         break;
       case SECTION.code:
         emit(SECTION.code, code.finish());
@@ -184,22 +206,47 @@ function writeBody(
   wrapperBlockType: number[],
   maxStackUnits: number,
   checkExits: boolean,
+  internal: ReadonlySet<number>,
 ): void {
-  const gasLocal = plan.type.params.length + plan.declaredLocals;
-  const tmpLocal = gasLocal + 1;
+  // An internal function's counter is its extra last parameter (declared locals shift by one); other functions
+  // keep it in an extra local after the declared ones.
+  const threaded = internal.has(plan.functionIndex);
+  const params = plan.type.params.length;
+  const gasLocal = threaded ? params : params + plan.declaredLocals;
+  const tmpLocal = threaded ? params + 1 + plan.declaredLocals : gasLocal + 1;
   // The counter lives in a local (a global decrement in a hot loop costs 1.9x, a local 1.02x) and moves to the
   // global around calls and at exits. (Charging the global directly in loop-free functions was measured slower on
   // call-bound code: 1.86x against 1.70x on recursive fib.)
   const counter: GasCounter = new LocalCounter(gasLocal, globals.gas);
 
-  // Locals: the original groups, then one i64 (gas) and one i32 (scratch).
+  // Locals: the original groups, then one i64 (gas, unless it is a parameter) and one i32 (scratch).
   const locals = new ByteReader(bytes, plan.localsStart, plan.codeStart);
   const groups = locals.u32();
-  w.u32(groups + 2).bytes(bytes.subarray(locals.pos, plan.codeStart));
-  w.u32(1).byte(OP.i64).u32(1).byte(OP.i32);
+  w.u32(groups + (threaded ? 1 : 2)).bytes(bytes.subarray(locals.pos, plan.codeStart));
+  if (!threaded) w.u32(1).byte(OP.i64);
+  w.u32(1).byte(OP.i32);
 
-  // Prologue: load the gas counter, take this frame's stack units, trap past the budget.
-  counter.load(w);
+  // Original instructions, copied byte for byte; in an internal function the immediates of local.get/set/tee
+  // naming a declared local are re-encoded one higher (the counter parameter comes before them).
+  const localRefs = plan.localRefs;
+  let nextRef = 0;
+  const copy = (from: number, to: number) => {
+    if (!threaded) {
+      w.bytes(bytes.subarray(from, to));
+      return;
+    }
+    while (nextRef < localRefs.length && localRefs[nextRef]! < to) {
+      const start = localRefs[nextRef]!;
+      w.bytes(bytes.subarray(from, start)).u32(localRefs[nextRef + 2]! + 1);
+      from = localRefs[nextRef + 1]!;
+      nextRef += 3;
+    }
+    w.bytes(bytes.subarray(from, to));
+  };
+
+  // Prologue: load the gas counter (an internal function has it as a parameter), take this frame's stack units,
+  // trap past the budget.
+  if (!threaded) counter.load(w);
   w.byte(OP.globalGet).u32(globals.stack).byte(OP.i32Const).s32(plan.frameCost).byte(OP.i32Add);
   w.byte(OP.localTee).u32(tmpLocal).byte(OP.globalSet).u32(globals.stack);
   w.byte(OP.localGet).u32(tmpLocal).byte(OP.i32Const).s32(maxStackUnits).byte(OP.i32GtU);
@@ -223,7 +270,7 @@ function writeBody(
   let cursor = plan.codeStart;
   for (const insertion of plan.insertions) {
     if (insertion.at > cursor) {
-      w.bytes(bytes.subarray(cursor, insertion.at));
+      copy(cursor, insertion.at);
       cursor = insertion.at;
     }
     switch (insertion.kind) {
@@ -241,10 +288,13 @@ function writeBody(
         writeAdjust(w, counter, effectiveCost(insertion.charge));
         break;
       case 'beforeCall':
-        counter.store(w);
+        // an internal callee takes the counter as its last argument (also in unreachable code, for validation)
+        if (insertion.callee !== undefined && internal.has(insertion.callee)) counter.get(w);
+        else if (insertion.live) counter.store(w);
         break;
       case 'afterCall':
-        counter.load(w);
+        // every callee leaves the counter in the global (an internal one stores it at its exits)
+        if (insertion.live) counter.load(w);
         break;
       case 'dynamic':
         w.byte(OP.localTee).u32(tmpLocal);
@@ -260,7 +310,7 @@ function writeBody(
     }
   }
   // The original body, its final `end` now closing the wrapper block; then the epilogue and the real end.
-  w.bytes(bytes.subarray(cursor, plan.end));
+  copy(cursor, plan.end);
   epilogue();
   w.byte(OP.end);
 }

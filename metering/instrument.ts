@@ -6,6 +6,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
+import { ByteReader } from './_bytes.js';
 import { type AnalyzeContext, analyzeFunction, effectiveCost, type FunctionPlan } from './analyzeFunction.js';
 import {
   applyPlan,
@@ -15,7 +16,7 @@ import {
   STACK_GLOBAL_EXPORT,
   TRAP_GLOBAL_EXPORT,
 } from './applyPlan.js';
-import { type DecodedModule, decodeModule, type Export, type FuncType } from './decodeModule.js';
+import { type DecodedModule, decodeModule, type Export, type FuncType, SECTION } from './decodeModule.js';
 import { MeteringError } from './errors.js';
 import { gateModule } from './gateModule.js';
 import { DEFAULT_LIMITS, type MeteringLimits } from './limits.js';
@@ -119,6 +120,7 @@ export function instrument(wasm: Uint8Array, options: InstrumentOptions = {}): I
     initialGas,
     capMemory: limits.maxMemoryPages < 65_536,
     checkedExits,
+    internal: internalFunctions(module, plans, checkedExits),
   });
   if (!validate(code)) {
     throw new MeteringError('INTERNAL', 'the instrumented module does not validate: this is a bug in Gasket metering');
@@ -134,7 +136,7 @@ export function instrument(wasm: Uint8Array, options: InstrumentOptions = {}): I
     exits += 1;
     for (const insertion of plan.insertions) {
       if (insertion.kind === 'charge' && effectiveCost(insertion) !== 0) charges++;
-      else if (insertion.kind === 'beforeCall') callSites++;
+      else if (insertion.kind === 'beforeCall' && insertion.live) callSites++;
       else if (insertion.kind === 'exit') exits++;
       else if (insertion.kind === 'dynamic') dynamicSites++;
     }
@@ -192,4 +194,90 @@ function functionSignatures(module: DecodedModule): FuncType[] {
   for (const imp of module.imports) if (imp.kind === 'func') signatures.push(module.types[imp.typeIndex!] ?? none);
   for (const typeIndex of module.functionTypes) signatures.push(module.types[typeIndex] ?? none);
   return signatures;
+}
+
+/**
+ * Defined functions only ever reached by a direct `call`: not exported, not the start function, not in an element
+ * segment, not named by `ref.func` anywhere. They take the gas counter as a parameter (SPEC.md, Internal functions).
+ */
+function internalFunctions(
+  module: DecodedModule,
+  plans: readonly FunctionPlan[],
+  hostCalled: ReadonlySet<number>,
+): Set<number> {
+  const escaping = new Set<number>(hostCalled);
+  for (const plan of plans) for (const index of plan.refFuncs) escaping.add(index);
+  for (const global of module.globals) {
+    if (!scanConstExpr(new ByteReader(module.bytes, global.initStart, global.initEnd), escaping, false)) {
+      return new Set();
+    }
+  }
+  const elements = module.sections.find((section) => section.id === SECTION.element);
+  try {
+    if (elements && !scanElements(module.bytes, elements.payloadStart, elements.end, escaping)) return new Set();
+  } catch {
+    return new Set(); // not expected after validation; every function then keeps the global convention
+  }
+  const internal = new Set<number>();
+  for (const plan of plans) if (!escaping.has(plan.functionIndex)) internal.add(plan.functionIndex);
+  return internal;
+}
+
+/** Adds every function an element segment names; false if the section holds something not understood. */
+function scanElements(bytes: Uint8Array, start: number, end: number, out: Set<number>): boolean {
+  const r = new ByteReader(bytes, start, end);
+  for (let n = r.u32(), i = 0; i < n; i++) {
+    const flags = r.u32();
+    if (flags > 7) return false;
+    if (flags === 2 || flags === 6) r.u32(); // table index
+    if ((flags & 1) === 0 && !scanConstExpr(r, out, true)) return false; // active: offset expression
+    if (flags & 4) {
+      if (flags & 3) r.byte(); // reftype
+      for (let m = r.u32(), j = 0; j < m; j++) if (!scanConstExpr(r, out, true)) return false;
+    } else {
+      if (flags & 3) r.byte(); // elemkind
+      for (let m = r.u32(), j = 0; j < m; j++) out.add(r.u32());
+    }
+  }
+  return true;
+}
+
+/** Reads a constant expression (through its `end` if `withEnd`), adding `ref.func` targets; false if unknown. */
+function scanConstExpr(r: ByteReader, out: Set<number>, withEnd: boolean): boolean {
+  while (!r.done) {
+    const opcode = r.byte();
+    switch (opcode) {
+      case 0x0b:
+        return withEnd;
+      case 0x41:
+      case 0x42:
+        r.skipLeb();
+        break;
+      case 0x43:
+        r.skip(4);
+        break;
+      case 0x44:
+        r.skip(8);
+        break;
+      case 0x23:
+        r.u32();
+        break;
+      case 0xd0:
+        r.byte();
+        break;
+      case 0xd2:
+        out.add(r.u32());
+        break;
+      case 0x6a:
+      case 0x6b:
+      case 0x6c:
+      case 0x7c:
+      case 0x7d:
+      case 0x7e:
+        break;
+      default:
+        return false;
+    }
+  }
+  return !withEnd;
 }
