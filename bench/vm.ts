@@ -3,7 +3,7 @@
  * (a storage read plus a write) per second, with the state on LevelDB (classic-level, committing a block every
  * 1,000 calls, as the devnet would) and in memory; and the cost of a compile-cache miss (compile + instantiate),
  * a hit with a fresh instance, and a hit with a reused instance. Target (issue 6): at least 20,000 token
- * transfers/s on one core. Prints a table of medians over several rounds.
+ * transfers/s on one core. Also token transfers with tracing on (issue 9). Prints a table of medians.
  * @module
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -79,15 +79,29 @@ async function measure(kind: 'leveldb' | 'memory') {
       });
       if (result.status !== 'ok') throw new Error(`transfer failed: ${result.error?.message}`);
     };
+    const tracedTransfer = (i: number) => {
+      const result = vm.execute({
+        contract: token,
+        method: 'transfer',
+        args: recipients[i % recipients.length],
+        caller: ALICE,
+        gasLimit: GAS,
+        block: BLOCK,
+        trace: true,
+      });
+      if (result.status !== 'ok' || !result.trace) throw new Error(`traced transfer failed: ${result.error?.message}`);
+    };
     const increment = () => {
       const result = vm.execute({ contract: counter, method: 'increment', caller: ALICE, gasLimit: GAS, block: BLOCK });
       if (result.status !== 'ok') throw new Error(`increment failed: ${result.error?.message}`);
     };
     await throughput(state, transfer); // warm-up
     const transfers: number[] = [];
+    const traced: number[] = [];
     const increments: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       transfers.push(await throughput(state, transfer));
+      traced.push(await throughput(state, tracedTransfer));
       increments.push(await throughput(state, increment));
     }
     const gas = vm.execute({
@@ -98,7 +112,7 @@ async function measure(kind: 'leveldb' | 'memory') {
       gasLimit: GAS,
       block: BLOCK,
     }).gasUsed;
-    return { transfers: median(transfers), increments: median(increments), transferGas: gas };
+    return { transfers: median(transfers), traced: median(traced), increments: median(increments), transferGas: gas };
   } finally {
     await state.close();
     await rm(dir, { recursive: true, force: true });
@@ -152,6 +166,7 @@ async function main() {
   console.log('| workload | state on LevelDB | state in memory | target |');
   console.log('|---|---|---|---|');
   console.log(`| token transfer, calls/s | ${fmt(leveldb.transfers)} | ${fmt(memory.transfers)} | >= 20,000 |`);
+  console.log(`| token transfer with tracing on, calls/s | ${fmt(leveldb.traced)} | ${fmt(memory.traced)} | |`);
   console.log(
     `| counter increment (storage read + write), calls/s | ${fmt(leveldb.increments)} | ${fmt(memory.increments)} | |`,
   );
