@@ -4,43 +4,25 @@
  * state root equal to the store's), and keep working.
  * @module
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GASKET_BIN, REPO_ROOT } from '../test/index.js';
+import { spawnDevnet } from '../test/index.js';
 import { toHex } from './codec.js';
 import { devAccount } from './keys.js';
 
 type Rpc = (method: string, params?: Record<string, unknown>) => Promise<any>;
 
 async function startNode(dataDir: string): Promise<{ child: ChildProcess; rpc: Rpc }> {
-  const child = spawn(process.execPath, [GASKET_BIN, 'devnet', '--data-dir', dataDir, '--port', '0'], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const match = /JSON-RPC\s+(http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.stderr!.on('data', (chunk) => (out += chunk));
-    child.once('exit', (code) => reject(new Error(`devnet exited (${code}): ${out}`)));
-  });
-  let id = 1;
+  const node = await spawnDevnet(['--data-dir', dataDir]);
   const rpc: Rpc = async (method, params) => {
-    const response = await fetch(url, {
-      method: 'POST',
-      body: JSON.stringify({ jsonrpc: '2.0', id: id++, method, params }),
-    });
-    const json = (await response.json()) as { result?: unknown; error?: { message: string } };
-    if (json.error) throw new Error(json.error.message);
-    return json.result;
+    const answer = await node.request(method, params);
+    if (answer.error) throw new Error(answer.error.message);
+    return answer.result;
   };
-  return { child, rpc };
+  return { child: node.child, rpc };
 }
 
 async function checkConsistent(rpc: Rpc): Promise<bigint> {

@@ -3,43 +3,22 @@
  * loads it at start (same state root), `--no-dev-methods` refuses every dev_* method (-32601). Real processes.
  * @module
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GASKET_BIN, REPO_ROOT, runGasketAsync } from '../test/index.js';
+import { runGasketAsync, spawnDevnet } from '../test/index.js';
 import { toHex } from './codec.js';
 import { devAccount } from './keys.js';
 
-type RpcAnswer = { result?: any; error?: { code: number; message: string } };
+type RpcResult = { result?: any; error?: { code: number; message: string } };
 
 async function startNode(
   args: string[],
-): Promise<{ child: ChildProcess; rpc: (m: string, p?: object) => Promise<RpcAnswer> }> {
-  const child = spawn(process.execPath, [GASKET_BIN, 'devnet', '--in-memory', '--port', '0', ...args], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const match = /JSON-RPC\s+(http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.stderr!.on('data', (chunk) => (out += chunk));
-    child.once('exit', (code) => reject(new Error(`devnet exited (${code}): ${out}`)));
-  });
-  let id = 1;
-  const rpc = async (method: string, params?: object): Promise<RpcAnswer> => {
-    const response = await fetch(url, {
-      method: 'POST',
-      body: JSON.stringify({ jsonrpc: '2.0', id: id++, method, params }),
-    });
-    return (await response.json()) as RpcAnswer;
-  };
-  return { child, rpc };
+): Promise<{ child: ChildProcess; rpc: (m: string, p?: object) => Promise<RpcResult> }> {
+  const node = await spawnDevnet(['--in-memory', ...args]);
+  return { child: node.child, rpc: (method, params) => node.request(method, params) as Promise<RpcResult> };
 }
 
 function stop(child: ChildProcess): Promise<number | null> {
