@@ -5,6 +5,7 @@
 
 export { type DevnetProcess, type RpcAnswer, spawnDevnet } from './devnetProcess.js';
 export { instantiateMetered, type MeteredInstance, type MeteredOutcome } from './meteredRun.js';
+export { rejection } from './rejection.js';
 export { type BinResult, GASKET_BIN, REPO_ROOT, runGasket, runGasketAsync } from './runBin.js';
 export { HEADER, leb, moduleWithBodies, name, section, uleb, vector } from './wasmBytes.js';
 export {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExample, EXAMPLES, loadExampleInterface } from '../../contracts/index.js';
-import { COUNTER_WAT, loadWat, name, STORE_WAT, section, wat } from '../../test/index.js';
+import { COUNTER_WAT, loadWat, name, rejection, STORE_WAT, section, wat } from '../../test/index.js';
 import { toHex } from '../codec.js';
 import { devAccount } from '../keys.js';
 import { type Devnet, startDevnet } from '../startDevnet.js';
@@ -57,15 +57,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await devnet?.close();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 const BIG = 2n ** 100n;
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COUNTER_WAT, loadWat, wat } from '../../test/index.js';
+import { COUNTER_WAT, loadWat, rejection, wat } from '../../test/index.js';
 import { toHex } from '../codec.js';
 import { devAccount, generateKeyPair } from '../keys.js';
 import { type Devnet, startDevnet } from '../startDevnet.js';
@@ -21,16 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await devnet?.close();
 });
-
-/** The error a promise rejects with (fails the test if it resolves). */
-async function rejection(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** The node refuses a request: RpcRequestError with this code. */
 async function refused(promise: Promise<unknown>, code: string, rpcCode?: number): Promise<void> {
