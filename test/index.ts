@@ -3,6 +3,7 @@
  * @module
  */
 
+export { decodeReferenceModule, type RefModule, Unsupported } from '../vm/index.js';
 export { type DevnetProcess, type RpcAnswer, spawnDevnet } from './devnetProcess.js';
 export { instantiateMetered, type MeteredInstance, type MeteredOutcome } from './meteredRun.js';
 export { rejection } from './rejection.js';
@@ -21,10 +22,9 @@ export {
   LOOP_MAX,
   loadAssembler,
 } from './wasmRef/arbitraryModule.js';
-export { decodeModule as decodeReferenceModule, type RefModule, Unsupported } from './wasmRef/decode.js';
 export {
   type HostFunction,
-  type RefOptions,
+  type OracleOptions as RefOptions,
   type RefOutcome,
   type RefRun,
   type RefValue,

@@ -4,6 +4,7 @@
  * @module
  */
 import type { StateBackend } from '../state/index.js';
+import type { EngineInstance } from './engine.js';
 import type { VmErrorCode } from './errors.js';
 import type { HostCostTable } from './hostCosts.js';
 
@@ -105,13 +106,18 @@ export type HostSlot = {
   runtime: CallRuntime | undefined;
 };
 
+/** An exported memory as the VM uses it: the buffer may be replaced when the memory grows. */
+export type WasmMemory = { readonly buffer: ArrayBuffer };
+/** An exported mutable global: i32 as number, i64 as bigint. */
+export type WasmGlobal = { value: number | bigint };
+
 /** A contract instance that the module cache lends to one call at a time. */
 export type PooledInstance = {
-  readonly instance: WebAssembly.Instance;
-  readonly memory: WebAssembly.Memory;
-  readonly gas: WebAssembly.Global;
-  readonly stack: WebAssembly.Global;
-  readonly trap: WebAssembly.Global;
+  readonly instance: EngineInstance;
+  readonly memory: WasmMemory;
+  readonly gas: WasmGlobal;
+  readonly stack: WasmGlobal;
+  readonly trap: WasmGlobal;
   readonly reset: () => void;
   /** The frame the host functions of this instance serve; set for each call. */
   readonly slot: HostSlot;

@@ -7,11 +7,12 @@
  * @module
  */
 import { METERING_EXPORTS } from '../metering/index.js';
-import type { HostSlot, PooledInstance } from './frame.js';
+import { type EngineModule, v8Engine, type WasmEngine } from './engine.js';
+import type { HostSlot, PooledInstance, WasmGlobal, WasmMemory } from './frame.js';
 
 export type CompiledContract = {
   readonly key: string;
-  readonly module: WebAssembly.Module;
+  readonly module: EngineModule;
   readonly bytes: number;
   readonly reusable: boolean;
   /** Exported functions that take no parameters: the callable methods (init and reserved names are filtered by the VM). */
@@ -24,6 +25,8 @@ export type ModuleCacheOptions = {
   maxBytes?: number;
   /** Idle instances kept per contract. Default 4. */
   maxIdlePerContract?: number;
+  /** What compiles and runs the code. Default V8. */
+  engine?: WasmEngine;
 };
 
 export type CacheStats = { hits: number; misses: number; instancesCreated: number; instancesReused: number };
@@ -32,12 +35,14 @@ export class ModuleCache {
   readonly #entries = new Map<string, CompiledContract>();
   readonly #maxBytes: number;
   readonly #maxIdle: number;
+  readonly engine: WasmEngine;
   #bytes = 0;
   readonly stats: CacheStats = { hits: 0, misses: 0, instancesCreated: 0, instancesReused: 0 };
 
   constructor(options: ModuleCacheOptions = {}) {
     this.#maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
     this.#maxIdle = options.maxIdlePerContract ?? 4;
+    this.engine = options.engine ?? v8Engine;
   }
 
   /** The compiled contract for `codeHashHex`, compiling `loadCode()` on a miss. */
@@ -52,15 +57,11 @@ export class ModuleCache {
     }
     this.stats.misses++;
     const code = loadCode();
-    const module = new WebAssembly.Module(code);
+    const module = this.engine.compile(code);
     const entry: CompiledContract = {
       key: codeHashHex,
       module,
-      methods: new Set(
-        WebAssembly.Module.exports(module)
-          .filter((exp) => exp.kind === 'function')
-          .map((exp) => exp.name),
-      ),
+      methods: new Set(module.functionExports),
       bytes: code.length,
       reusable: !hasPassiveDataSegment(code),
       idle: [],
@@ -94,15 +95,15 @@ export class ModuleCache {
     }
     this.stats.instancesCreated++;
     const slot: HostSlot = { frame: undefined, instance: undefined, runtime: undefined };
-    const instance = new WebAssembly.Instance(contract.module, createImports(slot));
+    const instance = this.engine.instantiate(contract.module, createImports(slot));
     const exports = instance.exports;
-    const memory = exports.memory as WebAssembly.Memory;
+    const memory = exports.memory as WasmMemory;
     const pooled: PooledInstance = {
       instance,
       memory,
-      gas: exports[METERING_EXPORTS.gas] as WebAssembly.Global,
-      stack: exports[METERING_EXPORTS.stack] as WebAssembly.Global,
-      trap: exports[METERING_EXPORTS.trap] as WebAssembly.Global,
+      gas: exports[METERING_EXPORTS.gas] as WasmGlobal,
+      stack: exports[METERING_EXPORTS.stack] as WasmGlobal,
+      trap: exports[METERING_EXPORTS.trap] as WasmGlobal,
       reset: exports[METERING_EXPORTS.reset] as () => void,
       slot,
       image: contract.reusable ? new Uint8Array(memory.buffer).slice() : new Uint8Array(),

@@ -8,6 +8,7 @@
 import { instrument, type MeteringError, type MeteringLimits } from '../metering/index.js';
 import { codeKey, type StateBackend } from '../state/index.js';
 import { contractAddress, moveBalance, readAccount, readCode, writeAccount } from './accounts.js';
+import type { WasmEngine } from './engine.js';
 import { HostTrap, VmError, type VmErrorCode } from './errors.js';
 import type {
   BlockContext,
@@ -23,6 +24,7 @@ import type {
 import { createHostImports } from './hostAbi.js';
 import { HOST_COSTS_V1, HOST_LIMITS, type HostCostTable } from './hostCosts.js';
 import { type CompiledContract, ModuleCache } from './moduleCache.js';
+import { trapWords } from './wasmTraps.js';
 
 export type ExecuteParams = {
   readonly contract: Uint8Array;
@@ -65,11 +67,18 @@ export type VmOptions = {
   readonly state: StateBackend;
   /** Share one cache between VMs over the same chain; default: a private one. */
   readonly cache?: ModuleCache;
+  /** What runs the code when no cache is given (a cache brings its own). Default V8. */
+  readonly engine?: WasmEngine;
   /** Nested call depth limit. Default 64. */
   readonly maxCallDepth?: number;
   readonly costs?: HostCostTable;
   /** Metering limits for deployed code. */
   readonly meteringLimits?: Partial<MeteringLimits>;
+  /**
+   * Wraps the host imports each new instance gets: for test doubles (a host that misbehaves on purpose, to show
+   * that the determinism checks catch it). Never set on a real chain.
+   */
+  readonly wrapHostImports?: (imports: WebAssembly.Imports) => WebAssembly.Imports;
 };
 
 export const DEFAULT_MAX_CALL_DEPTH = 64;
@@ -85,15 +94,23 @@ export class Vm implements CallRuntime {
   readonly maxCallDepth: number;
   readonly hostFrameStackUnits = 256;
   readonly #meteringLimits: Partial<MeteringLimits> | undefined;
-  readonly #createImports = (slot: HostSlot) => createHostImports(slot);
+  readonly #createImports: (slot: HostSlot) => WebAssembly.Imports;
   #block: BlockContext = { height: 0n, timestamp: 0n };
 
   constructor(options: VmOptions) {
     this.state = options.state;
-    this.cache = options.cache ?? new ModuleCache();
+    if (options.cache && options.engine && options.cache.engine !== options.engine) {
+      throw new VmError(
+        'BAD_INPUT',
+        `the module cache runs on ${options.cache.engine.name}, not ${options.engine.name}`,
+      );
+    }
+    this.cache = options.cache ?? new ModuleCache({ engine: options.engine });
     this.costs = options.costs ?? HOST_COSTS_V1;
     this.maxCallDepth = options.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH;
     this.#meteringLimits = options.meteringLimits;
+    const wrap = options.wrapHostImports;
+    this.#createImports = wrap ? (slot) => wrap(createHostImports(slot)) : createHostImports;
   }
 
   get block(): BlockContext {
@@ -363,7 +380,7 @@ export class Vm implements CallRuntime {
           logs,
         );
       }
-      return withLogs(failure('trap', 'TRAP', `wasm trap: ${error.message}`, gasLimit), logs);
+      return withLogs(failure('trap', 'TRAP', `wasm trap: ${trapWords(error.message)}`, gasLimit), logs);
     }
     const message = error instanceof Error ? error.message : String(error);
     const code: VmErrorCode = error instanceof RangeError ? 'STACK_LIMIT' : 'INTERNAL';

@@ -7,8 +7,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FRAME_BASE_UNITS, SCHEDULE_V1 } from '../../metering/index.js';
+import { decodeReferenceModule as decodeModule, Unsupported } from '../../vm/index.js';
 import { arbitraryModule, assembleModule, FUEL, HOST_IMPORT, hostFunction, loadAssembler } from './arbitraryModule.js';
-import { decodeModule, Unsupported } from './decode.js';
 import { type RefValue, runReference } from './interpret.js';
 import { maxOperandHeight, REF_FRAME_BASE, specFrameCost } from './stackHeight.js';
 import { REF_BULK_PER_BYTE, REF_MEMORY_GROW_PER_PAGE, REF_WEIGHTS } from './weights.js';

@@ -6,7 +6,7 @@
  * Written from the wasm spec and SPEC.md, not from metering/'s walker.
  * @module
  */
-import type { FuncType, Instr, RefModule } from './decode.js';
+import type { FuncType, Instr, RefModule } from '../../vm/index.js';
 
 /** SPEC.md, "Stack limit": frameBase. */
 export const REF_FRAME_BASE = 4;
