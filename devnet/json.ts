@@ -5,6 +5,7 @@
  */
 import type { TraceFrame, TraceHostCall } from '../vm/index.js';
 import type { Block, Receipt } from './block.js';
+import type { TraceFrameJson } from './client/rpcSchema.js';
 import { toHex } from './codec.js';
 import type { SignedTransaction } from './transaction.js';
 
@@ -62,22 +63,7 @@ export function blockToJson(block: Block, full = false) {
   };
 }
 
-export type TraceFrameJson = {
-  contract: Hex;
-  caller: Hex;
-  method: string;
-  args: Hex;
-  value: string;
-  depth: number;
-  gasLimit: string;
-  gasUsed: string;
-  /** Gas of this frame alone: its total less its nested calls' totals. */
-  gasSelf: string;
-  status: string | null;
-  returnData: Hex;
-  error: { code: string; message: string } | null;
-  hostCalls: Array<{ op: string; gas: string; detail?: Record<string, unknown>; call?: TraceFrameJson }>;
-};
+export type { TraceFrameJson } from './client/rpcSchema.js';
 
 /** A VM call trace in JSON: bytes as hex, gas as decimal strings, a nested call's frame under its host call. */
 export function traceToJson(frame: TraceFrame): TraceFrameJson {

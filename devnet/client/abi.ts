@@ -167,7 +167,12 @@ export function encodeUntyped(value: unknown): Uint8Array {
 export function decodeMsgpack(bytes: Uint8Array): { value: unknown } | undefined {
   if (bytes.length === 0) return undefined;
   try {
-    const values = packr.unpackMultiple(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    // msgpackr's Node build reads strings through Buffer methods; its browser build takes a Uint8Array
+    const NodeBuffer = (
+      globalThis as { Buffer?: { from(data: ArrayBufferLike, offset: number, length: number): Uint8Array } }
+    ).Buffer;
+    const input = NodeBuffer ? NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
+    const values = packr.unpackMultiple(input as Parameters<typeof packr.unpackMultiple>[0]);
     return values && values.length === 1 ? { value: unbuffer(values[0]) } : undefined;
   } catch {
     return undefined;
@@ -175,7 +180,8 @@ export function decodeMsgpack(bytes: Uint8Array): { value: unknown } | undefined
 }
 
 function unbuffer(value: unknown): unknown {
-  if (Buffer.isBuffer(value)) return new Uint8Array(value);
+  // a Node Buffer (a Uint8Array subclass) becomes a plain Uint8Array
+  if (value instanceof Uint8Array && value.constructor !== Uint8Array) return new Uint8Array(value);
   if (Array.isArray(value)) return value.map(unbuffer);
   if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unbuffer(v)]));

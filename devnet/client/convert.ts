@@ -21,16 +21,32 @@ import type {
 export type BytesLike = Uint8Array | Hex | string;
 export type Quantity = bigint | number | string;
 
+// Hex by table, not Buffer: this module also runs in the browser (the explorer).
+const HEX_DIGITS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Lowercase 0x-hex of bytes. */
+export function toHexString(bytes: Uint8Array): Hex {
+  let out = '0x';
+  for (let i = 0; i < bytes.length; i++) out += HEX_DIGITS[bytes[i]!];
+  return out as Hex;
+}
+
+/** Bytes of even-length hex digits after a 0x prefix (checked by the callers). */
+function hexDigitsToBytes(hex: string): Uint8Array {
+  const bytes = new Uint8Array((hex.length - 2) >> 1);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(hex.slice(2 + 2 * i, 4 + 2 * i), 16);
+  return bytes;
+}
+
 export function hexOf(value: BytesLike, what: string, length?: number): Hex {
-  const bytes = bytesOf(value, what, length);
-  return `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`;
+  return toHexString(bytesOf(value, what, length));
 }
 
 export function bytesOf(value: BytesLike, what: string, length?: number): Uint8Array {
   let bytes: Uint8Array;
   if (value instanceof Uint8Array) bytes = value;
   else if (typeof value === 'string' && /^0x([0-9a-fA-F]{2})*$/.test(value)) {
-    bytes = new Uint8Array(Buffer.from(value.slice(2), 'hex'));
+    bytes = hexDigitsToBytes(value);
   } else throw new ClientError('BAD_INPUT', `${what} must be a Uint8Array or 0x-prefixed hex bytes`);
   if (length !== undefined && bytes.length !== length) {
     throw new ClientError('BAD_INPUT', `${what} must be ${length} bytes, got ${bytes.length}`);
@@ -48,7 +64,7 @@ export function quantityOf(value: Quantity, what: string): string {
   return n.toString();
 }
 
-export const fromHex = (hex: string): Uint8Array => new Uint8Array(Buffer.from(hex.slice(2), 'hex'));
+export const fromHex = (hex: string): Uint8Array => hexDigitsToBytes(hex);
 
 export type ExecutionError = { readonly code: string; readonly message: string };
 

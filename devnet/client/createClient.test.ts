@@ -3,8 +3,8 @@ import { COUNTER_WAT, loadWat, rejection, wat } from '../../test/index.js';
 import { toHex } from '../codec.js';
 import { devAccount, generateKeyPair } from '../keys.js';
 import { type Devnet, startDevnet } from '../startDevnet.js';
-import { type Client, createClient } from './createClient.js';
 import { ClientError, RpcRequestError } from './errors.js';
+import { type Client, createClient } from './index.js';
 import { RPC_METHOD_NAMES } from './rpcSchema.js';
 import { createSigner, devSigner } from './signer.js';
 

@@ -4,9 +4,12 @@
  * `Hex`, payloads as `Uint8Array`, quantities as `bigint`). The `dev_*` methods sit under `client.dev`.
  * Subscriptions (`watchBlocks`, `watchEvents`) open a WebSocket to the same port. `client.request` is the raw,
  * typed escape hatch on the wire shapes of rpcSchema.ts.
+ *
+ * Browser-safe: this module uses only `fetch` and the standard WebSocket API, so the explorer bundles it. The
+ * WebSocket class is `options.webSocket`, else the global one; Node 20 has none, so the Node entry (index.ts,
+ * nodeClient.ts) passes the `ws` package's class.
  * @module
  */
-import { WebSocket } from 'ws';
 import {
   type Block,
   type BytesLike,
@@ -39,9 +42,24 @@ import type {
 } from './rpcSchema.js';
 import { httpTransport, type Transport } from './transport.js';
 
+/** The part of the standard WebSocket API the client uses (the browser's class and `ws`'s both fit). */
+export type WebSocketLike = {
+  readonly readyState: number;
+  send(data: string): void;
+  close(): void;
+  addEventListener(type: 'open' | 'close' | 'error', listener: () => void, options?: { once?: boolean }): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+};
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+/** readyState of an open socket in the standard API. */
+const OPEN = 1;
+
 export type ClientOptions = {
   /** The node's JSON-RPC URL, e.g. `http://127.0.0.1:8545/`. */
   readonly url: string;
+  /** The WebSocket class for subscriptions; default: the global one (browsers, Node 22+). */
+  readonly webSocket?: WebSocketConstructor;
   /** The WebSocket URL for subscriptions; default: the URL with ws: for http:. */
   readonly wsUrl?: string;
   /** Per request, in milliseconds (default 120 s). */
@@ -218,21 +236,24 @@ export function createClient(options: ClientOptions): Client {
   };
 
   const watch = async (params: RpcParams<'subscribe'>, onResult: (result: unknown) => void): Promise<Subscription> => {
-    const socket = new WebSocket(wsUrl);
+    const WebSocketClass =
+      options.webSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket ?? undefined;
+    if (!WebSocketClass) {
+      throw new ClientError('UNREACHABLE', 'no WebSocket class here: pass createClient({ webSocket })');
+    }
+    const socket = new WebSocketClass(wsUrl);
     await new Promise<void>((resolve, reject) => {
-      socket.once('open', () => resolve());
-      socket.once('error', (error) =>
-        reject(
-          new ClientError('UNREACHABLE', `cannot reach the devnet at ${wsUrl}: start it with npm start`, {
-            cause: error,
-          }),
-        ),
+      socket.addEventListener('open', () => resolve(), { once: true });
+      socket.addEventListener(
+        'error',
+        () => reject(new ClientError('UNREACHABLE', `cannot reach the devnet at ${wsUrl}: start it with npm start`)),
+        { once: true },
       );
     });
     let id: string | undefined;
     const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
     let nextId = 1;
-    socket.on('message', (data) => {
+    socket.addEventListener('message', (event) => {
       let message: {
         id?: number;
         method?: string;
@@ -241,7 +262,7 @@ export function createClient(options: ClientOptions): Client {
         error?: { code: number; message: string; data?: unknown };
       };
       try {
-        message = JSON.parse(data.toString());
+        message = JSON.parse(String(event.data));
       } catch {
         return;
       }
@@ -265,17 +286,17 @@ export function createClient(options: ClientOptions): Client {
     try {
       id = ((await send('subscribe', params)) as RpcResult<'subscribe'>).subscription;
     } catch (error) {
-      socket.terminate();
+      socket.close();
       throw error;
     }
     const subscription = id;
     return {
       id: subscription,
       close: async () => {
-        if (socket.readyState !== socket.OPEN) return;
+        if (socket.readyState !== OPEN) return;
         await send('unsubscribe', { subscription }).catch(() => undefined);
         await new Promise<void>((resolve) => {
-          socket.once('close', () => resolve());
+          socket.addEventListener('close', () => resolve(), { once: true });
           socket.close();
         });
       },

@@ -40,19 +40,21 @@ export type {
   Transaction,
 } from './convert.js';
 export { receiptToJson } from './convert.js';
-export {
-  type Account,
-  type Client,
-  type ClientOptions,
-  type ContractInterfaceResult,
-  createClient,
-  type DevAccount,
-  type DevSendParams,
-  type Proof,
-  type Subscription,
-  type TransactionWithLocation,
+export type {
+  Account,
+  Client,
+  ClientOptions,
+  ContractInterfaceResult,
+  DevAccount,
+  DevSendParams,
+  Proof,
+  Subscription,
+  TransactionWithLocation,
+  WebSocketConstructor,
+  WebSocketLike,
 } from './createClient.js';
 export { ClientError, type ClientErrorCode, RpcRequestError } from './errors.js';
+export { createClient } from './nodeClient.js';
 export {
   type Hex,
   RPC_METHOD_NAMES,

@@ -4,7 +4,6 @@
  * `client.request(method, params)` is typed by this table; the reference is docs/rpc.md.
  * @module
  */
-import type { TraceFrameJson } from '../json.js';
 
 export type Hex = `0x${string}`;
 /** An integer as a decimal string ("0", "1000"). */
@@ -55,6 +54,24 @@ export type ReceiptJson = {
   blockHeight: DecimalString;
   blockHash: Hex;
   index: number;
+};
+
+/** A call frame of `tx_trace` / `contract_traceCall` (built by devnet/json.ts, traceToJson). */
+export type TraceFrameJson = {
+  contract: Hex;
+  caller: Hex;
+  method: string;
+  args: Hex;
+  value: string;
+  depth: number;
+  gasLimit: string;
+  gasUsed: string;
+  /** Gas of this frame alone: its total less its nested calls' totals. */
+  gasSelf: string;
+  status: string | null;
+  returnData: Hex;
+  error: { code: string; message: string } | null;
+  hostCalls: Array<{ op: string; gas: string; detail?: Record<string, unknown>; call?: TraceFrameJson }>;
 };
 
 export type EventLogJson = EventJson & { blockHeight: DecimalString; txHash: Hex; txIndex: number; eventIndex: number };
