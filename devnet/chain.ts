@@ -18,6 +18,7 @@ import {
   type TraceFrame,
   U128_MAX,
   Vm,
+  type VmOptions,
   writeAccount,
 } from '../vm/index.js';
 import {
@@ -67,6 +68,12 @@ export const DEFAULT_CHAIN_CONFIG: ChainConfig = Object.freeze({
 
 const BLOCK_CACHE_SIZE = 256;
 
+/** How the chain runs, not what it computes: never part of consensus. */
+export type ChainOptions = {
+  /** VM options: the wasm engine (the test kit's reference interpreter), or a test double of the host. */
+  readonly vm?: Omit<VmOptions, 'state'>;
+};
+
 export type TransactionLocation = { readonly height: bigint; readonly index: number };
 
 export type ChainEvents = { block: [Block] };
@@ -93,17 +100,21 @@ export class Chain extends EventEmitter<ChainEvents> {
   /** Addresses dev_sendUnsigned may send as without their key (hex). Never part of consensus state. */
   readonly #impersonated = new Set<string>();
 
-  private constructor(state: StateStore, config: ChainConfig) {
+  private constructor(state: StateStore, config: ChainConfig, options: ChainOptions) {
     super();
     this.state = state;
     this.config = config;
-    this.vm = new Vm({ state });
+    this.vm = new Vm({ ...options.vm, state });
     this.devAccounts = Array.from({ length: config.devAccountCount }, (_, i) => devAccount(i));
   }
 
   /** Opens the chain on a state store: creates genesis on an empty store, else resumes at its last block. */
-  static async open(state: StateStore, config: Partial<ChainConfig> = {}): Promise<Chain> {
-    const chain = new Chain(state, { ...DEFAULT_CHAIN_CONFIG, ...config });
+  static async open(
+    state: StateStore,
+    config: Partial<ChainConfig> = {},
+    options: ChainOptions = {},
+  ): Promise<Chain> {
+    const chain = new Chain(state, { ...DEFAULT_CHAIN_CONFIG, ...config }, options);
     if (state.version === 0n) await chain.#genesis();
     else chain.#resume();
     return chain;
