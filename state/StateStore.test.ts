@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { INLINE_LEAF_MAX } from './_node.js';
 import { computeRoot, decodeProof, EMPTY_ROOT, encodeProof, openState, type StateStore, verifyProof } from './index.js';
 
 const hex = (b: Uint8Array | undefined) => (b === undefined ? undefined : Buffer.from(b).toString('hex'));
@@ -27,12 +28,19 @@ type Op =
   | { t: 'revert' }
   | { t: 'block' };
 
+/** Mostly small values (leaves stored inline in their parent), sometimes ones too large to inline (leaf nodes). */
+const valueArb = (small: number) =>
+  fc.oneof(
+    { weight: 4, arbitrary: fc.uint8Array({ maxLength: small }) },
+    { weight: 1, arbitrary: fc.uint8Array({ minLength: INLINE_LEAF_MAX - 8, maxLength: INLINE_LEAF_MAX + 40 }) },
+  );
+
 const KEYS = Array.from({ length: 24 }, (_, i) => Uint8Array.of(i % 3, i, i * 7));
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 6,
-    arbitrary: fc.record({ t: fc.constant('put' as const), k: fc.nat(23), v: fc.uint8Array({ maxLength: 40 }) }),
+    arbitrary: fc.record({ t: fc.constant('put' as const), k: fc.nat(23), v: valueArb(40) }),
   },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('del' as const), k: fc.nat(23) }) },
   { weight: 2, arbitrary: fc.constant({ t: 'checkpoint' as const }) },
@@ -140,7 +148,7 @@ describe('root depends only on the final key/value set', () => {
   it('same set through different orders, block splits, overwrites, deletes and reopenings gives the same root', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.uniqueArray(fc.tuple(keyArb, fc.uint8Array({ maxLength: 24 })), {
+        fc.uniqueArray(fc.tuple(keyArb, valueArb(24)), {
           minLength: 1,
           maxLength: 60,
           selector: ([k]) => hex(k),
@@ -204,7 +212,7 @@ describe('proofs', () => {
   it('inclusion proofs verify for every key, non-inclusion for absent keys; tampering fails', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.uniqueArray(fc.tuple(keyArb, fc.uint8Array({ maxLength: 24 })), {
+        fc.uniqueArray(fc.tuple(keyArb, valueArb(24)), {
           maxLength: 80,
           selector: ([k]) => hex(k),
         }),

@@ -1,5 +1,5 @@
 /**
- * Internal database layout of the state store, format version 1. One LevelDB holds, by first key byte:
+ * Internal database layout of the state store, format version 2 (format 1 stored every leaf as its own node). One LevelDB holds, by first key byte:
  *
  * - `'M'` meta records: `M format` = `"GASKET-STATE" || u32 BE format version` (written once, at creation),
  *   `M latest` = u64 BE latest committed version, `M pruned` = u64 BE oldest version still readable.
@@ -17,7 +17,7 @@ import { concatBytes, equalBytes, readU64, readVarint, u64, writeVarint } from '
 import { toHash } from './_hash.js';
 import type { Child } from './_node.js';
 
-export const STATE_FORMAT_VERSION = 1;
+export const STATE_FORMAT_VERSION = 2;
 export const FORMAT_MAGIC = new TextEncoder().encode('GASKET-STATE');
 
 export const P_FLAT = 0x46; // 'F'

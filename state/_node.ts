@@ -10,9 +10,18 @@
  * on the key/value set. The 31 binary hashes of a node are kept beside the decoded node so that changing one
  * child rehashes 4 of them, not 15.
  *
- * Encodings (the first byte is the node kind; the database format version covers them):
- * - internal: `0x01 || childBitmap u16 BE || leafBitmap u16 BE || (varint version || hash32)*` in nibble order
- * - leaf:     `0x02 || varint keyLength || key || value` (key hash and value hash are recomputed on decode)
+ * Small leaves (key and value together at most {@link INLINE_LEAF_MAX} bytes: account records, storage slots) are
+ * stored inline in their parent instead of as nodes of their own: a block then writes one node per changed
+ * bottom-level parent instead of that parent plus a leaf per changed key, and the parent's copy replaces a
+ * pointer (version, hash) plus a separate LevelDB record. Larger leaves (contract code) stay separate nodes so
+ * that rewriting a parent never copies them. Where a leaf is stored changes neither hashes nor shape.
+ *
+ * Encodings (the first byte is the node kind; the database format version, 2, covers them):
+ * - internal: `0x01 || childBitmap u16 BE || leafBitmap u16 BE || inlineBitmap u16 BE || child*` in nibble
+ *   order, a child being `varint keyLength || key || varint valueLength || value` if its inline bit is set,
+ *   else `varint version || hash32`
+ * - leaf:     `0x02 || varint keyLength || key || value`
+ * Key hashes, value hashes and leaf hashes of leaves are recomputed on decode, never stored.
  * @module
  */
 import { readVarint } from './_bytes.js';
@@ -25,7 +34,16 @@ export type Child = {
   leaf: boolean;
   /** A leaf built during this update and not yet placed (its node key depends on where it lands). */
   pending?: LeafNode;
+  /** A small leaf stored inside its parent (no node of its own; `version` is then meaningless). */
+  inline?: LeafNode;
 };
+
+/** Leaves whose key and value together take at most this many bytes are stored inline in their parent. */
+export const INLINE_LEAF_MAX = 160;
+
+export function isInlineable(leaf: LeafNode): boolean {
+  return leaf.key.length + leaf.value.length <= INLINE_LEAF_MAX;
+}
 
 export type LeafNode = {
   kind: 'leaf';
@@ -34,6 +52,8 @@ export type LeafNode = {
   keyHash: Uint8Array;
   valueHash: Hash;
   hash: Hash;
+  /** Its inline encoding as a latin1 string, made on first use: a parent is re-encoded far more often than its leaves change. */
+  inlined: string | undefined;
 };
 
 export type InternalNode = {
@@ -49,7 +69,7 @@ export type TreeNode = LeafNode | InternalNode;
 
 export function makeLeaf(key: Uint8Array, value: Uint8Array, keyHash: Uint8Array = sha256(key)): LeafNode {
   const valueHash = hashOf(value);
-  return { kind: 'leaf', key, value, keyHash, valueHash, hash: leafHash(keyHash, valueHash) };
+  return { kind: 'leaf', key, value, keyHash, valueHash, hash: leafHash(keyHash, valueHash), inlined: undefined };
 }
 
 function setSlot(node: InternalNode, slot: number): void {
@@ -147,21 +167,46 @@ export function encodeNode(node: TreeNode): Buffer {
   // built as one latin1 string and copied once: one native write per node instead of one per child hash
   let bitmap = 0;
   let leafmap = 0;
+  let inlinemap = 0;
   let body = '';
   for (let s = 0; s < 16; s++) {
     const c = node.children[s];
     if (c === undefined) continue;
-    bitmap |= 1 << (15 - s);
-    if (c.leaf) leafmap |= 1 << (15 - s);
-    let v = c.version;
-    while (v >= 0x80) {
-      body += String.fromCharCode((v % 0x80) | 0x80);
-      v = Math.floor(v / 0x80);
-    }
-    body += String.fromCharCode(v) + c.hash;
+    const bit = 1 << (15 - s);
+    bitmap |= bit;
+    if (c.leaf) leafmap |= bit;
+    if (c.inline !== undefined) {
+      inlinemap |= bit;
+      const leaf = c.inline;
+      leaf.inlined ??=
+        varintString(leaf.key.length) + latin1(leaf.key) + varintString(leaf.value.length) + latin1(leaf.value);
+      body += leaf.inlined;
+    } else body += varintString(c.version) + c.hash;
   }
-  const head = String.fromCharCode(0x01, bitmap >> 8, bitmap & 0xff, leafmap >> 8, leafmap & 0xff);
+  const head = String.fromCharCode(
+    0x01,
+    bitmap >> 8,
+    bitmap & 0xff,
+    leafmap >> 8,
+    leafmap & 0xff,
+    inlinemap >> 8,
+    inlinemap & 0xff,
+  );
   return Buffer.from(head + body, 'latin1');
+}
+
+function varintString(value: number): string {
+  let out = '';
+  let v = value;
+  while (v >= 0x80) {
+    out += String.fromCharCode((v % 0x80) | 0x80);
+    v = Math.floor(v / 0x80);
+  }
+  return out + String.fromCharCode(v);
+}
+
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
 export function decodeNode(bytes: Buffer): TreeNode {
@@ -173,18 +218,33 @@ export function decodeNode(bytes: Buffer): TreeNode {
     const value = bytes.slice(pos.o + keyLength);
     return makeLeaf(key, value);
   }
-  if (bytes[0] !== 0x01 || bytes.length < 5) throw new RangeError('unknown node kind');
+  if (bytes[0] !== 0x01 || bytes.length < 7) throw new RangeError('unknown node kind');
   const bitmap = (bytes[1]! << 8) | bytes[2]!;
   const leafmap = (bytes[3]! << 8) | bytes[4]!;
-  pos.o = 5;
+  const inlinemap = (bytes[5]! << 8) | bytes[6]!;
+  if ((leafmap & ~bitmap) !== 0 || (inlinemap & ~leafmap) !== 0) throw new RangeError('inconsistent child bitmaps');
+  pos.o = 7;
   const children = new Array<Child | undefined>(16);
   for (let s = 0; s < 16; s++) {
-    if (!(bitmap & (1 << (15 - s)))) continue;
+    const bit = 1 << (15 - s);
+    if (!(bitmap & bit)) continue;
+    if (inlinemap & bit) {
+      const keyLength = readVarint(bytes, pos);
+      if (pos.o + keyLength > bytes.length) throw new RangeError('truncated inline leaf');
+      const key = bytes.subarray(pos.o, pos.o + keyLength);
+      pos.o += keyLength;
+      const valueLength = readVarint(bytes, pos);
+      if (pos.o + valueLength > bytes.length) throw new RangeError('truncated inline leaf');
+      const leaf = makeLeaf(key, bytes.subarray(pos.o, pos.o + valueLength));
+      pos.o += valueLength;
+      children[s] = { version: 0, hash: leaf.hash, leaf: true, inline: leaf };
+      continue;
+    }
     const version = readVarint(bytes, pos);
     if (pos.o + HASH_LENGTH > bytes.length) throw new RangeError('truncated internal node');
     const hash = bytes.toString('latin1', pos.o, pos.o + HASH_LENGTH);
     pos.o += HASH_LENGTH;
-    children[s] = { version, hash, leaf: (leafmap & (1 << (15 - s))) !== 0 };
+    children[s] = { version, hash, leaf: (leafmap & bit) !== 0 };
   }
   if (pos.o !== bytes.length) throw new RangeError('trailing bytes in internal node');
   return { kind: 'internal', children };

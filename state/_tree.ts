@@ -7,6 +7,9 @@
  * version and the replaced node key is listed as stale since that version (the prune list); nodes are never
  * edited in place, so every committed version keeps its whole tree until pruned.
  *
+ * Small leaves live inline in their parent (see _node.ts): they have no node key, are never loaded or listed
+ * stale on their own, and move with their parent. The root's own leaf (a one-key state) is always a node.
+ *
  * Canonical shape (the root depends only on the key/value set): an internal node never has a single leaf as its
  * only child (such a leaf floats up to the parent's slot); a leaf sits at the shortest nibble path that no other
  * key shares.
@@ -20,6 +23,7 @@ import {
   deriveInternal,
   ensureHashes,
   type InternalNode,
+  isInlineable,
   type LeafNode,
   makeLeaf,
   type TreeNode,
@@ -60,11 +64,17 @@ export class TreeUpdate {
   /** Applies sorted, key-unique `changes` to the tree rooted at `root`; returns the new root pointer. */
   apply(root: Child | undefined, changes: Change[]): Child | undefined {
     const r = this.#update(root, 0, ROOT_PATH, changes, 0, changes.length);
-    return this.#place(r, ROOT_PATH, 0);
+    // the block record points at the root by node key: a lone leaf at the top needs a node of its own
+    if (r?.inline !== undefined)
+      return this.#place({ ...r, inline: undefined, pending: r.inline }, ROOT_PATH, 0, false);
+    return this.#place(r, ROOT_PATH, 0, false);
   }
 
-  #place(c: Child | undefined, path: Uint8Array, depth: number): Child | undefined {
+  /** Gives a leaf built in this update its final home: inline in the parent if small, else a node at `path`. */
+  #place(c: Child | undefined, path: Uint8Array, depth: number, inline: boolean): Child | undefined {
     if (c?.pending === undefined) return c;
+    if (inline && isInlineable(c.pending))
+      return { version: this.version, hash: c.hash, leaf: true, inline: c.pending };
     this.written.push({ key: nodeKey(this.version, path, depth), node: c.pending });
     return { version: this.version, hash: c.hash, leaf: true };
   }
@@ -86,9 +96,8 @@ export class TreeUpdate {
       }
       return this.#build(depth, path, leaves);
     }
-    const oldKey = nodeKey(child.version, path, depth);
     if (child.leaf) {
-      const old = asLeaf(this.#load(oldKey));
+      const old = child.inline ?? asLeaf(this.#load(nodeKey(child.version, path, depth)));
       const leaves: LeafNode[] = [];
       let oldPlaced = false;
       for (let i = lo; i < hi; i++) {
@@ -105,9 +114,10 @@ export class TreeUpdate {
       }
       if (!oldPlaced) leaves.push(old);
       if (leaves.length === 1 && leaves[0] === old) return child;
-      this.stale.push(oldKey);
+      if (child.inline === undefined) this.stale.push(nodeKey(child.version, path, depth));
       return this.#build(depth, path, leaves);
     }
+    const oldKey = nodeKey(child.version, path, depth);
     const node = asInternal(this.#load(oldKey));
     const children = node.children.slice();
     const changed: number[] = [];
@@ -166,12 +176,15 @@ export class TreeUpdate {
     const single = children[only]!;
     if (count === 1 && single.leaf) {
       if (single.pending !== undefined) return single;
+      // an inline leaf floats up as it is: it will be re-placed by the parent
+      if (single.inline !== undefined)
+        return { version: this.version, hash: single.hash, leaf: true, pending: single.inline };
       const leafKey = nodeKey(single.version, pathOf(path, depth, only), depth + 1);
       const leaf = asLeaf(this.#load(leafKey));
       this.stale.push(leafKey);
       return { version: this.version, hash: single.hash, leaf: true, pending: leaf };
     }
-    for (const s of changed) children[s] = this.#place(children[s], pathOf(path, depth, s), depth + 1);
+    for (const s of changed) children[s] = this.#place(children[s], pathOf(path, depth, s), depth + 1, true);
     const node = deriveInternal(base, children, changed);
     this.written.push({ key: nodeKey(this.version, path, depth), node });
     return { version: this.version, hash: ensureHashes(node), leaf: false };
@@ -186,6 +199,7 @@ export function lookup(root: Child | undefined, keyHash: Uint8Array, load: NodeL
     const node = load(nodeKey(c.version, keyHash, depth));
     if (node.kind === 'leaf') return equalBytes(node.keyHash, keyHash) ? node : undefined;
     c = node.children[nibbleAt(keyHash, depth)];
+    if (c?.inline !== undefined) return equalBytes(c.inline.keyHash, keyHash) ? c.inline : undefined;
     depth++;
   }
   return undefined;
@@ -216,7 +230,7 @@ export function provePath(
         for (let s = start; s < start + size; s++) {
           const leaf = node.children[s];
           if (leaf === undefined) continue;
-          const found = asLeaf(load(nodeKey(leaf.version, pathOf(keyHash, depth, s), depth + 1)));
+          const found = leaf.inline ?? asLeaf(load(nodeKey(leaf.version, pathOf(keyHash, depth, s), depth + 1)));
           return { siblings, leaf: found };
         }
       }
@@ -240,6 +254,10 @@ export function collectLeaves(
   out: Map<string, LeafNode>,
 ): void {
   if (c === undefined) return;
+  if (c.inline !== undefined) {
+    out.set(keyString(c.inline.keyHash), c.inline);
+    return;
+  }
   const node = load(nodeKey(c.version, path, depth));
   if (node.kind === 'leaf') {
     out.set(keyString(node.keyHash), node);
