@@ -44,6 +44,36 @@ module.exports = {
       '^(devnet|test|bench)/',
     ),
     {
+      name: 'explorer-public-api-only',
+      comment:
+        'the explorer (browser code) reaches the node only through the public JSON-RPC API: of devnet/ it may ' +
+        'import devnet/client/browser.ts and nothing else',
+      severity: 'error',
+      from: { path: '^devnet/explorer/src/' },
+      to: {
+        path: '^(devnet|vm|state|metering|contracts|test|bench)/',
+        pathNot: ['^devnet/explorer/src/', '^devnet/client/browser[.]ts$'],
+      },
+    },
+    {
+      name: 'explorer-browser-safe',
+      comment:
+        'nothing the explorer bundles may be Node-only: no Node built-in, no ws, no key derivation or signing ' +
+        '(devnet/keys.ts, devnet/transaction.ts, devnet/client/signer.ts, devnet/client/nodeClient.ts)',
+      severity: 'error',
+      from: { path: '^devnet/explorer/src/' },
+      to: {
+        reachable: true,
+        path: [
+          '^node:',
+          '^(fs|path|crypto|http|https|net|os|child_process|stream|buffer|url|util|events|zlib|module|worker_threads)$',
+          '^node_modules/ws/',
+          '^devnet/(keys|transaction)[.]ts$',
+          '^devnet/client/(signer|nodeClient)[.]ts$',
+        ],
+      },
+    },
+    {
       name: 'only-through-index',
       comment: 'another folder is reached only through its index.ts, its public face',
       severity: 'error',
@@ -71,7 +101,7 @@ module.exports = {
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default'],
-      extensions: ['.ts', '.js', '.json'],
+      extensions: ['.ts', '.tsx', '.js', '.json'],
     },
     reporterOptions: {},
   },

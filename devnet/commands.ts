@@ -64,6 +64,7 @@ export function registerCommands(program: Command, io: CliIo): void {
     .option('--load-state <file>', 'replace the state with a dev_dumpState file at start (mines a block)')
     .option('--dump-state <file>', 'write the state to this file (dev_dumpState format) on shutdown')
     .option('--no-dev-methods', 'refuse every dev_* JSON-RPC method (-32601 method not found)')
+    .option('--no-explorer', 'serve no explorer page at the RPC port')
     .action(
       async (options: {
         host: string;
@@ -76,6 +77,7 @@ export function registerCommands(program: Command, io: CliIo): void {
         loadState?: string;
         dumpState?: string;
         devMethods: boolean;
+        explorer: boolean;
       }) => {
         const { devnetCommand } = await import('./devnetCommand.js');
         await devnetCommand({ ...options, inMemory: options.inMemory ?? false }, io);

@@ -23,6 +23,8 @@ export type DevnetCommandOptions = {
   dumpState?: string;
   /** False (`--no-dev-methods`) refuses every dev_* method. Default true. */
   devMethods?: boolean;
+  /** False (`--no-explorer`) serves no explorer page. Default true. */
+  explorer?: boolean;
 };
 
 export async function devnetCommand(options: DevnetCommandOptions, io: CliIo): Promise<void> {
@@ -47,6 +49,7 @@ export async function devnetCommand(options: DevnetCommandOptions, io: CliIo): P
       cors: options.cors,
       chain: options.chainId ? { chainId: BigInt(options.chainId) } : {},
       devMethods: options.devMethods ?? true,
+      explorer: options.explorer ?? true,
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -67,6 +70,7 @@ export async function devnetCommand(options: DevnetCommandOptions, io: CliIo): P
   const lines = [
     'Gasket devnet',
     '',
+    ...(options.explorer === false ? [] : [`  Explorer   ${server.url}  (open in a browser)`]),
     `  JSON-RPC   ${server.url}`,
     `  WebSocket  ${server.wsUrl}`,
     `  chain id   ${chain.config.chainId}`,

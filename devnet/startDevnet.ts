@@ -12,6 +12,7 @@ import type { RpcMethods } from './rpc/jsonRpc.js';
 import { createMethods } from './rpc/methods.js';
 import { type RpcServer, startRpcServer } from './rpc/server.js';
 import { Subscriptions } from './rpc/subscriptions.js';
+import { serveExplorer } from './serveExplorer.js';
 
 /**
  * State caches sized for a long-running devnet: the store's defaults (64 Ki values, 128 Ki tree nodes) let a
@@ -32,6 +33,8 @@ export type StartDevnetOptions = {
   readonly chain?: Partial<ChainConfig>;
   /** False refuses every `dev_*` method (JSON-RPC -32601, method not found). Default true. */
   readonly devMethods?: boolean;
+  /** False serves no explorer page on GET (`--no-explorer`). Default true. */
+  readonly explorer?: boolean;
 };
 
 export type Devnet = {
@@ -74,6 +77,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       host: options.host,
       port: options.port,
       cors: options.cors,
+      ...(options.explorer === false ? {} : { onGet: serveExplorer() }),
     });
   } catch (error) {
     await state.close();

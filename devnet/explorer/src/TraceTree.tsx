@@ -1,0 +1,114 @@
+/**
+ * A transaction's call trace (`tx_trace`) as a collapsible tree: one node per call frame with its contract,
+ * method, decoded arguments and return value, status, error, and gas (total, self, limit); inside it, the host
+ * calls in order with their gas and data (storage reads and writes, emits, logs, transfers, hashes) and nested
+ * call frames as child nodes. Frames below depth 2 start collapsed.
+ * @module
+ */
+import { useState } from 'preact/hooks';
+import { fromHex, type RpcResult } from '../../client/browser.js';
+import { bytesLabel, formatInteger, formatValue, shortHex } from './format.js';
+import { decodePlain } from './interfaces.js';
+import { Address, Num, Status } from './ui.js';
+
+type Frame = NonNullable<NonNullable<RpcResult<'tx_trace'>>['trace']>;
+type HostCall = Frame['hostCalls'][number];
+
+/** Hex bytes from a trace as text or decoded msgpack, whichever reads best. */
+function bytesText(hex: unknown): string {
+  if (typeof hex !== 'string' || !hex.startsWith('0x')) return String(hex);
+  const bytes = fromHex(hex);
+  if (bytes.length === 0) return '(empty)';
+  const decoded = decodePlain(bytes);
+  if (decoded.ok) return formatValue(decoded.value);
+  return bytesLabel(bytes).startsWith('0x') ? shortHex(hex) : JSON.stringify(bytesLabel(bytes));
+}
+
+/** A host call's data in one line: storage keys as text, values decoded. */
+function detailText(call: HostCall): string {
+  const detail = call.detail;
+  if (!detail) return '';
+  const key = (name: string) => (typeof detail[name] === 'string' ? bytesLabel(fromHex(detail[name] as string)) : '');
+  switch (call.op) {
+    case 'storage_read':
+      return `${key('key')} → ${bytesText(detail.value)}`;
+    case 'storage_write':
+      return `${key('key')}: ${bytesText(detail.old)} → ${bytesText(detail.value)}`;
+    case 'storage_remove':
+      return `${key('key')} (was ${bytesText(detail.old)})`;
+    case 'emit':
+      return `${key('topic')} ${bytesText(detail.data)}`;
+    case 'log':
+      return String(detail.message ?? '');
+    default:
+      return Object.entries(detail)
+        .map(
+          ([name, value]) =>
+            `${name}: ${typeof value === 'string' && value.startsWith('0x') ? bytesText(value) : formatValue(value)}`,
+        )
+        .join(', ');
+  }
+}
+
+function FrameNode({ frame }: { frame: Frame }) {
+  const [open, setOpen] = useState(frame.depth < 2);
+  const args = bytesText(frame.args);
+  return (
+    <li class={`frame ${open ? 'open' : 'closed'}`} data-testid="trace-frame">
+      <div class="frame-head">
+        <button type="button" class="toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
+          {open ? '▾' : '▸'}
+        </button>
+        <Address value={frame.contract} />
+        <code class="call">
+          .{frame.method}({args === '(empty)' ? '' : args})
+        </code>
+        <Status status={frame.status} />
+        <span class="gas" title="gas used in total / by this frame alone / given">
+          gas <Num value={frame.gasUsed} />{' '}
+          <span class="muted">
+            (self {formatInteger(frame.gasSelf)} of limit {formatInteger(frame.gasLimit)})
+          </span>
+        </span>
+      </div>
+      {open ? (
+        <div class="frame-body">
+          {frame.value !== '0' ? (
+            <div>
+              value <Num value={frame.value} />
+            </div>
+          ) : null}
+          {frame.error ? (
+            <div class="error-text">
+              <code>{frame.error.code}</code> {frame.error.message}
+            </div>
+          ) : null}
+          <ol class="host-calls">
+            {frame.hostCalls.map((call, i) =>
+              call.call ? (
+                <ul class="tree" key={i}>
+                  <FrameNode frame={call.call} />
+                </ul>
+              ) : (
+                <li key={i} class="host-call">
+                  <code>{call.op}</code> <span class="muted">gas {formatInteger(call.gas)}</span> {detailText(call)}
+                </li>
+              ),
+            )}
+          </ol>
+          <div>
+            returned <code>{bytesText(frame.returnData)}</code>
+          </div>
+        </div>
+      ) : null}
+    </li>
+  );
+}
+
+export function TraceTree({ trace }: { trace: Frame }) {
+  return (
+    <ul class="tree" data-testid="trace">
+      <FrameNode frame={trace} />
+    </ul>
+  );
+}
