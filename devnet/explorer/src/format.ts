@@ -76,7 +76,9 @@ export function storageKeyLabel(key: Uint8Array): string {
   let end = 0;
   while (end < key.length && key[end]! >= 0x20 && key[end]! < 0x7f) end++;
   // an address after the prefix may start with printable bytes by chance: cut after the prefix's last separator
-  const separator = Math.max(...['/', ':', '.', '_', '-'].map((c) => key.subarray(0, end).lastIndexOf(c.charCodeAt(0))));
+  const separator = Math.max(
+    ...['/', ':', '.', '_', '-'].map((c) => key.subarray(0, end).lastIndexOf(c.charCodeAt(0))),
+  );
   if (separator >= 0) end = separator + 1;
   if (end < 2) return toHexString(key);
   return `${String.fromCharCode(...key.subarray(0, end))}${shortHex(toHexString(key.subarray(end)))}`;
