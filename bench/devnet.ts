@@ -377,7 +377,90 @@ async function bareNodeStartMs(): Promise<number> {
 
 // --- profile ---
 
-type ProfileNode = { id: number; callFrame: { functionName: string; url: string; lineNumber: number } };
+type ProfileNode = {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+};
+type CpuProfile = { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+
+/**
+ * Phases of a transfer's server time, by the innermost frame on the sample's stack that names one (walking from
+ * the leaf to the root): where a transaction's time goes, inclusive of what each phase calls.
+ */
+const PHASES: readonly [phase: string, test: (fn: string, url: string) => boolean][] = [
+  [
+    'signature check (hand-off to the worker)',
+    (fn, url) => /^verify(Signature|OneShot|Ed25519)$/.test(fn) || url.includes('/devnet/signatureVerifier.'),
+  ],
+  ['decode (msgpack, hash, address)', (fn) => fn === 'decodeTransaction'],
+  ['pool checks (validate, admit)', (fn) => fn === 'validate' || fn === '#admit' || fn === '#addPending'],
+  ['execute (vm, balances)', (fn) => fn === '#apply' || fn === '#execute'],
+  [
+    'block commit (roots, state commit, LevelDB write)',
+    (fn) =>
+      ['commitBlock', '#mineNow', 'encodeBlockMeta', 'transactionsRoot', 'receiptsRoot', 'blockHash'].includes(fn),
+  ],
+  [
+    'rpc methods (params, receipt JSON)',
+    (_fn, url) => url.includes('/devnet/rpc/methods.') || url.includes('/params.'),
+  ],
+  ['JSON-RPC parse, dispatch, stringify', (_fn, url) => url.includes('/devnet/rpc/jsonRpc.')],
+  [
+    'HTTP (node:http, sockets, writev)',
+    (fn, url) =>
+      /^(writev|writeUtf8String|writeLatin1String|parserOnHeadersComplete|parserOnBody|parserOnMessageComplete)$/.test(
+        fn,
+      ) ||
+      /^node:(_http|net|internal\/stream|internal\/streams|internal\/http)/.test(url) ||
+      url.includes('/devnet/rpc/server.') ||
+      url.includes('/devnet/rpc/httpFast.'),
+  ],
+  ['garbage collector', (fn) => fn === '(garbage collector)'],
+];
+
+function profileParts(profile: CpuProfile) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const phaseOf = new Map<number, string>();
+  const classify = (id: number): string => {
+    const known = phaseOf.get(id);
+    if (known) return known;
+    let phase = 'other';
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const frame = byId.get(at)!.callFrame;
+      const hit = PHASES.find(([, test]) => test(frame.functionName, frame.url));
+      if (hit) {
+        phase = hit[0];
+        break;
+      }
+    }
+    phaseOf.set(id, phase);
+    return phase;
+  };
+  const self = new Map<string, number>();
+  const phases = new Map<string, number>();
+  let totalMs = 0;
+  profile.samples.forEach((id, i) => {
+    const frame = byId.get(id)!.callFrame;
+    const where = frame.url.replace(/^.*\/node_modules\//, '').replace(/^file:\/\/.*?\/dist\//, 'dist/');
+    const key = `${frame.functionName || '(anonymous)'} ${where ? `${where}:${frame.lineNumber + 1}` : ''}`.trim();
+    const ms = profile.timeDeltas[i]! / 1000;
+    self.set(key, (self.get(key) ?? 0) + ms);
+    if (frame.functionName !== '(idle)') phases.set(classify(id), (phases.get(classify(id)) ?? 0) + ms);
+    totalMs += ms;
+  });
+  const idle = self.get('(idle)') ?? 0;
+  const busy = totalMs - idle;
+  const top = [...self]
+    .filter(([key]) => key !== '(idle)')
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 20)
+    .map(([fn, ms]) => ({ fn, ms, share: ms / busy }));
+  const byPhase = [...phases].sort((a, b) => b[1] - a[1]).map(([phase, ms]) => ({ phase, ms, share: ms / busy }));
+  return { busyMs: busy, idleMs: idle, top, byPhase };
+}
 
 async function profileGasket(gasket: GasketWorkload, target: 'gasket' | 'gasket-disk', clients: number) {
   const dir = await mkdtemp(join(tmpdir(), 'gasket-bench-prof-'));
@@ -386,32 +469,22 @@ async function profileGasket(gasket: GasketWorkload, target: 'gasket' | 'gasket-
       '--cpu-prof',
       `--cpu-prof-dir=${dir}`,
     ]);
-    const [file] = await readdir(dir);
-    if (!file) throw new Error('no profile written');
-    const profile = JSON.parse(await readFile(join(dir, file), 'utf8')) as {
-      nodes: ProfileNode[];
-      samples: number[];
-      timeDeltas: number[];
+    // one profile per thread (the main thread and any worker); the main thread's is the busiest
+    const threads = [];
+    for (const file of await readdir(dir)) {
+      threads.push(profileParts(JSON.parse(await readFile(join(dir, file), 'utf8')) as CpuProfile));
+    }
+    if (threads.length === 0) throw new Error('no profile written');
+    threads.sort((a, b) => b.busyMs - a.busyMs);
+    const [main, ...workers] = threads;
+    return {
+      target,
+      clients,
+      transfers: result.transactions,
+      perSecond: result.perSecond,
+      ...main!,
+      workerBusyMs: workers.reduce((sum, w) => sum + w.busyMs, 0),
     };
-    const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-    const self = new Map<string, number>();
-    let totalMs = 0;
-    profile.samples.forEach((id, i) => {
-      const frame = byId.get(id)!.callFrame;
-      const where = frame.url.replace(/^.*\/node_modules\//, '').replace(/^file:\/\/.*?\/dist\//, 'dist/');
-      const key = `${frame.functionName || '(anonymous)'} ${where ? `${where}:${frame.lineNumber + 1}` : ''}`.trim();
-      const ms = profile.timeDeltas[i]! / 1000;
-      self.set(key, (self.get(key) ?? 0) + ms);
-      totalMs += ms;
-    });
-    const idle = self.get('(idle)') ?? 0;
-    const busy = totalMs - idle;
-    const top = [...self]
-      .filter(([key]) => key !== '(idle)')
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 20)
-      .map(([fn, ms]) => ({ fn, ms, share: ms / busy }));
-    return { target, clients, perSecond: result.perSecond, busyMs: busy, idleMs: idle, top };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -544,9 +617,16 @@ async function main() {
     out.push(`| ${name} | ${fmt(p.perSecond)} | ${fmt(p.usPerTx, 1)} | ${p.note} |`);
   }
   for (const profile of profiles) {
+    const perTx = (ms: number) => fmt((ms * 1000) / profile.transfers, 0);
     out.push(
       '',
-      `Profile: ${profile.target}, automine, ${profile.clients} clients (${fmt(profile.perSecond)}/s under --cpu-prof); busy ${fmt(profile.busyMs)} ms, idle ${fmt(profile.idleMs)} ms. Top self time:`,
+      `Profile: ${profile.target}, automine, ${profile.clients} clients (${fmt(profile.perSecond)}/s under --cpu-prof); main thread busy ${fmt(profile.busyMs)} ms (${perTx(profile.busyMs)} µs a transfer), idle ${fmt(profile.idleMs)} ms; worker threads busy ${fmt(profile.workerBusyMs)} ms (${perTx(profile.workerBusyMs)} µs a transfer). Main thread by phase (inclusive):`,
+      '',
+      '| phase | ms | µs per transfer | share of busy |',
+      '| --- | ---: | ---: | ---: |',
+      ...profile.byPhase.map((p) => `| ${p.phase} | ${fmt(p.ms)} | ${perTx(p.ms)} | ${(p.share * 100).toFixed(1)}% |`),
+      '',
+      'Top self time:',
       '',
       '| function | self ms | share of busy |',
       '| --- | ---: | ---: |',

@@ -5,6 +5,11 @@
  * is one atomic state commit carrying the block itself, so a restart resumes at the last block with the same roots.
  * Block times are the sequencer's: genesis time plus `blockTime` a block, adjustable by dev controls; nothing
  * reads the wall clock.
+ *
+ * Signatures are checked on a worker thread (signatureVerifier.ts) while this thread executes and commits blocks;
+ * transactions are still admitted to the pool one at a time in the order they arrived (each waits for the ones
+ * before it), so a pool's order, and so every block, never depends on which check finished first. With automine
+ * each transaction gets its own block: a block takes the pool up to the transaction that asked for it.
  * @module
  */
 import { EventEmitter } from 'node:events';
@@ -34,6 +39,7 @@ import { asBytes, pack, readU64, toHex, u64, unpack } from './codec.js';
 import { DevnetError } from './errors.js';
 import { HistoricalState } from './historicalState.js';
 import { devAccount, type KeyPair } from './keys.js';
+import { SignatureVerifier } from './signatureVerifier.js';
 import { decodeTransaction, type SignedTransaction, verifySignature } from './transaction.js';
 
 /** Version of the `dev_dumpState` file format: msgpack `[DUMP_MAGIC, version, chainId u64, [[key, value]...]]`. */
@@ -68,11 +74,19 @@ export const DEFAULT_CHAIN_CONFIG: ChainConfig = Object.freeze({
 
 const BLOCK_CACHE_SIZE = 256;
 
+/** One signature-checking worker for every chain of the process (the cores are the process's, not a chain's). */
+let sharedVerifier: SignatureVerifier | undefined;
+const signatureVerifier = () => (sharedVerifier ??= new SignatureVerifier());
+
 /** How the chain runs, not what it computes: never part of consensus. */
 export type ChainOptions = {
   /** VM options: the wasm engine (the test kit's reference interpreter), or a test double of the host. */
   readonly vm?: Omit<VmOptions, 'state'>;
+  /** What checks signatures: by default the process's worker (signatureVerifier.ts); tests pass late answerers. */
+  readonly signatures?: SignatureChecker;
 };
+
+export type SignatureChecker = { verify(tx: SignedTransaction): Promise<boolean> };
 
 export type TransactionLocation = { readonly height: bigint; readonly index: number };
 
@@ -95,25 +109,25 @@ export class Chain extends EventEmitter<ChainEvents> {
   #nextTimestamp: bigint | undefined;
   #timeOffset = 0n;
   #mining: Promise<unknown> = Promise.resolve();
+  /** The last transaction admission queued: admissions run one after another, in arrival order. */
+  #admission: Promise<unknown> = Promise.resolve();
   readonly #snapshots = new Map<bigint, bigint>();
   #nextSnapshot = 1n;
   /** Addresses dev_sendUnsigned may send as without their key (hex). Never part of consensus state. */
   readonly #impersonated = new Set<string>();
+  readonly #signatures: SignatureChecker;
 
   private constructor(state: StateStore, config: ChainConfig, options: ChainOptions) {
     super();
     this.state = state;
     this.config = config;
     this.vm = new Vm({ ...options.vm, state });
+    this.#signatures = options.signatures ?? signatureVerifier();
     this.devAccounts = Array.from({ length: config.devAccountCount }, (_, i) => devAccount(i));
   }
 
   /** Opens the chain on a state store: creates genesis on an empty store, else resumes at its last block. */
-  static async open(
-    state: StateStore,
-    config: Partial<ChainConfig> = {},
-    options: ChainOptions = {},
-  ): Promise<Chain> {
+  static async open(state: StateStore, config: Partial<ChainConfig> = {}, options: ChainOptions = {}): Promise<Chain> {
     const chain = new Chain(state, { ...DEFAULT_CHAIN_CONFIG, ...config }, options);
     if (state.version === 0n) await chain.#genesis();
     else chain.#resume();
@@ -209,7 +223,9 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   /** Validates a signed transaction and queues it; with automine, mines it and returns after its block. */
   async submit(raw: Uint8Array): Promise<SignedTransaction> {
-    return this.#submitTx(this.validate(decodeTransaction(raw)));
+    const tx = decodeTransaction(raw);
+    // the check starts now, on another thread; the admission below waits for it in turn
+    return this.#submitTx(tx, this.#signatures.verify(tx), {});
   }
 
   /**
@@ -220,17 +236,37 @@ export class Chain extends EventEmitter<ChainEvents> {
     if (!tx.impersonated || !this.isImpersonated(tx.from)) {
       throw new DevnetError('BAD_SIGNATURE', `${toHex(tx.from)} is not impersonated: call dev_impersonate first`);
     }
-    return this.#submitTx(this.validate(tx, { impersonated: true }));
+    return this.#submitTx(tx, undefined, { impersonated: true });
   }
 
-  async #submitTx(tx: SignedTransaction): Promise<SignedTransaction> {
-    this.#addPending(tx);
-    if (this.automine) await this.mine();
+  /**
+   * Admits `tx` after every transaction submitted before it (validation against the chain and the pool, with the
+   * signature check's answer), then with automine mines it. Validation errors reject; the queue goes on.
+   */
+  async #submitTx(
+    tx: SignedTransaction,
+    signatureValid: Promise<boolean> | undefined,
+    options: { impersonated?: boolean },
+  ): Promise<SignedTransaction> {
+    const admitted = this.#admission.then(async () => {
+      const valid = signatureValid === undefined ? undefined : await signatureValid;
+      this.#addPending(this.validate(tx, { ...options, signatureValid: valid }));
+      return this.automine ? { block: this.#serial(() => this.#mineNow(true, tx)) } : undefined;
+    });
+    this.#admission = admitted.catch(() => undefined);
+    const mined = await admitted;
+    if (mined) await mined.block;
     return tx;
   }
 
-  /** Checks a transaction against the chain and the pool; returns it or throws a DevnetError. */
-  validate(tx: SignedTransaction, options: { impersonated?: boolean } = {}): SignedTransaction {
+  /**
+   * Checks a transaction against the chain and the pool; returns it or throws a DevnetError. `signatureValid` is
+   * the answer of a signature check already made (else the signature is checked here).
+   */
+  validate(
+    tx: SignedTransaction,
+    options: { impersonated?: boolean; signatureValid?: boolean } = {},
+  ): SignedTransaction {
     if (tx.chainId !== this.config.chainId) {
       throw new DevnetError(
         'WRONG_CHAIN',
@@ -241,7 +277,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       throw new DevnetError('NONCE_TOO_LOW', 'this transaction is already known');
     }
     const skipSignature = options.impersonated === true && tx.impersonated === true && this.isImpersonated(tx.from);
-    if (!skipSignature && !verifySignature(tx))
+    if (!skipSignature && !(options.signatureValid ?? verifySignature(tx)))
       throw new DevnetError('BAD_SIGNATURE', 'the signature does not match the transaction');
     const intrinsic = intrinsicGas(tx);
     if (tx.gasLimit < intrinsic) {
@@ -285,6 +321,22 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.#pendingBySender.set(sender, (this.#pendingBySender.get(sender) ?? 0) + 1);
   }
 
+  /**
+   * Takes the pool's transactions up to and including `last` (all of them without it; none if `last` has left the
+   * pool, dropped by a revert); the rest stay.
+   */
+  #takePending(last?: SignedTransaction): SignedTransaction[] {
+    if (last === undefined) return this.#clearPending();
+    const end = this.#pending.indexOf(last);
+    if (end < 0) return [];
+    if (end === this.#pending.length - 1) return this.#clearPending();
+    const taken = this.#pending.slice(0, end + 1);
+    const rest = this.#pending.slice(end + 1);
+    this.#clearPending();
+    for (const tx of rest) this.#addPending(tx);
+    return taken;
+  }
+
   #clearPending(): SignedTransaction[] {
     const queue = this.#pending;
     this.#pending = [];
@@ -293,8 +345,9 @@ export class Chain extends EventEmitter<ChainEvents> {
     return queue;
   }
 
-  /** Resolves when no block is being mined. */
+  /** Resolves when no transaction is being admitted and no block is being mined. */
   async idle(): Promise<void> {
+    await this.#admission;
     await this.#mining;
   }
 
@@ -313,14 +366,17 @@ export class Chain extends EventEmitter<ChainEvents> {
     return next;
   }
 
-  /** Mines the next block; with `withPending` false it holds no transactions (the pool is kept for later). */
-  async #mineNow(withPending = true): Promise<Block> {
+  /**
+   * Mines the next block; with `withPending` false it holds no transactions (the pool is kept for later), with
+   * `upTo` it takes the pool only up to that transaction (automine: one block per transaction).
+   */
+  async #mineNow(withPending = true, upTo?: SignedTransaction): Promise<Block> {
     const parent = this.#head;
     const context: BlockContext = { height: parent.header.height + 1n, timestamp: this.#timestampAfter(parent) };
     const included: SignedTransaction[] = [];
     const receipts: Receipt[] = [];
     let gasUsed = 0n;
-    const queue = withPending ? this.#clearPending() : [];
+    const queue = withPending ? this.#takePending(upTo) : [];
     for (const tx of queue) {
       if (gasUsed + tx.gasLimit > this.config.blockGasLimit) {
         this.#addPending(tx);

@@ -172,16 +172,42 @@ const MAX_CACHED_KEYS = 10_000;
 /** Whether the signature is valid for the transaction's public key (node:crypto, the fast path). */
 export function verifySignature(tx: SignedTransaction): boolean {
   if (tx.impersonated) return false;
+  return verifyEd25519(unsignedBytes(tx), tx.publicKey, tx.signature);
+}
+
+/** Whether `signature` is `publicKey`'s ed25519 signature of `message` (node:crypto); false for malformed input. */
+export function verifyEd25519(message: Uint8Array, publicKey: Uint8Array, signature: Uint8Array): boolean {
   try {
-    const id = Buffer.from(tx.publicKey).toString('hex');
+    const id = Buffer.from(publicKey).toString('hex');
     let key = keyObjects.get(id);
     if (!key) {
-      key = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, tx.publicKey]), format: 'der', type: 'spki' });
+      key = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, publicKey]), format: 'der', type: 'spki' });
       if (keyObjects.size >= MAX_CACHED_KEYS) keyObjects.delete(keyObjects.keys().next().value!);
       keyObjects.set(id, key);
     }
-    return verify(null, encodeUnsigned(tx), key, tx.signature);
+    return verify(null, message, key, signature);
   } catch {
     return false;
   }
+}
+
+/** msgpack's header of a 12-element array (a signed transaction) and a 10-element one (its unsigned part). */
+const FIXARRAY_12 = 0x9c;
+const FIXARRAY_10 = 0x9a;
+/** The encoded public key and signature at the end of a signed transaction: bin8 headers (2 bytes) + 32 + 64. */
+const KEY_AND_SIGNATURE_BYTES = 2 + 32 + 2 + 64;
+
+/**
+ * The bytes the sender signed (`encodeUnsigned`), cut from the canonical signed encoding without re-encoding:
+ * the signed array is the unsigned one's ten fields followed by the key and the signature.
+ */
+export function unsignedBytes(tx: SignedTransaction): Uint8Array {
+  const raw = tx.raw;
+  if (tx.impersonated || raw[0] !== FIXARRAY_12 || tx.publicKey.length !== 32 || tx.signature.length !== 64) {
+    return encodeUnsigned(tx);
+  }
+  const unsigned = new Uint8Array(raw.length - KEY_AND_SIGNATURE_BYTES);
+  unsigned.set(raw.subarray(0, unsigned.length));
+  unsigned[0] = FIXARRAY_10;
+  return unsigned;
 }

@@ -1,0 +1,113 @@
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { devAccount, sign } from './keys.js';
+import { SignatureVerifier } from './signatureVerifier.js';
+import {
+  encodeUnsigned,
+  type SignedTransaction,
+  signTransaction,
+  type UnsignedTransaction,
+  unsignedBytes,
+  verifySignature,
+} from './transaction.js';
+
+const u64 = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n });
+const u128 = fc.bigInt({ min: 0n, max: (1n << 128n) - 1n });
+const bytes32 = fc.uint8Array({ minLength: 32, maxLength: 32 });
+const common = { chainId: u64, nonce: u64, gasLimit: u64, gasPrice: u128, value: u128 };
+const unsignedTx: fc.Arbitrary<UnsignedTransaction> = fc.oneof(
+  fc.record({ ...common, kind: fc.constant('transfer' as const), to: bytes32 }),
+  fc.record({
+    ...common,
+    kind: fc.constant('deploy' as const),
+    code: fc.uint8Array({ maxLength: 300 }),
+    args: fc.uint8Array({ maxLength: 70_000 }),
+  }),
+  fc.record({
+    ...common,
+    kind: fc.constant('call' as const),
+    to: bytes32,
+    method: fc.string({ maxLength: 40 }),
+    args: fc.uint8Array({ maxLength: 300 }),
+  }),
+);
+
+function signed(tx: UnsignedTransaction, account = 1): SignedTransaction {
+  const key = devAccount(account);
+  return signTransaction(tx, key.secretKey, key.publicKey);
+}
+
+/** The transaction with one bit of its signature, its key or its encoded fields changed (or none). */
+function tampered(tx: SignedTransaction, what: number): SignedTransaction {
+  if (what === 0) return tx;
+  if (what === 1) return { ...tx, signature: tx.signature.map((b, i) => (i === 5 ? b ^ 1 : b)) };
+  if (what === 2) return { ...tx, publicKey: devAccount(2).publicKey };
+  return { ...tx, signature: sign(new Uint8Array([1, 2, 3]), devAccount(1).secretKey) };
+}
+
+describe('unsignedBytes', () => {
+  it('is the unsigned encoding, cut from the signed one', () => {
+    fc.assert(
+      fc.property(unsignedTx, (tx) => {
+        const s = signed(tx);
+        expect(Buffer.from(unsignedBytes(s)).equals(Buffer.from(encodeUnsigned(s)))).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('SignatureVerifier', () => {
+  const pooled = new SignatureVerifier({ threads: 1 });
+  const inline = new SignatureVerifier({ threads: 0 });
+  afterAll(() => pooled.close());
+
+  it('answers as verifySignature does, for valid and tampered transactions, in a worker and inline', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(unsignedTx, fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 12 }),
+        async (cases) => {
+          const txs = cases.map(([tx, what]) => tampered(signed(tx), what));
+          const expected = txs.map(verifySignature);
+          // all asked in one turn: they travel as one batch, and each answer goes to its own transaction
+          expect(await Promise.all(txs.map((tx) => pooled.verify(tx)))).toEqual(expected);
+          expect(await Promise.all(txs.map((tx) => inline.verify(tx)))).toEqual(expected);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('a tampered signature is refused by the worker', async () => {
+    const tx = signed({
+      kind: 'transfer',
+      chainId: 1n,
+      nonce: 0n,
+      gasLimit: 9n,
+      gasPrice: 1n,
+      value: 1n,
+      to: devAccount(3).address,
+    });
+    expect(await pooled.verify(tx)).toBe(true);
+    expect(await pooled.verify(tampered(tx, 1))).toBe(false);
+    expect(await pooled.verify(tampered(tx, 2))).toBe(false);
+  });
+
+  it('starts again after close', async () => {
+    const verifier = new SignatureVerifier({ threads: 1 });
+    const tx = signed({
+      kind: 'transfer',
+      chainId: 1n,
+      nonce: 3n,
+      gasLimit: 9n,
+      gasPrice: 1n,
+      value: 1n,
+      to: devAccount(3).address,
+    });
+    expect(await verifier.verify(tx)).toBe(true);
+    await verifier.close();
+    expect(await verifier.verify(tampered(tx, 1))).toBe(false);
+    expect(await verifier.verify(tx)).toBe(true);
+    await verifier.close();
+  });
+});
