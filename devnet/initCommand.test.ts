@@ -33,6 +33,7 @@ describe('gasket init', () => {
         'interface.json',
         'package.json',
         'test/contract.test.ts',
+        'test/determinism.test.ts',
       ].sort(),
     );
     const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));
@@ -65,7 +66,7 @@ describe('gasket init', () => {
       env: { ...env, NO_COLOR: '1' },
       maxBuffer: 64 << 20,
     });
-    expect(test.stdout).toMatch(/Tests\s+2 passed/);
+    expect(test.stdout).toMatch(/Tests\s+3 passed/);
     const build = await run('npm', ['run', 'build'], { cwd: project, env, maxBuffer: 64 << 20 });
     expect(build.stdout).toMatch(/build\/scaffold\.wasm \(\d+ bytes\)/);
   }, 180_000);

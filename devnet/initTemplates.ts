@@ -56,6 +56,7 @@ export function scaffoldFiles(options: ScaffoldOptions): Record<string, string> 
     )}\n`,
     'build.mjs': BUILD,
     'test/contract.test.ts': TEST,
+    'test/determinism.test.ts': DETERMINISM_TEST,
     '.gitignore': 'node_modules/\nbuild/\n',
     'README.md': readme(options.name),
   };
@@ -156,6 +157,40 @@ describe('counter contract', () => {
 });
 `;
 
+const DETERMINISM_TEST = `// A property-based determinism test (gasket/testing): random call sequences, generated from interface.json, must
+// give the same receipts, gas, events and state roots on fresh chains and on Gasket's reference interpreter, and
+// once more in child processes under V8's baseline-only (--liftoff-only) and optimizing-only (--no-liftoff) tiers.
+// A failure names the transaction and the field that differed; fast-check prints the seed to replay it.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { buildContract } from 'gasket/contracts';
+import { type ChainSetup, checkDeterminism, fc, txSequence } from 'gasket/testing';
+import { beforeAll, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const contractInterface = JSON.parse(readFileSync(new URL('../interface.json', import.meta.url), 'utf8'));
+const SEED = 42;
+const calls = txSequence({ accounts: 3, targets: [{ name: 'contract', iface: contractInterface }], maxLength: 5 });
+
+let setup: ChainSetup;
+beforeAll(async () => {
+  const code = await buildContract('assembly/index.ts', { baseDir: root, interface: contractInterface });
+  setup = { accounts: 3, contracts: [{ name: 'contract', code, args: { start: 1n } }] };
+}, 120_000);
+
+it('random call sequences are deterministic', async () => {
+  await fc.assert(
+    fc.asyncProperty(calls, async (txs) => {
+      const report = await checkDeterminism(setup, txs, { runs: ['in-process', 'in-process', 'reference'] });
+      expect(report.record.steps).toHaveLength(1 + txs.length);
+    }),
+    { seed: SEED, numRuns: 10 },
+  );
+  const [txs] = fc.sample(calls, { seed: SEED, numRuns: 1 });
+  await checkDeterminism(setup, txs!);
+}, 120_000);
+`;
+
 function readme(name: string): string {
   return `# ${name}
 
@@ -163,7 +198,8 @@ A Gasket contract project (made by \`gasket init\`).
 
 - \`assembly/index.ts\`: the contract, in AssemblyScript with the Gasket SDK (\`gasket/contracts/sdk/assembly\`).
 - \`interface.json\`: its methods and events, written into the module as the \`gasket:interface\` section.
-- \`npm test\`: builds the contract and runs \`test/\` on the in-process VM.
+- \`npm test\`: builds the contract and runs \`test/\` on the in-process VM, with a property-based determinism test
+  (\`test/determinism.test.ts\`, using \`gasket/testing\`).
 - \`npm run build\`: writes \`build/${name}.wasm\`; then, with a devnet running (\`gasket devnet\`):
   \`gasket deploy build/${name}.wasm --args '[1]'\` and \`gasket send <address> increment --args '[2]'\`.
 `;

@@ -6,6 +6,8 @@
  * @module
  */
 
+/** fast-check itself, the version the kit's arbitraries are built with. */
+export { default as fc } from 'fast-check';
 export {
   type ArbitraryContext,
   abiValue,
