@@ -40,11 +40,11 @@ export function serveExplorer(
   dir: string | undefined = undefined,
 ): (request: IncomingMessage, response: ServerResponse) => boolean {
   let listing: Promise<Set<string> | undefined> | undefined;
-  let root: string | undefined = dir;
+  let root: string | undefined;
   const files = new Map<string, Promise<Buffer>>();
   const list = () => {
     listing ??= (async () => {
-      root ??= explorerDir();
+      root = dir === undefined ? explorerDir() : existsSync(join(dir, 'index.html')) ? dir : undefined;
       if (root === undefined) return undefined;
       const entries = await readdir(root, { recursive: true, withFileTypes: true });
       const names = entries
