@@ -13,6 +13,8 @@ export type ArbitraryContext = {
   readonly accounts: number;
   /** Contract names an `address` argument may name besides accounts. */
   readonly contracts?: readonly string[];
+  /** Whether an `address` argument may be 32 random bytes (an account nobody holds). Default true. */
+  readonly randomAddresses?: boolean;
 };
 
 const U128_MAX = (1n << 128n) - 1n;
@@ -39,8 +41,10 @@ export function amount(options: { readonly max?: bigint } = {}): fc.Arbitrary<bi
 export function addressArg(context: ArbitraryContext): fc.Arbitrary<AddressRef | Uint8Array> {
   const choices: fc.WeightedArbitrary<AddressRef | Uint8Array>[] = [
     { weight: 8, arbitrary: accountIndex(context.accounts).map(accountRef) },
-    { weight: 1, arbitrary: fc.uint8Array({ minLength: 32, maxLength: 32 }) },
   ];
+  if (context.randomAddresses !== false) {
+    choices.push({ weight: 1, arbitrary: fc.uint8Array({ minLength: 32, maxLength: 32 }) });
+  }
   if (context.contracts?.length) {
     choices.push({ weight: 1, arbitrary: fc.constantFrom(...context.contracts).map(contractRef) });
   }
