@@ -33,6 +33,7 @@ describe.skipIf(!HAVE_CHROMIUM)('explorer in headless Chromium (skipped without 
   let token: string;
   let alice: string;
   let bob: string;
+  let transferHash: string;
   const shots = mkdtempSync(join(tmpdir(), 'gasket-explorer-'));
 
   beforeAll(async () => {
@@ -115,10 +116,17 @@ describe.skipIf(!HAVE_CHROMIUM)('explorer in headless Chromium (skipped without 
     await balanceOf.getByRole('button', { name: 'Call' }).click();
     await expect.poll(() => balanceOf.getByTestId('result-balanceOf').textContent()).toContain('250,000');
     await page.screenshot({ path: join(shots, 'contract.png'), fullPage: true });
+    transferHash = (await sent.locator('a').first().getAttribute('title'))!;
+
+    // a transfer of more than the sender holds: mined, reverted, and the revert message shown from the receipt
+    await transfer.locator('input[name="amount"]').fill((SUPPLY * 10n).toString());
+    await transfer.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => sent.getByTestId('receipt').locator('.badge').first().textContent()).toBe('revert');
+    expect(await sent.getByTestId('receipt-error').textContent()).toContain('insufficient balance');
   });
 
   it('search: the transaction hash opens its page with receipt and call trace; an unknown hash is not found', async () => {
-    const txHash = (await page.getByTestId('sent-transfer').locator('a').first().getAttribute('title'))!;
+    const txHash = transferHash;
     expect(txHash).toMatch(/^0x[0-9a-f]{64}$/);
     await page.getByTestId('search').fill(txHash);
     await page.getByTestId('search').press('Enter');
@@ -132,5 +140,16 @@ describe.skipIf(!HAVE_CHROMIUM)('explorer in headless Chromium (skipped without 
     await page.getByTestId('search').press('Enter');
     await page.getByTestId('not-found').waitFor();
     process.stdout.write(`explorer screenshots: ${shots}\n`);
+  });
+
+  it('overview: head, latest transactions, and a block mined elsewhere appears without a reload', async () => {
+    await page.goto(`${devnet.server.url}#/`);
+    const head = page.getByTestId('head-height');
+    await expect.poll(() => head.textContent()).toBe(String(devnet.chain.head.header.height));
+    await expect.poll(() => page.getByTestId('latest-txs').textContent()).toContain('transfer');
+    const client = createClient({ url: devnet.server.url });
+    const mined = await client.dev.mine();
+    await expect.poll(() => head.textContent()).toBe(String(mined.height));
+    await page.screenshot({ path: join(shots, 'overview.png'), fullPage: true });
   });
 });
