@@ -1,11 +1,13 @@
 /**
  * Prints a call trace (the JSON of `tx_trace` / `contract_traceCall`) as an indented tree, like a Foundry trace:
  * each frame with its gas, contract and method; inside it the host calls in order with their gas (storage keys and
- * old -> new values, emits, logs, transfers, hashes) and nested calls as subtrees; the frame's outcome last.
+ * old -> new values, emits, logs, transfers, hashes) and nested calls as subtrees; the frame's outcome last; then
+ * the gas by host-call kind over the whole tree.
  * Colour only when asked (the CLI asks when stdout is a terminal and NO_COLOR is unset).
  * @module
  */
 import type { TraceFrameJson } from './json.js';
+import { hostCallProfile } from './traceProfile.js';
 
 export type FormatTraceOptions = { readonly color?: boolean };
 
@@ -42,6 +44,16 @@ export function formatTrace(trace: TraceFrameJson, options: FormatTraceOptions =
   };
 
   frame(trace, '', '');
+  const profile = hostCallProfile(trace);
+  if (profile.length > 0) {
+    lines.push('', paint('dim', 'gas by host call (own charges, nested calls apart):'));
+    const width = Math.max(...profile.map((row) => row.op.length));
+    for (const row of profile) {
+      lines.push(
+        `  ${row.op.padEnd(width)}  ${gas(row.gas.toString())} in ${row.calls} call${row.calls === 1 ? '' : 's'}`,
+      );
+    }
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -31,6 +31,10 @@ describe('--trace on send and call', () => {
     expect(result.stdout).toMatch(/├─ \[[\d,]+\] storage_write "count": 0x6400000000000000 → 0x6500000000000000/);
     expect(result.stdout).toMatch(/├─ \[[\d,]+\] log "hello"/);
     expect(result.stdout).toMatch(/└─ ← ok 0x6500000000000000/);
+    // the gas by host-call kind: storage_write's line carries the gas of the write above
+    const writeGas = /├─ \[([\d,]+)\] storage_write/.exec(result.stdout)![1];
+    expect(result.stdout).toMatch(/gas by host call/);
+    expect(result.stdout).toMatch(new RegExp(`\\n  storage_write\\s+\\[${writeGas}\\] in 1 call\\n`));
     expect(result.stdout).not.toContain('\x1b['); // no colour when stdout is not a terminal
   });
 

@@ -4,8 +4,6 @@
  * hashes or nested calls dominate a transaction's gas.
  * @module
  */
-import type { TraceFrame } from '../../vm/index.js';
-
 export type GasReportRow = {
   readonly contract: string;
   readonly method: string;
@@ -71,26 +69,4 @@ export function printGasReport(write: (text: string) => void = (text) => process
   if (rows.length > 0) write(`\nGas report (gas used per transaction)\n${formatGasReport(rows)}\n`);
 }
 
-export type HostCallProfileRow = { readonly op: string; readonly calls: number; readonly gas: bigint };
-
-/**
- * Gas by host-call kind over a whole call tree (nested calls counted in their own frames, not in the `call` that
- * made them), largest first: the charge of each host call, not the wasm instructions around it.
- */
-export function hostCallProfile(trace: TraceFrame): HostCallProfileRow[] {
-  const totals = new Map<string, { calls: number; gas: bigint }>();
-  const visit = (frame: TraceFrame) => {
-    for (const hostCall of frame.hostCalls) {
-      const own = hostCall.call ? hostCall.gas - hostCall.call.gasUsed : hostCall.gas;
-      const entry = totals.get(hostCall.op) ?? { calls: 0, gas: 0n };
-      entry.calls++;
-      entry.gas += own;
-      totals.set(hostCall.op, entry);
-      if (hostCall.call) visit(hostCall.call);
-    }
-  };
-  visit(trace);
-  return [...totals]
-    .map(([op, { calls, gas }]) => ({ op, calls, gas }))
-    .sort((a, b) => (a.gas === b.gas ? a.op.localeCompare(b.op, 'en') : a.gas > b.gas ? -1 : 1));
-}
+export { type HostCallProfileRow, hostCallProfile } from '../traceProfile.js';
