@@ -106,6 +106,15 @@ function errorResponse(id: unknown, error: RpcError): RpcResponse {
   return { jsonrpc: '2.0', id: id ?? null, error };
 }
 
+/**
+ * JSON text with bigints as decimal strings. Most answers hold no bigint (the methods write amounts as strings):
+ * those take JSON.stringify's fast path without a replacer; one that does throws a TypeError and is redone.
+ */
 function stringify(value: unknown): string {
-  return JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? v.toString() : v));
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? v.toString() : v));
+  }
 }

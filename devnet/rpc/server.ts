@@ -126,8 +126,11 @@ export async function startRpcServer(
   };
 }
 
+/** One write with a content-length (headers set by writeHead alone would make Node send the body chunked). */
 function respond(response: ServerResponse, status: number, body: string): void {
-  response.writeHead(status, { 'content-type': 'application/json' }).end(body);
+  response
+    .writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
+    .end(body);
 }
 
 /** The request body as text, or undefined if it is over `max` bytes. */
@@ -147,7 +150,10 @@ function readBody(request: IncomingMessage, max: number): Promise<string | undef
       if (size > max) over = true;
       else chunks.push(chunk);
     });
-    request.on('end', () => resolve(over ? undefined : Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () => {
+      if (over) resolve(undefined);
+      else resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+    });
     request.on('error', reject);
   });
 }
