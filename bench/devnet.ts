@@ -13,7 +13,7 @@
  * Environment: BENCH_TXS (transfers per automine case, default 2000), BENCH_INTERVAL_TXS (per interval case,
  * default 4000), BENCH_REPS (default 3), BENCH_TARGETS (comma list of gasket, gasket-disk, hardhat,
  * hardhat-quiet, anvil; default all), BENCH_MODES (automine,interval), BENCH_CLIENTS (1,8), BENCH_PROFILE=1,
- * BENCH_JSON=<file> (raw results), BENCH_ANVIL_ARGS (extra Anvil flags). Anvil in automine slows down and grows
+ * BENCH_JSON=<file> (raw results), BENCH_PROFILE_KEEP=<dir> (keeps the .cpuprofile files), BENCH_ANVIL_ARGS (extra Anvil flags). Anvil in automine slows down and grows
  * without bound as its pool and chain grow (4,000 transfers from one client: over 100 s and 2.8 GB RSS), hence
  * the modest default counts.
  * @module
@@ -472,7 +472,10 @@ async function profileGasket(gasket: GasketWorkload, target: 'gasket' | 'gasket-
     // one profile per thread (the main thread and any worker); the main thread's is the busiest
     const threads = [];
     for (const file of await readdir(dir)) {
-      threads.push(profileParts(JSON.parse(await readFile(join(dir, file), 'utf8')) as CpuProfile));
+      const text = await readFile(join(dir, file), 'utf8');
+      if (process.env.BENCH_PROFILE_KEEP)
+        await writeFile(join(process.env.BENCH_PROFILE_KEEP, `${target}-${file}`), text);
+      threads.push(profileParts(JSON.parse(text) as CpuProfile));
     }
     if (threads.length === 0) throw new Error('no profile written');
     threads.sort((a, b) => b.busyMs - a.busyMs);

@@ -4,7 +4,7 @@
  * number ever goes through a float. A change to any encoded layout bumps its version field.
  * @module
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 import { Packr } from 'msgpackr';
 
 const packr = new Packr({ useRecords: false, moreTypes: false, bundleStrings: false, variableMapSize: true });
@@ -52,6 +52,8 @@ export function asBytes(value: unknown, what: string): Uint8Array {
 }
 
 export function sha256(...parts: Uint8Array[]): Uint8Array {
+  // one part: node:crypto's one-shot hash, without a Hash object (the same digest, a few times cheaper)
+  if (parts.length === 1) return new Uint8Array(oneShotHash('sha256', parts[0]!, 'buffer'));
   const hash = createHash('sha256');
   for (const part of parts) hash.update(part);
   return new Uint8Array(hash.digest());

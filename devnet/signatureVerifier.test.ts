@@ -58,7 +58,7 @@ describe('unsignedBytes', () => {
 });
 
 describe('SignatureVerifier', () => {
-  const pooled = new SignatureVerifier({ threads: 1 });
+  const pooled = new SignatureVerifier({ threads: 1, minBatch: 1 });
   const inline = new SignatureVerifier({ threads: 0 });
   afterAll(() => pooled.close());
 
@@ -94,7 +94,7 @@ describe('SignatureVerifier', () => {
   });
 
   it('starts again after close', async () => {
-    const verifier = new SignatureVerifier({ threads: 1 });
+    const verifier = new SignatureVerifier({ threads: 1, minBatch: 1 });
     const tx = signed({
       kind: 'transfer',
       chainId: 1n,

@@ -146,15 +146,39 @@ export function decodeTransaction(raw: Uint8Array): SignedTransaction {
       if (typeof extra !== 'string') throw new TypeError('method must be a string');
       unsigned = { ...common, kind, to: address(target), method: extra, args: asBytes(payload, 'args') };
     }
-    const from = impersonated ? address(impersonatedFrom) : addressOf(key);
+    const from = impersonated ? address(impersonatedFrom) : senderAddress(key);
     const canonical = pack([...unsignedFields(unsigned), key, sig, ...(impersonated ? [from] : [])]);
-    if (!Buffer.from(canonical).equals(Buffer.from(raw))) throw new TypeError('not in canonical encoding');
+    if (!sameBytes(canonical, raw)) throw new TypeError('not in canonical encoding');
     const signed = { ...unsigned, publicKey: key, signature: sig, from, hash: sha256(raw), raw: canonical };
     return impersonated ? { ...signed, impersonated: true } : signed;
   } catch (error) {
     if (error instanceof DevnetError) throw error;
     throw new DevnetError('BAD_TRANSACTION', `malformed transaction: ${(error as Error).message}`, error);
   }
+}
+
+/** Byte equality without copying either side. */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return (
+    a.length === b.length &&
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+  );
+}
+
+/** Addresses of recent senders' public keys (by latin1 string): a sender sends many transactions. */
+const senderAddresses = new Map<string, Uint8Array>();
+const MAX_CACHED_ADDRESSES = 10_000;
+
+/** `addressOf(publicKey)`, remembered; each caller gets its own copy. */
+function senderAddress(publicKey: Uint8Array): Uint8Array {
+  const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('latin1');
+  let known = senderAddresses.get(id);
+  if (!known) {
+    known = addressOf(publicKey);
+    if (senderAddresses.size >= MAX_CACHED_ADDRESSES) senderAddresses.delete(senderAddresses.keys().next().value!);
+    senderAddresses.set(id, known);
+  }
+  return known.slice();
 }
 
 function address(value: unknown): Uint8Array {
