@@ -251,6 +251,14 @@ function writeBody(
   w.byte(OP.localTee).u32(tmpLocal).byte(OP.globalSet).u32(globals.stack);
   w.byte(OP.localGet).u32(tmpLocal).byte(OP.i32Const).s32(maxStackUnits).byte(OP.i32GtU);
   writeTrapIf(w, globals.trap, TRAP_REASON.stackLimit);
+  if (plan.insertions.some((insertion) => insertion.kind === 'beforeCall')) {
+    // A function that calls others checks at entry: otherwise a tree of calls without loops (recursive fib, or a
+    // chain of functions each calling the next twice) could run exponentially long on an overdrawn counter,
+    // since frames that return never check (SPEC.md "When out of gas is detected").
+    counter.get(w);
+    w.byte(OP.i64Const).byte(0).byte(OP.i64LtS);
+    writeTrapIf(w, globals.trap, TRAP_REASON.outOfGas);
+  }
 
   w.byte(OP.block);
   for (const b of wrapperBlockType) w.byte(b);
