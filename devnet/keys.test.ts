@@ -1,7 +1,10 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { devAccount, keyPairFromSecret, publicKeyOf, sign } from './keys.js';
+import { DEV_PUBLIC_KEYS, devAccount, devAccountSecret, keyPairFromSecret, publicKeyOf, sign } from './keys.js';
+
+const toHexString = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+
 import { signTransaction, verifySignature } from './transaction.js';
 
 describe('keys', () => {
@@ -23,6 +26,15 @@ describe('keys', () => {
     expect(verifySignature(tx)).toBe(true);
     const other = keyPairFromSecret(new Uint8Array(32).fill(9));
     expect(verifySignature({ ...tx, signature: sign(new Uint8Array([1]), other.secretKey) })).toBe(false);
+  });
+
+  it('the written-down dev public keys are the ones their secrets derive', () => {
+    for (let index = 0; index < 12; index++) {
+      const derived = keyPairFromSecret(devAccountSecret(index));
+      expect(toHexString(devAccount(index).publicKey)).toBe(toHexString(derived.publicKey));
+      expect(toHexString(devAccount(index).address)).toBe(toHexString(derived.address));
+      if (index < DEV_PUBLIC_KEYS.length) expect(DEV_PUBLIC_KEYS[index]).toBe(toHexString(derived.publicKey));
+    }
   });
 
   it('dev accounts are fixed: the same keys on every machine', () => {
