@@ -28,6 +28,19 @@ describe('keys', () => {
     expect(verifySignature({ ...tx, signature: sign(new Uint8Array([1]), other.secretKey) })).toBe(false);
   });
 
+  it('node:crypto and @noble/curves sign alike (ed25519 is deterministic)', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ maxLength: 300 }),
+        (secret, message) => {
+          expect(toHexString(sign(message, secret))).toBe(toHexString(ed25519.sign(message, secret)));
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
   it('the written-down dev public keys are the ones their secrets derive', () => {
     for (let index = 0; index < 12; index++) {
       const derived = keyPairFromSecret(devAccountSecret(index));

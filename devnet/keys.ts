@@ -1,11 +1,16 @@
 /**
- * Keys and addresses: ed25519 key pairs (signing with @noble/curves, portable to any client), the account address
- * derived from a public key, and the devnet's deterministic dev accounts (the same on every machine, as Anvil's).
+ * Keys and addresses: ed25519 key pairs, the account address derived from a public key, and the devnet's
+ * deterministic dev accounts (the same on every machine, as Anvil's). Under Node, keys are derived and messages
+ * signed with node:crypto; elsewhere with @noble/curves, loaded only there (importing it costs a devnet's start-up
+ * tens of ms). Ed25519 signatures are deterministic (RFC 8032): both give the same bytes, which keys.test.ts checks.
  * @module
  */
-import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { ed25519 } from '@noble/curves/ed25519.js';
+import { createPrivateKey, createPublicKey, type KeyObject, sign as nodeSign, randomBytes } from 'node:crypto';
 import { sha256 } from './codec.js';
+
+const IN_NODE = typeof process !== 'undefined' && process.versions?.node !== undefined;
+/** @noble/curves' ed25519, outside Node only. */
+const noble = IN_NODE ? undefined : (await import('@noble/curves/ed25519.js')).ed25519;
 
 export type KeyPair = { readonly secretKey: Uint8Array; readonly publicKey: Uint8Array; readonly address: Uint8Array };
 
@@ -30,19 +35,29 @@ const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'he
  * which matters for the devnet's start-up), @noble/curves elsewhere; the test of keys checks they agree.
  */
 export function publicKeyOf(secretKey: Uint8Array): Uint8Array {
-  if (typeof process !== 'undefined' && process.versions?.node) {
-    const key = createPrivateKey({
-      key: Buffer.concat([PKCS8_ED25519_PREFIX, secretKey]),
-      format: 'der',
-      type: 'pkcs8',
-    });
-    return new Uint8Array(createPublicKey(key).export({ format: 'der', type: 'spki' }).subarray(12));
+  if (noble) return noble.getPublicKey(secretKey);
+  return new Uint8Array(
+    createPublicKey(privateKeyObject(secretKey)).export({ format: 'der', type: 'spki' }).subarray(12),
+  );
+}
+
+/** node:crypto's key objects of recent secrets (a devnet signs for its dev accounts again and again). */
+const privateKeys = new Map<string, KeyObject>();
+const MAX_CACHED_KEYS = 1_000;
+
+function privateKeyObject(secretKey: Uint8Array): KeyObject {
+  const id = Buffer.from(secretKey).toString('hex');
+  let key = privateKeys.get(id);
+  if (!key) {
+    key = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, secretKey]), format: 'der', type: 'pkcs8' });
+    if (privateKeys.size >= MAX_CACHED_KEYS) privateKeys.delete(privateKeys.keys().next().value!);
+    privateKeys.set(id, key);
   }
-  return ed25519.getPublicKey(secretKey);
+  return key;
 }
 
 export function generateKeyPair(): KeyPair {
-  return keyPairFromSecret(ed25519.utils.randomSecretKey());
+  return keyPairFromSecret(noble ? noble.utils.randomSecretKey() : new Uint8Array(randomBytes(32)));
 }
 
 /**
@@ -77,5 +92,7 @@ export function devAccount(index: number): KeyPair {
 }
 
 export function sign(message: Uint8Array, secretKey: Uint8Array): Uint8Array {
-  return ed25519.sign(message, secretKey);
+  if (noble) return noble.sign(message, secretKey);
+  if (secretKey.length !== 32) throw new TypeError('an ed25519 secret key is 32 bytes');
+  return new Uint8Array(nodeSign(null, message, privateKeyObject(secretKey)));
 }

@@ -1,7 +1,8 @@
 /**
  * Transactions: three kinds (transfer, deploy, call), a canonical encoding (TX_FORMAT_VERSION 1), ed25519
- * signatures over the unsigned encoding, and the hash over the signed encoding. Signing uses @noble/curves
- * (portable); the node verifies with node:crypto, about 12x faster with the same answer (a test checks they agree).
+ * signatures over the unsigned encoding, and the hash over the signed encoding. Signing is keys.ts' (node:crypto
+ * under Node, @noble/curves elsewhere); the node verifies with node:crypto, about 12x faster than @noble/curves
+ * with the same answer (a test checks they agree), on a worker thread when several wait (signatureVerifier.ts).
  * @module
  */
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
