@@ -176,7 +176,10 @@ describe('example contract invariants (gasket/testing)', () => {
             check: (step) => {
               everywhere(step, chain);
               if (step.tx.kind !== 'transfer' && step.receipt.status === 'ok') {
-                if (step.tx.method === 'mint') owned++, minted++;
+                if (step.tx.method === 'mint') {
+                  owned++;
+                  minted++;
+                }
                 if (step.tx.method === 'burn') owned--;
               }
               const contract = chain.contracts.get('nft')!;
