@@ -357,7 +357,53 @@ async function timeParts(workload: GasketWorkload): Promise<Parts> {
       if (dir) await rm(dir, { recursive: true, force: true });
     }
   }
+  // one HTTP round trip through the devnet's server, as its CPU (this process) per request: a child process sends
+  // tx_getReceipt of a mined transfer on one keep-alive connection, one request in flight
+  const devnet = await startDevnet({ port: 0, inMemory: true });
+  try {
+    for (const tx of workload.setup) await devnet.chain.submit(tx.raw);
+    const requests = 5_000;
+    const body = rpcBody('tx_getReceipt', { hash: toHex(workload.setup[1]!.hash) });
+    const cpuBefore = process.cpuUsage();
+    const start = now();
+    await roundTrips(devnet.server.port, body, requests);
+    const elapsed = now() - start;
+    const cpu = process.cpuUsage(cpuBefore);
+    parts['http-roundtrip'] = {
+      perSecond: (requests / elapsed) * 1000,
+      usPerTx: (cpu.user + cpu.system) / requests,
+      note: `server CPU per tx_getReceipt over HTTP (node:http, keep-alive, one in flight; ${fmt(cpu.system / requests, 1)} µs of it system), per request`,
+    };
+  } finally {
+    await devnet.close();
+  }
   return parts;
+}
+
+/** Sends `body` `count` times on one keep-alive connection from a child process, one request in flight. */
+function roundTrips(port: number, body: string, count: number): Promise<void> {
+  const script = `
+    const { connect } = require('node:net');
+    const request = ${JSON.stringify(httpRequest(port, body).toString('utf8'))};
+    const socket = connect(${port}, '127.0.0.1');
+    let left = ${count};
+    let seen = '';
+    socket.on('data', (data) => {
+      seen += data.toString('latin1');
+      const end = seen.indexOf('\\r\\n\\r\\n');
+      if (end < 0) return;
+      const length = Number(/content-length: *(\\d+)/i.exec(seen.slice(0, end))[1]);
+      if (seen.length < end + 4 + length) return;
+      seen = seen.slice(end + 4 + length);
+      if (--left === 0) socket.end();
+      else socket.write(request);
+    });
+    socket.write(request);`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'ignore', 'inherit'] });
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`round-trip client exited ${code}`))));
+  });
 }
 
 /** Median time to spawn `node -e 0` and see it exit: the floor under any Node devnet's start-up. */
