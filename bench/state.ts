@@ -72,6 +72,10 @@ type Result = {
   lastCommitMs: number;
   /** CPU time of the process (all threads, LevelDB's included) per commit: robust to other load on the machine. */
   lastCommitCpuMs?: number;
+  /** CPU time of the process (all threads) per block over the whole write phase (puts, commits, compactions). */
+  blockCpuMs?: number;
+  /** Tree nodes written per block (median). */
+  nodesPerBlock?: number;
   bytesPerKey: number;
   readsPerSec: number;
   coldReadsPerSec: number;
@@ -119,7 +123,9 @@ async function benchGasket(dir: string): Promise<Result> {
   const blockMs: number[] = [];
   const commitMs: number[] = [];
   const bytes: number[] = [];
+  const nodes: number[] = [];
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   for (let b = 0; b < BLOCKS; b++) {
     const tb = performance.now();
     for (let i = b * PER_BLOCK; i < (b + 1) * PER_BLOCK; i++) store.put(keys[i]!, values[i]!);
@@ -132,8 +138,11 @@ async function benchGasket(dir: string): Promise<Result> {
     commitMs.push(end - tc);
     blockMs.push(end - tb);
     bytes.push(res.bytesWritten / res.keys);
+    nodes.push(res.nodesWritten);
   }
   const keysPerSec = N / ((performance.now() - t0) / 1000);
+  const cpu = process.cpuUsage(cpu0);
+  const blockCpuMs = (cpu.user + cpu.system) / 1000 / BLOCKS;
   const check = (i: number) => {
     const v = store.get(keys[readIdx[i % READS]!]!);
     if (v === undefined || v[0] !== values[readIdx[i % READS]!]![0]) throw new Error('gasket read mismatch');
@@ -172,6 +181,8 @@ async function benchGasket(dir: string): Promise<Result> {
     commitMs: median(commitMs),
     lastCommitMs: median(commitMs.slice(-10)),
     lastCommitCpuMs: median(commitCpuMs.slice(-10)),
+    blockCpuMs,
+    nodesPerBlock: median(nodes),
     bytesPerKey: median(bytes),
     readsPerSec,
     coldReadsPerSec,
@@ -229,6 +240,7 @@ async function benchMpt(dir: string): Promise<Result> {
   const commitMs: number[] = [];
   const bytes: number[] = [];
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   for (let b = 0; b < BLOCKS; b++) {
     const tb = performance.now();
     const before = adapter.written;
@@ -242,6 +254,8 @@ async function benchMpt(dir: string): Promise<Result> {
     bytes.push((adapter.written - before) / PER_BLOCK);
   }
   const keysPerSec = N / ((performance.now() - t0) / 1000);
+  const cpu = process.cpuUsage(cpu0);
+  const blockCpuMs = (cpu.user + cpu.system) / 1000 / BLOCKS;
   const root = trie.root();
   const check = async (i: number) => {
     const v = await trie.get(keys[readIdx[i % READS]!]!);
@@ -273,6 +287,7 @@ async function benchMpt(dir: string): Promise<Result> {
     blockMs: median(blockMs),
     commitMs: median(commitMs),
     lastCommitMs: median(commitMs.slice(-10)),
+    blockCpuMs,
     bytesPerKey: median(bytes),
     readsPerSec,
     coldReadsPerSec,
@@ -341,6 +356,14 @@ async function main(): Promise<void> {
       ['commit ms, median', fmt(g.commitMs, 1), fmt(m.commitMs, 1), `${fmt(m.commitMs / g.commitMs, 1)}x`, ''],
       ['commit ms, median of last 10 blocks', fmt(g.lastCommitMs, 1), fmt(m.lastCommitMs, 1), '', '<= 50 ms'],
       ['commit CPU ms (all threads), last 10', fmt(g.lastCommitCpuMs!, 1), 'n/a', '', ''],
+      [
+        `block CPU ms (all threads), all ${BLOCKS}`,
+        fmt(g.blockCpuMs!, 1),
+        fmt(m.blockCpuMs!, 1),
+        `${fmt(m.blockCpuMs! / g.blockCpuMs!, 1)}x`,
+        '',
+      ],
+      ['tree nodes written per block, median', fmt(g.nodesPerBlock!), 'n/a', '', ''],
       ['bytes written per committed key', fmt(g.bytesPerKey), fmt(m.bytesPerKey), '', ''],
       [
         'reads/s (warm)',

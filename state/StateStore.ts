@@ -171,13 +171,13 @@ export class StateStore implements StateBackend {
   }
 
   /**
-   * Keeps a decoded internal node in memory if it sits in the top CACHED_DEPTH levels (the nodes every block
+   * Keeps a decoded internal node of the top CACHED_DEPTH levels (callers check the depth) in memory (the nodes every block
    * rewrites: 4,369 at most) with its binary hashes (so a changed child rehashes 4 of them). Deeper nodes and
    * leaves come from LevelDB (and its block cache): caching them decoded costs more in garbage collection of a
    * large old generation than the `getSync` it saves.
    */
   #cacheNode(key: Buffer, ks: string, node: TreeNode): void {
-    if (node.kind !== 'internal' || key[9]! > CACHED_DEPTH) return;
+    if (node.kind !== 'internal') return;
     if (key[9]! > BIN_DEPTH && node.bin !== undefined) {
       node.bin = undefined;
       node.kinds = undefined;
@@ -187,9 +187,12 @@ export class StateStore implements StateBackend {
 
   /** Synchronous node loader for the tree algorithms: node cache, then `getSync`. */
   readonly #load = (key: Buffer): TreeNode => {
-    const ks = key.toString('latin1');
-    const cached = this.#nodes.get(ks);
-    if (cached !== undefined) return cached;
+    // only the top levels are cached: deeper keys skip the cache key's string conversion altogether
+    const ks = key[9]! <= CACHED_DEPTH ? key.toString('latin1') : undefined;
+    if (ks !== undefined) {
+      const cached = this.#nodes.get(ks);
+      if (cached !== undefined) return cached;
+    }
     const raw = this.#db.getSync(key);
     if (raw === undefined) throw new StateDbCorruptError(this.path, `tree node ${key.toString('hex')} is missing`);
     let node: TreeNode;
@@ -198,7 +201,7 @@ export class StateStore implements StateBackend {
     } catch (cause) {
       throw new StateDbCorruptError(this.path, `tree node ${key.toString('hex')} is malformed (${String(cause)})`);
     }
-    this.#cacheNode(key, ks, node);
+    if (ks !== undefined) this.#cacheNode(key, ks, node);
     return node;
   };
 
@@ -318,9 +321,9 @@ export class StateStore implements StateBackend {
       bytesWritten += 9 + blockValue.length + META_LATEST.length + 8;
       await this.#write(ops);
       for (const { key, node } of update.written) {
-        this.#cacheNode(key, key.toString('latin1'), node);
+        if (key[9]! <= CACHED_DEPTH) this.#cacheNode(key, key.toString('latin1'), node);
       }
-      for (const key of update.stale) this.#nodes.delete(key.toString('latin1'));
+      for (const key of update.stale) if (key[9]! <= CACHED_DEPTH) this.#nodes.delete(key.toString('latin1'));
       for (const [ks, value] of pending) this.#values.set(ks, value);
       this.#latest = version;
       this.#block = block;

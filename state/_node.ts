@@ -52,8 +52,6 @@ export type LeafNode = {
   keyHash: Uint8Array;
   valueHash: Hash;
   hash: Hash;
-  /** Its inline encoding as a latin1 string, made on first use: a parent is re-encoded far more often than its leaves change. */
-  inlined: string | undefined;
 };
 
 export type InternalNode = {
@@ -69,7 +67,7 @@ export type TreeNode = LeafNode | InternalNode;
 
 export function makeLeaf(key: Uint8Array, value: Uint8Array, keyHash: Uint8Array = sha256(key)): LeafNode {
   const valueHash = hashOf(value);
-  return { kind: 'leaf', key, value, keyHash, valueHash, hash: leafHash(keyHash, valueHash), inlined: undefined };
+  return { kind: 'leaf', key, value, keyHash, valueHash, hash: leafHash(keyHash, valueHash) };
 }
 
 function setSlot(node: InternalNode, slot: number): void {
@@ -164,11 +162,22 @@ export function encodeNode(node: TreeNode): Buffer {
     out.set(node.value, head + node.key.length);
     return out;
   }
-  // built as one latin1 string and copied once: one native write per node instead of one per child hash
+  // written straight into one Buffer of the exact size (from the shared pool): building it as a string first
+  // allocated about 2 KB of garbage per node in cons and flattened strings
+  let size = 7;
+  for (let s = 0; s < 16; s++) {
+    const c = node.children[s];
+    if (c === undefined) continue;
+    if (c.inline !== undefined) {
+      const { key, value } = c.inline;
+      size += varintLength(key.length) + key.length + varintLength(value.length) + value.length;
+    } else size += varintLength(c.version) + HASH_LENGTH;
+  }
+  const out = Buffer.allocUnsafe(size);
   let bitmap = 0;
   let leafmap = 0;
   let inlinemap = 0;
-  let body = '';
+  let o = 7;
   for (let s = 0; s < 16; s++) {
     const c = node.children[s];
     if (c === undefined) continue;
@@ -177,36 +186,28 @@ export function encodeNode(node: TreeNode): Buffer {
     if (c.leaf) leafmap |= bit;
     if (c.inline !== undefined) {
       inlinemap |= bit;
-      const leaf = c.inline;
-      leaf.inlined ??=
-        varintString(leaf.key.length) + latin1(leaf.key) + varintString(leaf.value.length) + latin1(leaf.value);
-      body += leaf.inlined;
-    } else body += varintString(c.version) + c.hash;
+      const { key, value } = c.inline;
+      o = putVarint(out, o, key.length);
+      out.set(key, o);
+      o = putVarint(out, o + key.length, value.length);
+      out.set(value, o);
+      o += value.length;
+    } else {
+      o = putVarint(out, o, c.version);
+      // a hash is a latin1 string: copying its 32 char codes in JavaScript beats a native write call per hash
+      const h = c.hash;
+      for (let i = 0; i < HASH_LENGTH; i++) out[o + i] = h.charCodeAt(i);
+      o += HASH_LENGTH;
+    }
   }
-  const head = String.fromCharCode(
-    0x01,
-    bitmap >> 8,
-    bitmap & 0xff,
-    leafmap >> 8,
-    leafmap & 0xff,
-    inlinemap >> 8,
-    inlinemap & 0xff,
-  );
-  return Buffer.from(head + body, 'latin1');
-}
-
-function varintString(value: number): string {
-  let out = '';
-  let v = value;
-  while (v >= 0x80) {
-    out += String.fromCharCode((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
-  }
-  return out + String.fromCharCode(v);
-}
-
-function latin1(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  out[0] = 0x01;
+  out[1] = bitmap >> 8;
+  out[2] = bitmap & 0xff;
+  out[3] = leafmap >> 8;
+  out[4] = leafmap & 0xff;
+  out[5] = inlinemap >> 8;
+  out[6] = inlinemap & 0xff;
+  return out;
 }
 
 export function decodeNode(bytes: Buffer): TreeNode {

@@ -184,7 +184,10 @@ export class TreeUpdate {
       this.stale.push(leafKey);
       return { version: this.version, hash: single.hash, leaf: true, pending: leaf };
     }
-    for (const s of changed) children[s] = this.#place(children[s], pathOf(path, depth, s), depth + 1, true);
+    for (const s of changed) {
+      const c = children[s];
+      if (c?.pending !== undefined) children[s] = this.#place(c, pathOf(path, depth, s), depth + 1, true);
+    }
     const node = deriveInternal(base, children, changed);
     this.written.push({ key: nodeKey(this.version, path, depth), node });
     return { version: this.version, hash: ensureHashes(node), leaf: false };

@@ -1,0 +1,60 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type Child, decodeNode, encodeNode, INLINE_LEAF_MAX, type InternalNode, makeLeaf, nodeHash } from './_node.js';
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+/** A child slot: empty, a pointer to a node (any version, leaf or internal), or a leaf stored inline. */
+const childArb: fc.Arbitrary<Child | undefined> = fc.oneof(
+  fc.constant(undefined),
+  fc.record({
+    version: fc.nat({ max: 2 ** 40 }),
+    hash: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('latin1')),
+    leaf: fc.boolean(),
+  }),
+  fc
+    .tuple(fc.uint8Array({ minLength: 1, maxLength: 100 }), fc.uint8Array({ maxLength: 200 }))
+    .filter(([k, v]) => k.length + v.length <= INLINE_LEAF_MAX)
+    .map(([k, v]): Child => {
+      const leaf = makeLeaf(k, v);
+      return { version: 0, hash: leaf.hash, leaf: true, inline: leaf };
+    }),
+);
+
+describe('node encoding (format 2)', () => {
+  it('internal nodes round-trip: pointers, versions of any size and inline leaves, same hash', () => {
+    fc.assert(
+      fc.property(fc.array(childArb, { minLength: 16, maxLength: 16 }), (children) => {
+        const node: InternalNode = { kind: 'internal', children };
+        const decoded = decodeNode(encodeNode(node));
+        if (decoded.kind !== 'internal') throw new Error('decoded a leaf');
+        for (let s = 0; s < 16; s++) {
+          const a = children[s];
+          const b = decoded.children[s];
+          if (a === undefined) {
+            expect(b).toBeUndefined();
+            continue;
+          }
+          expect(b?.hash).toBe(a.hash);
+          expect(b?.leaf).toBe(a.leaf);
+          if (a.inline === undefined) expect(b?.version).toBe(a.version);
+          else {
+            expect(hex(b!.inline!.key)).toBe(hex(a.inline.key));
+            expect(hex(b!.inline!.value)).toBe(hex(a.inline.value));
+          }
+        }
+        expect(nodeHash(decoded)).toBe(nodeHash({ kind: 'internal', children: children.slice() }));
+      }),
+    );
+  });
+
+  it('rejects truncated and trailing bytes', () => {
+    const leaf = makeLeaf(Uint8Array.of(1, 2), Uint8Array.of(3));
+    const children = new Array<Child | undefined>(16);
+    children[3] = { version: 300, hash: 'h'.repeat(32), leaf: false };
+    children[9] = { version: 0, hash: leaf.hash, leaf: true, inline: leaf };
+    const bytes = encodeNode({ kind: 'internal', children });
+    expect(() => decodeNode(bytes.subarray(0, bytes.length - 1))).toThrow(RangeError);
+    expect(() => decodeNode(Buffer.concat([bytes, Buffer.of(0)]))).toThrow(RangeError);
+  });
+});
