@@ -241,22 +241,24 @@ async function runCase(
   const port = await freePort();
   const total = mining === 'interval' ? INTERVAL_TXS : AUTO_TXS;
   let dataDir: string | undefined;
-  let node: NodeProcess;
-  let plans: ClientPlan[];
-  let dialect: Dialect;
-  if (target === 'gasket' || target === 'gasket-disk') {
-    if (target === 'gasket-disk') dataDir = await mkdtemp(join(tmpdir(), 'gasket-bench-devnet-'));
-    node = await startGasket(mining, port, dataDir, nodeFlags);
-    await deployGasket(port, gasket!);
-    plans = gasketPlans(port, gasket!, clients, total);
-    dialect = GASKET_DIALECT;
-  } else {
-    node = await startPeer(target, mining, port);
-    await deployEth(port, eth!);
-    plans = ethPlans(port, eth!, clients, total);
-    dialect = ETH_DIALECT;
-  }
+  const isGasket = target === 'gasket' || target === 'gasket-disk';
+  if (target === 'gasket-disk') dataDir = await mkdtemp(join(tmpdir(), 'gasket-bench-devnet-'));
+  const node: NodeProcess = isGasket
+    ? await startGasket(mining, port, dataDir, nodeFlags)
+    : await startPeer(target, mining, port);
   try {
+    // a failing set-up stops the node too (the finally below)
+    let plans: ClientPlan[];
+    let dialect: Dialect;
+    if (isGasket) {
+      await deployGasket(port, gasket!);
+      plans = gasketPlans(port, gasket!, clients, total);
+      dialect = GASKET_DIALECT;
+    } else {
+      await deployEth(port, eth!);
+      plans = ethPlans(port, eth!, clients, total);
+      dialect = ETH_DIALECT;
+    }
     const result = await runLoad(port, node.child.pid!, plans, dialect);
     return { ...result, startupMs: node.startupMs };
   } finally {
