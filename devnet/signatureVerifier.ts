@@ -9,7 +9,8 @@
  * as one message, after the turn's I/O callbacks. Handing a batch over is not free (on the 2-core VM measured,
  * `postMessage` and the worker's wake-up cost the main thread tens of µs, a signature check about 120 µs), and a
  * lone check gains nothing from another core while this thread waits for it, so a batch smaller than `minBatch`
- * (default 2) is checked inline: the worker is used when there is a backlog, which is when the second core helps.
+ * (default 2) is checked inline unless the caller says its thread is busy: the worker is used when there is a
+ * backlog or other work to overlap with, which is when the second core helps.
  * The worker starts on the first batch it gets (not at start-up) and does not keep the process alive while idle.
  * Without worker threads (or after the worker fails) every check runs inline; `threads: 0` asks for that.
  * @module
@@ -59,7 +60,7 @@ parentPort.on('message', ({ id, count, data }) => {
 `;
 
 type Check = [message: Uint8Array, publicKey: Uint8Array, signature: Uint8Array];
-type Batch = { readonly checks: Check[]; readonly waiters: ((ok: boolean) => void)[] };
+type Batch = { readonly checks: Check[]; readonly waiters: ((ok: boolean) => void)[]; busy?: boolean };
 
 export type SignatureVerifierOptions = {
   /** Worker threads to use; 0 checks inline on the calling thread. Default: one fewer than the cores, 1 to 4. */
@@ -86,8 +87,11 @@ export class SignatureVerifier {
     this.minBatch = options.minBatch ?? 2;
   }
 
-  /** Whether `tx`'s signature is valid: the same answer as `verifySignature(tx)`. */
-  verify(tx: SignedTransaction): Promise<boolean> {
+  /**
+   * Whether `tx`'s signature is valid: the same answer as `verifySignature(tx)`. `busy` says the caller's thread
+   * has other work in flight (a block being mined, say), so a lone check is worth handing over too.
+   */
+  verify(tx: SignedTransaction, options: { busy?: boolean } = {}): Promise<boolean> {
     if (
       this.threads === 0 ||
       this.#failed ||
@@ -100,6 +104,7 @@ export class SignatureVerifier {
     return new Promise<boolean>((resolve) => {
       this.#queued.checks.push([unsignedBytes(tx), tx.publicKey, tx.signature]);
       this.#queued.waiters.push(resolve);
+      if (options.busy) this.#queued.busy = true;
       if (!this.#flushScheduled) {
         this.#flushScheduled = true;
         setImmediate(() => this.#flush());
@@ -123,7 +128,7 @@ export class SignatureVerifier {
     const batch = this.#queued;
     this.#queued = { checks: [], waiters: [] };
     if (batch.checks.length === 0) return;
-    const worker = batch.checks.length < this.minBatch ? undefined : this.#worker();
+    const worker = batch.checks.length < this.minBatch && !batch.busy ? undefined : this.#worker();
     if (!worker) {
       answerInline(batch);
       return;
