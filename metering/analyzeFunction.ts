@@ -39,8 +39,8 @@ export type Charge = {
 export type Insertion =
   | Charge
   /**
-   * Before a call: store the gas local into the global, or push it as the last argument of an internal callee
-   * (SPEC.md, Internal functions). `callee`: the function index of a `call`, undefined for `call_indirect`.
+   * Before a call: store the gas local and the frame's stack height into the globals, or push both as the last
+   * arguments of an internal callee (SPEC.md, Internal functions). `callee`: the function index of a `call`, undefined for `call_indirect`.
    * `live`: false in unreachable code, where only an internal callee's extra argument is written (for validation).
    */
   | { at: number; kind: 'beforeCall'; callee: number | undefined; live: boolean }

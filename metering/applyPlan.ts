@@ -2,9 +2,9 @@
  * Writes the instrumented module: every function body gets the gas local, the stack-limit prologue, a wrapper
  * block whose end runs the epilogue, and the insertions of its `FunctionPlan`; the memory maximum is clamped; the
  * gas, stack and trap globals are appended and exported. Internal functions (only called directly) take the
- * counter as an extra i64 parameter. Otherwise only insertions: every original instruction stays
- * byte for byte, and the only renumbering is of an internal function's declared locals (one higher, after the
- * counter parameter); new locals, globals and types go after the existing ones.
+ * counter and the stack height as extra i64 and i32 parameters. Otherwise only insertions: every original
+ * instruction stays byte for byte, and the only renumbering is of an internal function's declared locals (two
+ * higher, after the extra parameters); new locals, globals and types go after the existing ones.
  * Code shapes: metering/SPEC.md.
  * @module
  */
@@ -37,8 +37,8 @@ export type ApplyOptions = {
   /** Functions whose exits check the gas counter: those the host can call (exports, start). */
   readonly checkedExits: ReadonlySet<number>;
   /**
-   * Internal functions (only ever called directly): they take the gas counter as an extra last i64 parameter
-   * instead of loading the global at entry (SPEC.md, Internal functions).
+   * Internal functions (only ever called directly): they take the gas counter and the caller's stack height as
+   * extra last i64 and i32 parameters instead of reading the globals at entry (SPEC.md, Internal functions).
    */
   readonly internal: ReadonlySet<number>;
 };
@@ -120,11 +120,11 @@ export function applyPlan(module: DecodedModule, plans: readonly FunctionPlan[],
   const reset = resetBody(module);
   code.u32(reset.length).bytes(reset);
   const resetFunction = module.importedFunctions + module.functionTypes.length;
-  // Internal functions get a type with the counter appended to their params.
+  // Internal functions get a type with the counter and the stack height appended to their params.
   const definedTypes = module.functionTypes.map((typeIndex, definedIndex) => {
     if (!internal.has(module.importedFunctions + definedIndex)) return typeIndex;
     const type = module.types[typeIndex]!;
-    return typeIndexOf(module, extraTypes, { params: [...type.params, OP.i64], results: type.results });
+    return typeIndexOf(module, extraTypes, { params: [...type.params, OP.i64, OP.i32], results: type.results });
   });
   const voidType = typeIndexOf(module, extraTypes, { params: [], results: [] });
   const functionSection = (section: Section | undefined): Uint8Array => {
@@ -208,26 +208,31 @@ function writeBody(
   checkExits: boolean,
   internal: ReadonlySet<number>,
 ): void {
-  // An internal function's counter is its extra last parameter (declared locals shift by one); other functions
-  // keep it in an extra local after the declared ones.
+  // An internal function gets the counter and the caller's stack height as its extra last parameters (declared
+  // locals shift by two); other functions keep the counter in an extra local after the declared ones, and read the
+  // stack height from the global.
   const threaded = internal.has(plan.functionIndex);
   const params = plan.type.params.length;
   const gasLocal = threaded ? params : params + plan.declaredLocals;
-  const tmpLocal = threaded ? params + 1 + plan.declaredLocals : gasLocal + 1;
+  // This frame's stack height (units in use with this frame): an internal function's stack parameter, raised in
+  // place at entry; otherwise a local.
+  const heightLocal = threaded ? params + 1 : gasLocal + 1;
+  const tmpLocal = threaded ? params + 2 + plan.declaredLocals : heightLocal + 1;
   // The counter lives in a local (a global decrement in a hot loop costs 1.9x, a local 1.02x) and moves to the
   // global around calls and at exits. (Charging the global directly in loop-free functions was measured slower on
   // call-bound code: 1.86x against 1.70x on recursive fib.)
   const counter: GasCounter = new LocalCounter(gasLocal, globals.gas);
 
-  // Locals: the original groups, then one i64 (gas, unless it is a parameter) and one i32 (scratch).
+  // Locals: the original groups, then one i64 (gas) and one i32 (height) unless they are parameters, and one i32
+  // (scratch).
   const locals = new ByteReader(bytes, plan.localsStart, plan.codeStart);
   const groups = locals.u32();
-  w.u32(groups + (threaded ? 1 : 2)).bytes(bytes.subarray(locals.pos, plan.codeStart));
-  if (!threaded) w.u32(1).byte(OP.i64);
+  w.u32(groups + (threaded ? 1 : 3)).bytes(bytes.subarray(locals.pos, plan.codeStart));
+  if (!threaded) w.u32(1).byte(OP.i64).u32(1).byte(OP.i32);
   w.u32(1).byte(OP.i32);
 
   // Original instructions, copied byte for byte; in an internal function the immediates of local.get/set/tee
-  // naming a declared local are re-encoded one higher (the counter parameter comes before them).
+  // naming a declared local are re-encoded two higher (the counter and height parameters come before them).
   const localRefs = plan.localRefs;
   let nextRef = 0;
   const copy = (from: number, to: number) => {
@@ -237,21 +242,25 @@ function writeBody(
     }
     while (nextRef < localRefs.length && localRefs[nextRef]! < to) {
       const start = localRefs[nextRef]!;
-      w.bytes(bytes.subarray(from, start)).u32(localRefs[nextRef + 2]! + 1);
+      w.bytes(bytes.subarray(from, start)).u32(localRefs[nextRef + 2]! + 2);
       from = localRefs[nextRef + 1]!;
       nextRef += 3;
     }
     w.bytes(bytes.subarray(from, to));
   };
 
-  // Prologue: load the gas counter (an internal function has it as a parameter), take this frame's stack units,
-  // trap past the budget.
+  // Prologue: load the gas counter (an internal function has it as a parameter), add this frame's stack units to
+  // the height it was called at, trap past the budget. The global is not written here: it must hold the current
+  // height only where something reads it (a callee that is not internal, the host), so it is set before such calls.
+  let calls = false;
+  for (const insertion of plan.insertions) if (insertion.kind === 'beforeCall') calls = true;
   if (!threaded) counter.load(w);
-  w.byte(OP.globalGet).u32(globals.stack).byte(OP.i32Const).s32(plan.frameCost).byte(OP.i32Add);
-  w.byte(OP.localTee).u32(tmpLocal).byte(OP.globalSet).u32(globals.stack);
-  w.byte(OP.localGet).u32(tmpLocal).byte(OP.i32Const).s32(maxStackUnits).byte(OP.i32GtU);
+  if (threaded) w.byte(OP.localGet).u32(heightLocal);
+  else w.byte(OP.globalGet).u32(globals.stack);
+  w.byte(OP.i32Const).s32(plan.frameCost).byte(OP.i32Add).byte(OP.localTee).u32(heightLocal);
+  w.byte(OP.i32Const).s32(maxStackUnits).byte(OP.i32GtU);
   writeTrapIf(w, globals.trap, TRAP_REASON.stackLimit);
-  if (plan.insertions.some((insertion) => insertion.kind === 'beforeCall')) {
+  if (calls) {
     // A function that calls others checks at entry: otherwise a tree of calls without loops (recursive fib, or a
     // chain of functions each calling the next twice) could run exponentially long on an overdrawn counter,
     // since frames that return never check (SPEC.md "When out of gas is detected").
@@ -271,8 +280,12 @@ function writeBody(
       writeTrapIf(w, globals.trap, TRAP_REASON.outOfGas);
     }
     counter.store(w);
-    w.byte(OP.globalGet).u32(globals.stack).byte(OP.i32Const).s32(plan.frameCost).byte(OP.i32Sub);
-    w.byte(OP.globalSet).u32(globals.stack);
+    // A function that is not internal leaves the stack global as its caller set it (a callee may have changed
+    // it); an internal function's caller sets it again before any call that reads it.
+    if (!threaded && calls) {
+      w.byte(OP.localGet).u32(heightLocal).byte(OP.i32Const).s32(plan.frameCost).byte(OP.i32Sub);
+      w.byte(OP.globalSet).u32(globals.stack);
+    }
   };
 
   let cursor = plan.codeStart;
@@ -296,9 +309,16 @@ function writeBody(
         writeAdjust(w, counter, effectiveCost(insertion.charge));
         break;
       case 'beforeCall':
-        // an internal callee takes the counter as its last argument (also in unreachable code, for validation)
-        if (insertion.callee !== undefined && internal.has(insertion.callee)) counter.get(w);
-        else if (insertion.live) counter.store(w);
+        if (insertion.callee !== undefined && internal.has(insertion.callee)) {
+          // an internal callee takes the counter and this frame's height as its last arguments (also in
+          // unreachable code, for validation)
+          counter.get(w);
+          w.byte(OP.localGet).u32(heightLocal);
+        } else if (insertion.live) {
+          // the host and other callees read both from the globals
+          counter.store(w);
+          w.byte(OP.localGet).u32(heightLocal).byte(OP.globalSet).u32(globals.stack);
+        }
         break;
       case 'afterCall':
         // every callee leaves the counter in the global (an internal one stores it at its exits)
