@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CURRENT_SCHEDULE } from '../metering/index.js';
 import { loadWat, runGasket, wat } from '../test/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gasket-meter-'));
@@ -32,7 +33,7 @@ describe('gasket meter', () => {
     const result = runGasket(['meter', good, '--json']);
     expect(result.status).toBe(0);
     const json = JSON.parse(result.stdout);
-    expect(json).toMatchObject({ ok: true, scheduleVersion: 1, report: { functions: 1 } });
+    expect(json).toMatchObject({ ok: true, scheduleVersion: CURRENT_SCHEDULE.version, report: { functions: 1 } });
     expect(json.codeHash).toMatch(/^[0-9a-f]{64}$/);
   });
 

@@ -30,7 +30,13 @@ import {
 } from '../test/index.js';
 import { instrument, METERING_EXPORTS, TRAP_REASON } from './index.js';
 
-const AMPLE_GAS = 10n ** 15n;
+// Far above any generated run: a grow of 2^32-1 pages alone is over 10^14 gas at schedule 2's page rate.
+const AMPLE_GAS = 1n << 62n;
+/**
+ * The oracle counts gas in doubles (fast), exact up to 2^53; a run charged more (a memory.grow of a billion pages
+ * at schedule 2's page rate) is compared on its outcome only.
+ */
+const countedExactly = (gas: bigint) => gas <= BigInt(Number.MAX_SAFE_INTEGER);
 /** SPEC.md's frame cost adds 3 units for the slots the injected code itself may push. */
 const INJECTED_SLOTS_PER_FRAME = 3;
 /** Random modules per property; the file stays well under 40 s on 2 cores. */
@@ -198,7 +204,7 @@ describe('metering on random integer modules', () => {
       fc.property(arbitraryModule(), (generated) => {
         const bytes = assembleModule(generated.text);
         const ref = reference(bytes);
-        if (ref.kind !== 'return') return;
+        if (ref.kind !== 'return' || !countedExactly(ref.gas)) return;
         returned++;
         const module = new WebAssembly.Module(instrument(bytes).code);
         const ample = runMetered(module, generated, AMPLE_GAS);
@@ -237,7 +243,7 @@ describe('metering on random integer modules', () => {
           globals: referenceGlobals(ref, generated),
         });
         expect(sameMemory(metered.memory, ref.memory)).toBe(true);
-        if (ref.kind === 'return') expect(AMPLE_GAS - metered.remaining).toBe(ref.gas);
+        if (ref.kind === 'return' && countedExactly(ref.gas)) expect(AMPLE_GAS - metered.remaining).toBe(ref.gas);
         const raw = runRaw(bytes, generated);
         if (raw.memory.length > metered.memory.length) capped++;
       }),
@@ -262,7 +268,7 @@ describe('metering on random integer modules', () => {
           kind: ref.kind,
           stackLimit: refLimited,
         });
-        if (ref.kind === 'return') expect(AMPLE_GAS - metered.remaining).toBe(ref.gas);
+        if (ref.kind === 'return' && countedExactly(ref.gas)) expect(AMPLE_GAS - metered.remaining).toBe(ref.gas);
         if (refLimited) limited++;
       }),
       { numRuns: 300 },

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { CURRENT_SCHEDULE } from '../metering/index.js';
 import { openState, type StateStore, storagePrefix } from '../state/index.js';
 import { HOST_IMPORTS_WAT, loadWat, wat } from '../test/index.js';
 import { readAccount, Vm, writeAccount } from './index.js';
@@ -94,10 +95,11 @@ describe('adversarial contracts end in a deterministic error', () => {
       contract(`(func (export "run") (i32.store (i32.const 0) (memory.grow (i32.const 1000)))
         (i32.store (i32.const 4) (memory.grow (i32.const 255))) (call $ret (i32.const 0) (i32.const 8)))`),
     );
-    const result = run(address, 'run');
+    const perPage = BigInt(CURRENT_SCHEDULE.memoryGrowPerPage);
+    const result = run(address, 'run', undefined, perPage * 1255n + GAS);
     expect(result.status).toBe('ok');
     expect([...result.returnData]).toEqual([255, 255, 255, 255, 1, 0, 0, 0]);
-    expect(result.gasUsed).toBeGreaterThan(2048n * 1255n);
+    expect(result.gasUsed).toBeGreaterThan(perPage * 1255n);
   });
 
   it('storage bomb: writes are priced per byte, so a loop of writes runs out of gas', async () => {

@@ -22,7 +22,14 @@ export { type EngineInstance, type EngineModule, v8Engine, type WasmEngine } fro
 export { HostTrap, VmError, type VmErrorCode } from './errors.js';
 export type { BlockContext, CallResult, CallStatus, TraceFrame, TraceHostCall, VmEvent, VmLog } from './frame.js';
 export { CALL_STATUS } from './hostAbi.js';
-export { HOST_COSTS_V1, HOST_LIMITS, type HostCost, type HostCostTable } from './hostCosts.js';
+export {
+  CURRENT_HOST_COSTS,
+  HOST_COSTS_V1,
+  HOST_COSTS_V2,
+  HOST_LIMITS,
+  type HostCost,
+  type HostCostTable,
+} from './hostCosts.js';
 export { type CacheStats, ModuleCache, type ModuleCacheOptions } from './moduleCache.js';
 export {
   decodeModule as decodeReferenceModule,

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openState } from '../state/index.js';
 import { COUNTER_WAT, loadWat, PROXY_WAT, wat } from '../test/index.js';
-import { type CallResult, ModuleCache, Vm, writeAccount } from './index.js';
+import { type CallResult, CURRENT_HOST_COSTS, ModuleCache, Vm, writeAccount } from './index.js';
 
 await loadWat();
 const COUNTER = wat(COUNTER_WAT);
@@ -34,9 +34,12 @@ async function chain(cache: ModuleCache) {
 
 const METHODS = ['increment', 'get', 'incrementThenRevert', 'fresh', 'spin', 'badPointer', 'abort', 'height', 'nope'];
 
+const ONE_PAGE_FRAME = CURRENT_HOST_COSTS.callFrame + (CURRENT_HOST_COSTS.callFramePerPage ?? 0n);
+
 const callArbitrary = fc.record({
   method: fc.constantFrom(...METHODS, 'forward:increment', 'forward:incrementThenRevert', 'forward:spin'),
-  gas: fc.constantFrom(10n ** 7n, 200_000n, 3_000n, 2_100n),
+  // Ample, enough for most methods, and just above the cost of a frame (both contracts have one page of memory).
+  gas: fc.constantFrom(10n ** 7n, 200_000n, ONE_PAGE_FRAME + 1_000n, ONE_PAGE_FRAME + 100n),
   value: fc.constantFrom(0n, 0n, 7n),
   readOnly: fc.boolean(),
 });

@@ -22,7 +22,7 @@ import type {
   VmLog,
 } from './frame.js';
 import { createHostImports } from './hostAbi.js';
-import { HOST_COSTS_V1, HOST_LIMITS, type HostCostTable } from './hostCosts.js';
+import { CURRENT_HOST_COSTS, HOST_LIMITS, type HostCostTable } from './hostCosts.js';
 import { type CompiledContract, ModuleCache } from './moduleCache.js';
 import { trapWords } from './wasmTraps.js';
 
@@ -106,7 +106,7 @@ export class Vm implements CallRuntime {
       );
     }
     this.cache = options.cache ?? new ModuleCache({ engine: options.engine });
-    this.costs = options.costs ?? HOST_COSTS_V1;
+    this.costs = options.costs ?? CURRENT_HOST_COSTS;
     this.maxCallDepth = options.maxCallDepth ?? DEFAULT_MAX_CALL_DEPTH;
     this.#meteringLimits = options.meteringLimits;
     const wrap = options.wrapHostImports;
@@ -152,7 +152,7 @@ export class Vm implements CallRuntime {
     checkGas(params.gasLimit);
     this.#block = params.block;
     const address = contractAddress(params.deployer, params.nonce);
-    const deployCost = this.costs.deployBase + this.costs.deployPerByte * BigInt(params.code.length);
+    let deployCost = this.costs.deployBase + this.costs.deployPerByte * BigInt(params.code.length);
     if (params.gasLimit < deployCost) {
       return {
         ...failure('out_of_gas', 'OUT_OF_GAS', `deploying needs ${deployCost} gas`, params.gasLimit),
@@ -168,6 +168,16 @@ export class Vm implements CallRuntime {
       if (typeof meteringError?.code !== 'string') throw error;
       return {
         ...failure('trap', meteringError.code, meteringError.message, deployCost),
+        address,
+        codeHash: undefined,
+      };
+    }
+    // Per defined function (V8 compiles each one): known once the module is decoded, charged before anything
+    // is stored. The per-byte part above already bounds the work done so far.
+    deployCost += (this.costs.deployPerFunction ?? 0n) * BigInt(metered.report.functions);
+    if (params.gasLimit < deployCost) {
+      return {
+        ...failure('out_of_gas', 'OUT_OF_GAS', `deploying needs ${deployCost} gas`, params.gasLimit),
         address,
         codeHash: undefined,
       };
@@ -278,7 +288,7 @@ export class Vm implements CallRuntime {
     if (frameParams.depth > this.maxCallDepth) {
       return failure('trap', 'CALL_DEPTH', `call depth over ${this.maxCallDepth}`, gasLimit);
     }
-    const frameCost = this.costs.callFrame;
+    let frameCost = this.costs.callFrame;
     if (gasLimit < frameCost)
       return failure('out_of_gas', 'OUT_OF_GAS', 'gas limit below the cost of a call', gasLimit);
     if (frameParams.input.length > HOST_LIMITS.maxInputBytes) {
@@ -317,6 +327,17 @@ export class Vm implements CallRuntime {
 
     const frame: Frame = { ...frameParams, returnData: EMPTY, result: EMPTY, events: [], logs: [] };
     const pooled = this.cache.checkout(compiled, this.#createImports);
+    // Restoring an instance copies its whole initial memory: priced per page (the size at checkout is the
+    // module's initial size, the same for every node).
+    const perPage = this.costs.callFramePerPage ?? 0n;
+    if (perPage > 0n) {
+      frameCost += perPage * BigInt(pooled.memory.buffer.byteLength >>> 16);
+      if (gasLimit < frameCost) {
+        this.cache.release(compiled, pooled);
+        state.revert();
+        return failure('out_of_gas', 'OUT_OF_GAS', 'gas limit below the cost of a call', gasLimit);
+      }
+    }
     pooled.slot.frame = frame;
     pooled.slot.runtime = this;
     const wasmGas = gasLimit - frameCost;

@@ -1,12 +1,12 @@
 /**
- * Tests of the reference oracle itself: its weight table agrees with SCHEDULE_V1, its integer arithmetic agrees
+ * Tests of the reference oracle itself: its weight table agrees with CURRENT_SCHEDULE, its integer arithmetic agrees
  * with V8 on edge values, its control flow, traps and gas counting on small hand-written programs, and the random
  * module generator's modules are valid and terminate.
  * @module
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FRAME_BASE_UNITS, SCHEDULE_V1 } from '../../metering/index.js';
+import { CURRENT_SCHEDULE, FRAME_BASE_UNITS } from '../../metering/index.js';
 import { decodeReferenceModule as decodeModule, Unsupported } from '../../vm/index.js';
 import { arbitraryModule, assembleModule, FUEL, HOST_IMPORT, hostFunction, loadAssembler } from './arbitraryModule.js';
 import { type RefValue, runReference } from './interpret.js';
@@ -15,7 +15,7 @@ import { REF_BULK_PER_BYTE, REF_MEMORY_GROW_PER_PAGE, REF_WEIGHTS } from './weig
 
 beforeAll(loadAssembler);
 
-const w = SCHEDULE_V1.weights as Required<typeof SCHEDULE_V1.weights>;
+const w = CURRENT_SCHEDULE.weights as Required<typeof CURRENT_SCHEDULE.weights>;
 
 type V8Outcome = { kind: 'return'; value: unknown } | { kind: 'trap' };
 type Callable = (...args: RefValue[]) => unknown;
@@ -34,13 +34,13 @@ function v8Exports(bytes: Uint8Array): Record<string, Callable> {
 }
 
 describe('weights', () => {
-  it('are the classes and weights of SCHEDULE_V1, with its dynamic rates', () => {
-    expect(Object.keys(REF_WEIGHTS).sort()).toEqual(Object.keys(SCHEDULE_V1.weights).sort());
+  it('are the classes and weights of CURRENT_SCHEDULE, with its dynamic rates', () => {
+    expect(Object.keys(REF_WEIGHTS).sort()).toEqual(Object.keys(CURRENT_SCHEDULE.weights).sort());
     for (const [cls, weight] of Object.entries(REF_WEIGHTS)) {
-      expect([cls, weight]).toEqual([cls, SCHEDULE_V1.weights[cls as keyof typeof REF_WEIGHTS]]);
+      expect([cls, weight]).toEqual([cls, CURRENT_SCHEDULE.weights[cls as keyof typeof REF_WEIGHTS]]);
     }
-    expect(REF_MEMORY_GROW_PER_PAGE).toBe(SCHEDULE_V1.memoryGrowPerPage);
-    expect(REF_BULK_PER_BYTE).toBe(SCHEDULE_V1.bulkPerByte);
+    expect(REF_MEMORY_GROW_PER_PAGE).toBe(CURRENT_SCHEDULE.memoryGrowPerPage);
+    expect(REF_BULK_PER_BYTE).toBe(CURRENT_SCHEDULE.bulkPerByte);
   });
 });
 
@@ -156,9 +156,9 @@ describe('programs', () => {
       (func (export "copy") (param i32 i32 i32) (local.get 0) (local.get 1) (local.get 2) (memory.copy)))`);
     const grow = runReference(bytes, 'grow');
     expect(grow).toMatchObject({ kind: 'return', values: [1, -1, 2] });
-    expect(grow.gas).toBe(BigInt(2 * (w.const + w.memoryGrow + SCHEDULE_V1.memoryGrowPerPage) + w.memorySize));
+    expect(grow.gas).toBe(BigInt(2 * (w.const + w.memoryGrow + CURRENT_SCHEDULE.memoryGrowPerPage) + w.memorySize));
     const fill = runReference(bytes, 'fill', [10, 6]);
-    expect(fill.gas).toBe(BigInt(2 * w.local + w.const + w.bulk + 6 * SCHEDULE_V1.bulkPerByte));
+    expect(fill.gas).toBe(BigInt(2 * w.local + w.const + w.bulk + 6 * CURRENT_SCHEDULE.bulkPerByte));
     expect([...fill.memory!.subarray(9, 17)]).toEqual([0, 255, 255, 255, 255, 255, 255, 0]);
     expect(runReference(bytes, 'fill', [65_530, 7])).toMatchObject({ kind: 'trap' });
     expect(runReference(bytes, 'fill', [65_530, 6])).toMatchObject({ kind: 'return' });

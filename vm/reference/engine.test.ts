@@ -114,7 +114,7 @@ describe('the reference engine runs instrumented contracts exactly as V8 does', 
     const words = new Set<string>();
     for (const method of names) {
       const [v8, ref] = chains.map(({ vm, addresses: [contract] }) =>
-        vm.execute({ contract: contract!, method, caller: ALICE, gasLimit: 100_000n, block: BLOCK }),
+        vm.execute({ contract: contract!, method, caller: ALICE, gasLimit: 10_000_000n, block: BLOCK }),
       );
       expect(v8!.status, method).toBe('trap');
       expect(summary(ref!), method).toEqual(summary(v8!));
