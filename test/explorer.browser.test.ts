@@ -133,7 +133,17 @@ describe.skipIf(!HAVE_CHROMIUM)('explorer in headless Chromium (skipped without 
     await page.waitForURL(`**#/tx/${txHash}`);
     await page.getByTestId('trace-frame').first().waitFor();
     expect(await page.getByTestId('transaction').textContent()).toContain('transfer(');
-    expect(await page.getByTestId('trace').textContent()).toContain('storage_write');
+    const trace = await page.getByTestId('trace').textContent();
+    expect(trace).toContain('storage_write');
+    await expect.poll(() => page.getByTestId('trace').textContent()).toContain('.transfer(to: 0x'); // named by the interface
+    expect(await page.getByTestId('trace').textContent()).toContain('amount: 250,000');
+    expect(trace).toMatch(/gas [\d,]+ \(self [\d,]+ of limit [\d,]+\)/);
+    const toggle = page.getByTestId('trace-frame').first().locator('button.toggle');
+    expect(await page.locator('.host-call').count()).toBeGreaterThan(3);
+    await toggle.click(); // collapses the frame: its host calls are gone
+    await expect.poll(() => page.locator('.host-call').count()).toBe(0);
+    await toggle.click();
+    await expect.poll(() => page.locator('.host-call').count()).toBeGreaterThan(3);
     await page.screenshot({ path: join(shots, 'transaction.png'), fullPage: true });
 
     await page.getByTestId('search').fill(`0x${'ab'.repeat(32)}`);

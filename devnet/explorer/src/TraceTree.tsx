@@ -1,14 +1,16 @@
 /**
  * A transaction's call trace (`tx_trace`) as a collapsible tree: one node per call frame with its contract,
- * method, decoded arguments and return value, status, error, and gas (total, self, limit); inside it, the host
- * calls in order with their gas and data (storage reads and writes, emits, logs, transfers, hashes) and nested
- * call frames as child nodes. Frames below depth 2 start collapsed.
+ * method, arguments and return value (named and typed by the callee's interface when it has one), status, error,
+ * and gas (total, self, limit); inside it, the host calls in order with their gas and data (storage reads and
+ * writes, emits, logs, transfers, hashes) and nested call frames as child nodes. Frames below depth 2 start
+ * collapsed.
  * @module
  */
 import { useState } from 'preact/hooks';
-import { fromHex, type RpcResult } from '../../client/browser.js';
-import { bytesLabel, formatInteger, formatValue, shortHex } from './format.js';
-import { decodePlain } from './interfaces.js';
+import { fromHex, type MethodInterface, type RpcResult } from '../../client/browser.js';
+import { bytesLabel, formatInteger, formatValue, shortHex, storageKeyLabel } from './format.js';
+import { useAsync } from './hooks.js';
+import { contractInterface, decodePlain, decodeReturn } from './interfaces.js';
 import { Address, Num, Status } from './ui.js';
 
 type Frame = NonNullable<NonNullable<RpcResult<'tx_trace'>>['trace']>;
@@ -28,7 +30,8 @@ function bytesText(hex: unknown): string {
 function detailText(call: HostCall): string {
   const detail = call.detail;
   if (!detail) return '';
-  const key = (name: string) => (typeof detail[name] === 'string' ? bytesLabel(fromHex(detail[name] as string)) : '');
+  const key = (name: string) =>
+    typeof detail[name] === 'string' ? storageKeyLabel(fromHex(detail[name] as string)) : '';
   switch (call.op) {
     case 'storage_read':
       return `${key('key')} → ${bytesText(detail.value)}`;
@@ -50,9 +53,22 @@ function detailText(call: HostCall): string {
   }
 }
 
+/** Arguments named by the callee's interface (`to: 0x…, amount: 250,000`) when it is known, else decoded plainly. */
+function argsText(frame: Frame, method: MethodInterface | undefined): string {
+  const decoded = decodePlain(fromHex(frame.args));
+  if (method && decoded.ok && Array.isArray(decoded.value) && decoded.value.length === method.args.length) {
+    return method.args.map((arg, i) => `${arg.name}: ${formatValue((decoded.value as unknown[])[i])}`).join(', ');
+  }
+  const text = bytesText(frame.args);
+  return text === '(empty)' ? '' : text;
+}
+
 function FrameNode({ frame }: { frame: Frame }) {
   const [open, setOpen] = useState(frame.depth < 2);
-  const args = bytesText(frame.args);
+  const callee = useAsync(() => contractInterface(frame.contract), [frame.contract]);
+  const method = callee.status === 'done' ? callee.value?.methods.find((m) => m.name === frame.method) : undefined;
+  const args = argsText(frame, method);
+  const returned = decodeReturn(method, fromHex(frame.returnData));
   return (
     <li class={`frame ${open ? 'open' : 'closed'}`} data-testid="trace-frame">
       <div class="frame-head">
@@ -61,7 +77,7 @@ function FrameNode({ frame }: { frame: Frame }) {
         </button>
         <Address value={frame.contract} />
         <code class="call">
-          .{frame.method}({args === '(empty)' ? '' : args})
+          .{frame.method}({args})
         </code>
         <Status status={frame.status} />
         <span class="gas" title="gas used in total / by this frame alone / given">
@@ -97,7 +113,14 @@ function FrameNode({ frame }: { frame: Frame }) {
             )}
           </ol>
           <div>
-            returned <code>{bytesText(frame.returnData)}</code>
+            returned{' '}
+            <code>
+              {frame.returnData === '0x'
+                ? '(nothing)'
+                : returned.ok
+                  ? formatValue(returned.value)
+                  : bytesText(frame.returnData)}
+            </code>
           </div>
         </div>
       ) : null}

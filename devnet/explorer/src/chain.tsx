@@ -2,7 +2,7 @@
  * The live view of the chain shared by every page: the head and the latest blocks, loaded once and then kept up
  * to date by the node's `blocks` WebSocket subscription. `version` grows with every change, so pages that show
  * something else (a contract's storage, an account) reload when a block lands. `reload()` re-reads everything
- * (after a revert, which moves the head back without a new-block notice).
+ * (after a revert, which moves the head back without a new-block notice). Without a WebSocket it polls instead.
  * @module
  */
 import type { ComponentChildren } from 'preact';
@@ -13,6 +13,9 @@ import { client } from './node.js';
 
 /** How many of the latest blocks the overview and the gas chart show. */
 export const LATEST_BLOCKS = 24;
+
+/** How often the page re-reads the chain when the node's WebSocket cannot be reached. */
+const POLL_MS = 3000;
 
 export type ChainView = {
   readonly blocks: readonly Block[];
@@ -63,6 +66,7 @@ export function ChainProvider({ children }: { children: ComponentChildren }) {
     reload();
     let closed = false;
     let subscription: { close(): Promise<void> } | undefined;
+    let poller: ReturnType<typeof setInterval> | undefined;
     client
       .watchBlocks((block) => {
         setBlocks((current) => {
@@ -83,11 +87,16 @@ export function ChainProvider({ children }: { children: ComponentChildren }) {
             setLive(true);
           }
         },
-        () => setLive(false),
+        () => {
+          // no WebSocket to this node (a proxy that drops upgrades, say): poll for new blocks instead
+          setLive(false);
+          if (!closed) poller = setInterval(reload, POLL_MS);
+        },
       );
     return () => {
       closed = true;
       subscription?.close();
+      if (poller) clearInterval(poller);
     };
   }, [reload]);
 

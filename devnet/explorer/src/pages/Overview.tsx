@@ -45,7 +45,14 @@ export function Overview() {
             ['Hash', <Hex key="x" value={head.hash} href={`#/block/${head.hash}`} />],
             ['Time', <Time key="t" timestamp={head.timestamp} />],
             ['Chain id', <Num key="c" value={head.chainId} />],
-            ['Updates', live ? <span class="badge ok">live</span> : <span class="badge">polling off</span>],
+            [
+              'Updates',
+              live ? (
+                <span class="badge ok">live</span>
+              ) : (
+                <span class="badge">polled every few seconds (no WebSocket)</span>
+              ),
+            ],
           ]}
         />
         <GasChart blocks={blocks} />
