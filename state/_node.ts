@@ -122,12 +122,13 @@ export function deriveInternal(
   ensureHashes(base);
   node.bin = base.bin!.slice();
   node.kinds = base.kinds!.slice();
-  const dirty = new Uint8Array(16);
+  // heap positions 1..15 above the changed slots, as bits of one integer (no array allocated per node)
+  let dirty = 0;
   for (const s of changed) {
     setSlot(node, s);
-    for (let i = (16 + s) >> 1; i >= 1; i >>= 1) dirty[i] = 1;
+    for (let i = (16 + s) >> 1; i >= 1; i >>= 1) dirty |= 1 << i;
   }
-  for (let i = 15; i >= 1; i--) if (dirty[i]) rehash(node, i);
+  for (let i = 15; i >= 1; i--) if (dirty & (1 << i)) rehash(node, i);
   return node;
 }
 
