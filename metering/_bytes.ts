@@ -36,6 +36,12 @@ export class ByteReader {
 
   /** Unsigned LEB128 of at most 32 bits (5 bytes). */
   u32(): number {
+    const first = this.bytes[this.pos]!;
+    if (first < 0x80 && this.pos < this.end) {
+      // the common one-byte form (the read is undefined past the end, and undefined < 0x80 is false)
+      this.pos++;
+      return first;
+    }
     let result = 0;
     for (let i = 0; i < 5; i++) {
       const b = this.byte();
@@ -120,6 +126,22 @@ export class ByteWriter {
     return this;
   }
 
+  /** Copies `src[from, to)`; short runs byte by byte, so the many small copies between insertions allocate no view. */
+  range(src: Uint8Array, from: number, to: number): this {
+    const n = to - from;
+    if (n <= 0) return this;
+    this.reserve(n);
+    const buffer = this.buffer;
+    if (n < 32) {
+      let at = this.length;
+      for (let i = from; i < to; i++) buffer[at++] = src[i]!;
+    } else {
+      buffer.set(src.subarray(from, to), this.length);
+    }
+    this.length += n;
+    return this;
+  }
+
   u32(value: number): this {
     let v = value >>> 0;
     do {
@@ -146,7 +168,21 @@ export class ByteWriter {
   }
 
   s32(value: number): this {
-    return this.s64(BigInt(value | 0));
+    return this.sleb(value | 0);
+  }
+
+  /** Signed LEB128 of a safe integer (|value| < 2^53), without going through a bigint. */
+  sleb(value: number): this {
+    let v = value;
+    for (;;) {
+      const b = v & 0x7f; // the low 7 bits of the two's complement, also for negative numbers
+      v = Math.floor(v / 128);
+      if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
+        this.byte(b);
+        return this;
+      }
+      this.byte(b | 0x80);
+    }
   }
 
   name(text: string): this {
@@ -156,5 +192,10 @@ export class ByteWriter {
 
   finish(): Uint8Array {
     return this.buffer.slice(0, this.length);
+  }
+
+  /** The bytes written so far, without a copy: valid until the next write. */
+  view(): Uint8Array {
+    return this.buffer.subarray(0, this.length);
   }
 }

@@ -32,8 +32,10 @@ export type Charge = {
    * precharge a then-arm, or that check could see gas a refund would give back.
    */
   checksInside: boolean;
-  plus: Charge[];
-  minus: Charge[];
+  /** The then-arm this segment charges in advance (a segment ends at its `if`: at most one). */
+  plus: Charge | undefined;
+  /** The precharged then-arm this segment refunds (it starts the else path: at most one). */
+  minus: Charge | undefined;
 };
 
 export type Insertion =
@@ -58,11 +60,19 @@ export function effectiveCost(charge: Charge): number {
   return charge.precharged ? 0 : fullCost(charge);
 }
 
-/** A charge's own cost, plus the then-arms it precharges, less the precharges it refunds. */
+/** A charge's own cost, plus the then-arms it precharges, less the precharge it refunds. */
 function fullCost(charge: Charge): number {
-  let cost = charge.cost;
-  for (const later of charge.plus) cost += fullCost(later);
-  for (const refunded of charge.minus) cost -= fullCost(refunded);
+  return chainCost(charge) - (charge.minus ? chainCost(charge.minus) : 0);
+}
+
+/**
+ * A charge's own cost plus that of the then-arm it precharges, which may precharge a nested then-arm in turn (a
+ * then-arm starting with an `if`): a chain as long as the nesting, walked without recursion. Only its first link
+ * can hold a refund (a precharged then-arm starts at its `if`, never at an `else`).
+ */
+function chainCost(charge: Charge): number {
+  let cost = 0;
+  for (let link: Charge | undefined = charge; link; link = link.plus) cost += link.cost;
   return cost;
 }
 
@@ -148,7 +158,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
   const body = module.codeBodies[definedIndex]!;
   const type = module.types[module.functionTypes[definedIndex]!]!;
   const where: MeteringLocation = { functionIndex, functionName: ctx.functionNames.get(functionIndex) };
-  const weights = schedule.weights;
+  const weightTable = weightsByOpcode(schedule.weights);
   const r = new ByteReader(module.bytes, body.start, body.end);
 
   const localsStart = r.pos;
@@ -164,7 +174,9 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
         { ...where, operation: 'locals' },
       );
     }
-    if (count > 0) checkValtype(valtype, tooling, 'a local', { ...where, operation: 'local declaration' });
+    if (count > 0 && valtype !== I32 && valtype !== I64) {
+      checkValtype(valtype, tooling, 'a local', { ...where, operation: 'local declaration' });
+    }
   }
   const codeStart = r.pos;
 
@@ -194,8 +206,8 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
     check,
     precharged: false,
     checksInside: false,
-    plus: [],
-    minus: [],
+    plus: undefined,
+    minus: undefined,
   });
   let segment: Charge | undefined = newCharge(codeStart, false);
   insertions.push(segment);
@@ -246,19 +258,21 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
     const at = r.pos;
     const opcode = r.byte();
     let info: OpInfo | undefined;
+    let weight: number;
     if (opcode === 0xfc) {
       const sub = r.u32();
       info = MISC_OPCODES[sub];
+      weight = sub < weightTable.misc.length ? weightTable.misc[sub]! : Number.NaN;
       if (!info) fail('FEATURE', `unknown instruction 0xFC ${sub}`, at, `0xfc ${sub}`);
     } else {
-      const prefix = PREFIX_GROUPS[opcode];
+      const prefix = opcode >= 0xfb ? PREFIX_GROUPS[opcode] : undefined;
       if (prefix) fail(GROUP_CODES[prefix.group] ?? 'FEATURE', GROUP_NAMES[prefix.group]!, at, prefix.name);
       info = OPCODES[opcode];
+      weight = weightTable.single[opcode]!;
       if (!info) fail('FEATURE', `unknown instruction 0x${opcode.toString(16)}`, at, `0x${opcode.toString(16)}`);
     }
     const op = info!;
-    const weight = weights[op.cls];
-    if (weight === undefined) {
+    if (Number.isNaN(weight)) {
       fail(
         GROUP_CODES[op.cls] ?? 'FEATURE',
         `${op.name}: ${GROUP_NAMES[op.cls] ?? 'not priced by the schedule'}`,
@@ -266,7 +280,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
         op.name,
       );
     }
-    if (segment) segment.cost += weight!;
+    if (segment) segment.cost += weight;
 
     switch (op.imm) {
       case 'block': {
@@ -293,7 +307,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
         if (opcode !== 0x02) startSegment(r.pos, opcode === 0x03); // loop: each iteration (checked); if: the then-arm
         if (opcode === 0x04 && before && !before.checksInside && segment) {
           segment.precharged = true;
-          before.plus.push(segment);
+          before.plus = segment;
           frame.precharged = segment;
         }
         continue;
@@ -415,7 +429,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
         frame.dead = frame.deadAtEntry;
         frame.hasElse = true;
         startSegment(r.pos);
-        if (frame.precharged && segment) segment.minus.push(frame.precharged);
+        if (frame.precharged && segment) segment.minus = frame.precharged;
         continue;
       }
       case 0x0b: {
@@ -425,7 +439,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
         if (closed.precharged && !closed.hasElse) {
           // the false path of an if without else: an else arm is added here to refund the precharge
           const refund = newCharge(at, false);
-          refund.minus.push(closed.precharged);
+          refund.minus = closed.precharged;
           insertions.push({ at, kind: 'elseRefund', charge: refund });
         }
         if (frames.length === 0) {
@@ -465,3 +479,28 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
 }
 
 const EMPTY_TYPE: FuncType = Object.freeze({ params: [], results: [] });
+
+type WeightTable = { readonly single: Float64Array; readonly misc: Float64Array };
+const weightTables = new WeakMap<CostSchedule['weights'], WeightTable>();
+
+/**
+ * The schedule's weight of every opcode, indexed by the opcode byte (and by the 0xFC sub-opcode), NaN where the
+ * schedule prices nothing: one array read an instruction instead of a look-up by class name.
+ */
+function weightsByOpcode(weights: CostSchedule['weights']): WeightTable {
+  let table = weightTables.get(weights);
+  if (table) return table;
+  const of = (ops: ReadonlyArray<OpInfo | undefined>) => {
+    const out = new Float64Array(Math.max(256, ops.length)).fill(Number.NaN);
+    ops.forEach((op, index) => {
+      const weight = op ? (weights as Readonly<Record<string, number | undefined>>)[op.cls] : undefined;
+      if (weight !== undefined) out[index] = weight;
+    });
+    return out;
+  };
+  table = { single: of(OPCODES), misc: of(MISC_OPCODES) };
+  weightTables.set(weights, table);
+  return table;
+}
+const I32 = 0x7f;
+const I64 = 0x7e;

@@ -69,6 +69,8 @@ const OP = Object.freeze({
   i64: 0x7e,
 });
 
+const EMPTY_BLOCK_TYPE: number[] = [OP.emptyBlockType];
+
 /** Canonical order of known sections (custom sections may stand anywhere). */
 const SECTION_RANK: Readonly<Record<number, number>> = Object.freeze({
   [SECTION.type]: 1,
@@ -92,11 +94,12 @@ export function applyPlan(module: DecodedModule, plans: readonly FunctionPlan[],
   const globals = { gas: globalBase, stack: globalBase + 1, trap: globalBase + 2 };
 
   // Wrapper blocks of functions with several results need a type index [] -> results.
-  const extraTypes: FuncType[] = [];
+  const types = new TypeTable(module);
+  const extraTypes = types.extra;
   const blockTypeOf = (type: FuncType): number[] => {
-    if (type.results.length === 0) return [OP.emptyBlockType];
+    if (type.results.length === 0) return EMPTY_BLOCK_TYPE;
     if (type.results.length === 1) return [type.results[0]!];
-    return signedLeb(typeIndexOf(module, extraTypes, { params: [], results: type.results }));
+    return signedLeb(types.indexOf({ params: [], results: type.results }));
   };
 
   const { internal } = options;
@@ -115,7 +118,7 @@ export function applyPlan(module: DecodedModule, plans: readonly FunctionPlan[],
       options.checkedExits.has(plan.functionIndex),
       internal,
     );
-    code.u32(body.length).bytes(body.finish());
+    code.u32(body.length).bytes(body.view());
   }
   const reset = resetBody(module);
   code.u32(reset.length).bytes(reset);
@@ -123,10 +126,9 @@ export function applyPlan(module: DecodedModule, plans: readonly FunctionPlan[],
   // Internal functions get a type with the counter and the stack height appended to their params.
   const definedTypes = module.functionTypes.map((typeIndex, definedIndex) => {
     if (!internal.has(module.importedFunctions + definedIndex)) return typeIndex;
-    const type = module.types[typeIndex]!;
-    return typeIndexOf(module, extraTypes, { params: [...type.params, OP.i64, OP.i32], results: type.results });
+    return types.internalType(typeIndex);
   });
-  const voidType = typeIndexOf(module, extraTypes, { params: [], results: [] });
+  const voidType = types.indexOf({ params: [], results: [] });
   const functionSection = (section: Section | undefined): Uint8Array => {
     if (internal.size === 0) return appendToVector(section, bytes, 1, new ByteWriter(8).u32(voidType));
     const w = new ByteWriter(16 + definedTypes.length * 2);
@@ -148,7 +150,7 @@ export function applyPlan(module: DecodedModule, plans: readonly FunctionPlan[],
     [SECTION.function, () => functionSection(undefined)],
     [SECTION.global, () => appendGlobals(undefined, bytes, options.initialGas)],
     [SECTION.export, () => appendExports(undefined, bytes, globals, resetFunction)],
-    [SECTION.code, () => code.finish()],
+    [SECTION.code, () => code.view()],
   ];
   const emitNewSectionsBefore = (rank: number) => {
     for (const [id, make] of required) {
@@ -188,7 +190,7 @@ export function applyPlan(module: DecodedModule, plans: readonly FunctionPlan[],
         emit(SECTION.function, functionSection(section));
         break;
       case SECTION.code:
-        emit(SECTION.code, code.finish());
+        emit(SECTION.code, code.view());
         break;
       default:
         emit(section.id, payload(bytes, section));
@@ -227,7 +229,7 @@ function writeBody(
   // (scratch).
   const locals = new ByteReader(bytes, plan.localsStart, plan.codeStart);
   const groups = locals.u32();
-  w.u32(groups + (threaded ? 1 : 3)).bytes(bytes.subarray(locals.pos, plan.codeStart));
+  w.u32(groups + (threaded ? 1 : 3)).range(bytes, locals.pos, plan.codeStart);
   if (!threaded) w.u32(1).byte(OP.i64).u32(1).byte(OP.i32);
   w.u32(1).byte(OP.i32);
 
@@ -237,16 +239,16 @@ function writeBody(
   let nextRef = 0;
   const copy = (from: number, to: number) => {
     if (!threaded) {
-      w.bytes(bytes.subarray(from, to));
+      w.range(bytes, from, to);
       return;
     }
     while (nextRef < localRefs.length && localRefs[nextRef]! < to) {
       const start = localRefs[nextRef]!;
-      w.bytes(bytes.subarray(from, start)).u32(localRefs[nextRef + 2]! + 2);
+      w.range(bytes, from, start).u32(localRefs[nextRef + 2]! + 2);
       from = localRefs[nextRef + 1]!;
       nextRef += 3;
     }
-    w.bytes(bytes.subarray(from, to));
+    w.range(bytes, from, to);
   };
 
   // Prologue: load the gas counter (an internal function has it as a parameter), add this frame's stack units to
@@ -328,7 +330,7 @@ function writeBody(
         w.byte(OP.localTee).u32(tmpLocal);
         counter.get(w);
         w.byte(OP.localGet).u32(tmpLocal).byte(OP.i64ExtendI32U);
-        if (insertion.rate !== 1) w.byte(OP.i64Const).s64(BigInt(insertion.rate)).byte(OP.i64Mul);
+        if (insertion.rate !== 1) w.byte(OP.i64Const).sleb(insertion.rate).byte(OP.i64Mul);
         w.byte(OP.i64Sub);
         counter.setAndCheck(w, globals.trap);
         break;
@@ -348,7 +350,7 @@ function writeAdjust(w: ByteWriter, counter: GasCounter, cost: number): void {
   if (cost === 0) return;
   counter.get(w);
   w.byte(OP.i64Const)
-    .s64(BigInt(Math.abs(cost)))
+    .sleb(Math.abs(cost))
     .byte(cost > 0 ? OP.i64Sub : OP.i64Add);
   counter.set(w);
 }
@@ -469,16 +471,45 @@ function resetBody(module: DecodedModule): Uint8Array {
   return w.byte(OP.end).finish();
 }
 
-/** Index of a type equal to `type`, appending it to `extraTypes` if the module has none. */
-function typeIndexOf(module: DecodedModule, extraTypes: FuncType[], type: FuncType): number {
-  const same = (t: FuncType) =>
-    t.params.join(',') === type.params.join(',') && t.results.join(',') === type.results.join(',');
-  const existing = module.types.findIndex(same);
-  if (existing >= 0) return existing;
-  const extra = extraTypes.findIndex(same);
-  if (extra >= 0) return module.types.length + extra;
-  extraTypes.push(type);
-  return module.types.length + extraTypes.length - 1;
+/**
+ * Type indices by signature: the module's own types (the first of equal ones), then the types appended to
+ * `extra`. A map keyed by the encoded signature, so looking a type up is constant time however many types and
+ * functions the module has.
+ */
+class TypeTable {
+  readonly extra: FuncType[] = [];
+  private readonly byKey = new Map<string, number>();
+  /** Type index of an internal function's type (the counter and height parameters appended), by original index. */
+  private readonly internalOf = new Map<number, number>();
+  constructor(private readonly module: DecodedModule) {
+    module.types.forEach((type, index) => {
+      const key = signatureKey(type.params, type.results);
+      if (!this.byKey.has(key)) this.byKey.set(key, index);
+    });
+  }
+  /** Index of a type equal to `type`, appending it if the module has none. */
+  indexOf(type: FuncType): number {
+    const key = signatureKey(type.params, type.results);
+    const existing = this.byKey.get(key);
+    if (existing !== undefined) return existing;
+    this.extra.push(type);
+    const index = this.module.types.length + this.extra.length - 1;
+    this.byKey.set(key, index);
+    return index;
+  }
+  internalType(typeIndex: number): number {
+    let index = this.internalOf.get(typeIndex);
+    if (index === undefined) {
+      const type = this.module.types[typeIndex]!;
+      index = this.indexOf({ params: [...type.params, OP.i64, OP.i32], results: type.results });
+      this.internalOf.set(typeIndex, index);
+    }
+    return index;
+  }
+}
+
+function signatureKey(params: readonly number[], results: readonly number[]): string {
+  return `${String.fromCharCode(...params)}|${String.fromCharCode(...results)}`;
 }
 
 /** The memory section with every maximum clamped to the cap (a memory with no maximum gets the cap). */

@@ -122,9 +122,10 @@ export function instrument(wasm: Uint8Array, options: InstrumentOptions = {}): I
     checkedExits,
     internal: internalFunctions(module, plans, checkedExits),
   });
-  if (!validate(code)) {
-    throw new MeteringError('INTERNAL', 'the instrumented module does not validate: this is a bug in Gasket metering');
-  }
+  // The output is not validated again: it is valid by construction (insertions only, each balanced on the operand
+  // stack, types and locals appended), and the tests compile the output of every module they instrument (random
+  // modules, binaryen fuzz modules, the spec suite, metering/outputValid.test.ts). A second V8 validation cost
+  // about 7% of `instrument` on real contracts.
 
   let charges = 0;
   let callSites = 0;
