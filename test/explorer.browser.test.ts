@@ -4,8 +4,8 @@
  * deployed. Opens the contract page, calls `balanceOf` through its generated form, sees a wrong argument refused
  * beside its field with nothing sent, sends a `transfer` and sees its receipt and its Transfer event appear live,
  * searches the transaction hash and finds the transaction page with its call trace, and searches for something
- * that does not exist. Screenshots go to the test's temporary folder. Skips, saying why, without /usr/bin/chromium
- * (`.ci/run` installs it).
+ * that does not exist; checks the live overview and the dev controls (mine, snapshot, revert). Screenshots go to
+ * the test's temporary folder. Skips, saying why, without /usr/bin/chromium (`.ci/run` installs it).
  * @module
  */
 import { spawnSync } from 'node:child_process';
@@ -161,5 +161,20 @@ describe.skipIf(!HAVE_CHROMIUM)('explorer in headless Chromium (skipped without 
     const mined = await client.dev.mine();
     await expect.poll(() => head.textContent()).toBe(String(mined.height));
     await page.screenshot({ path: join(shots, 'overview.png'), fullPage: true });
+  });
+
+  it('dev controls: mine, snapshot, revert, and the head in the header follows', async () => {
+    await page.goto(`${devnet.server.url}#/dev`);
+    const dev = page.getByTestId('dev');
+    const start = devnet.chain.head.header.height;
+    await dev.getByRole('button', { name: 'Take snapshot' }).click();
+    await dev.getByRole('button', { name: /Revert to snapshot/ }).waitFor();
+    await dev.locator('input').first().fill('3');
+    await dev.getByRole('button', { name: 'Mine', exact: true }).click();
+    await expect.poll(() => devnet.chain.head.header.height).toBe(start + 3n);
+    await expect.poll(() => page.locator('.head-status').textContent()).toContain(`block ${start + 3n}`);
+    await dev.getByRole('button', { name: /Revert to snapshot/ }).click();
+    await expect.poll(() => devnet.chain.head.header.height).toBe(start);
+    await expect.poll(() => page.locator('.head-status').textContent()).toContain(`block ${start} `);
   });
 });
