@@ -94,13 +94,16 @@ describe.skipIf(!HAVE_CHROMIUM)('explorer in headless Chromium (skipped without 
     const headBefore = devnet.chain.head.header.height;
     await transfer.locator('input[name="to"]').fill('0x1234');
     await transfer.locator('input[name="amount"]').fill('-5');
+    await transfer.locator('input[name="__value"]').fill('lots');
     await transfer.getByRole('button', { name: 'Send' }).click();
     expect(await transfer.getByTestId('error-to').textContent()).toContain('64 hex digits');
     expect(await transfer.getByTestId('error-amount').textContent()).toContain('out of u128 range');
+    expect(await transfer.getByTestId('error-value').textContent()).toContain('whole number');
     expect(devnet.chain.head.header.height).toBe(headBefore); // nothing was sent
 
     await transfer.locator('input[name="to"]').fill(bob);
     await transfer.locator('input[name="amount"]').fill('250,000');
+    await transfer.locator('input[name="__value"]').fill('');
     await transfer.getByRole('button', { name: 'Send' }).click();
     const sent = transfer.getByTestId('sent-transfer');
     await sent.waitFor();

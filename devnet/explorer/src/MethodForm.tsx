@@ -14,7 +14,7 @@ import {
   type Receipt,
   toHexString,
 } from '../../client/browser.js';
-import { argHint, parseMethodForm } from './args.js';
+import { argHint, parseArg, parseMethodForm } from './args.js';
 import { formatInteger, formatValue } from './format.js';
 import { decodeReturn } from './interfaces.js';
 import { client } from './node.js';
@@ -49,12 +49,17 @@ export function MethodForm({
   const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | undefined>();
+  // the native amount sent with a writing call (empty: none)
+  const [value, setValue] = useState('');
+  const [valueError, setValueError] = useState<string | undefined>();
 
   const submit = async (event: Event) => {
     event.preventDefault();
     const parsed = parseMethodForm(method, fields);
-    if (!parsed.ok) {
-      setErrors(parsed.errors);
+    const parsedValue = value.trim() === '' ? undefined : parseArg(value, 'u128', 'value');
+    setValueError(parsedValue && !parsedValue.ok ? parsedValue.error : undefined);
+    if (!parsed.ok || (parsedValue && !parsedValue.ok)) {
+      setErrors(parsed.ok ? {} : parsed.errors);
       return;
     }
     setErrors({});
@@ -75,7 +80,14 @@ export function MethodForm({
         });
       } else {
         if (from === undefined) throw new Error('this node has no dev accounts to send from (dev methods are off)');
-        const hash = await client.dev.sendUnsigned({ from, kind: 'call', to: contract, method: method.name, args });
+        const hash = await client.dev.sendUnsigned({
+          from,
+          kind: 'call',
+          to: contract,
+          method: method.name,
+          args,
+          ...(parsedValue?.ok ? { value: parsedValue.value as bigint } : {}),
+        });
         const [receipt, tx] = await Promise.all([
           client.waitForReceipt(hash, { pollMs: 250 }),
           client.getTransaction(hash),
@@ -115,6 +127,23 @@ export function MethodForm({
           ) : null}
         </label>
       ))}
+      {method.readOnly ? null : (
+        <label class="field">
+          <span class="muted">value</span>
+          <input
+            name="__value"
+            placeholder="amount sent with the call (default 0)"
+            value={value}
+            aria-invalid={valueError ? 'true' : undefined}
+            onInput={(e) => setValue((e.target as HTMLInputElement).value)}
+          />
+          {valueError ? (
+            <span class="field-error" data-testid="error-value">
+              {valueError}
+            </span>
+          ) : null}
+        </label>
+      )}
       <button type="submit" disabled={busy}>
         {busy ? 'Working…' : method.readOnly ? 'Call' : 'Send'}
       </button>
