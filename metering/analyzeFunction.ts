@@ -135,6 +135,11 @@ type Frame = {
   hasElse: boolean;
 };
 
+/** `[] -> [t]` for every one-byte value type, shared: a block of one result allocates nothing. */
+const SINGLE_RESULT_TYPES: readonly FuncType[] = Array.from({ length: 0x80 }, (_, t) =>
+  Object.freeze({ params: [], results: [t] }),
+);
+
 const GROUP_CODES: Record<string, MeteringErrorCode> = {
   float: 'FLOAT',
   simd: 'SIMD',
@@ -244,8 +249,10 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
     }
     if (first !== undefined && first >= 0x60 && first <= 0x7f) {
       r.pos++;
-      checkValtype(first, tooling, 'a block type', { ...where, offset: at, operation: 'block type' });
-      return { params: [], results: [first] };
+      if (first !== I32 && first !== I64) {
+        checkValtype(first, tooling, 'a block type', { ...where, offset: at, operation: 'block type' });
+      }
+      return SINGLE_RESULT_TYPES[first]!;
     }
     const index = r.s33();
     const blockType = module.types[index];
