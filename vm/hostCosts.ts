@@ -61,7 +61,7 @@ export const HOST_COSTS_V2 = Object.freeze({
   hostCall: 1_000n,
   callFrame: 90_000n,
   /** Per 64 KiB page of the contract's initial memory, every frame: the instance reset copies it. */
-  callFramePerPage: 19_000n,
+  callFramePerPage: 65_000n,
   deployPerByte: 1_200n,
   deployBase: 1_000_000n,
   /** Per function defined by the module (V8 compiles each one on its first call). */

@@ -17,6 +17,13 @@ export type CompiledContract = {
   readonly reusable: boolean;
   /** Exported functions that take no parameters: the callable methods (init and reserved names are filtered by the VM). */
   readonly methods: ReadonlySet<string>;
+  /** The memory's initial size in 64 KiB pages, read from the code: what every call restores (gas per page). */
+  readonly memoryPages: number;
+  /**
+   * Memory right after instantiation, the same for every instance of the module (zeros and active data segments):
+   * taken from the first instance and shared, so a new instance costs no second copy of it.
+   */
+  image: Uint8Array | undefined;
   readonly idle: PooledInstance[];
 };
 
@@ -64,6 +71,8 @@ export class ModuleCache {
       methods: new Set(module.functionExports),
       bytes: code.length,
       reusable: !hasPassiveDataSegment(code),
+      memoryPages: initialMemoryPages(code),
+      image: undefined,
       idle: [],
     };
     this.#entries.set(codeHashHex, entry);
@@ -106,10 +115,14 @@ export class ModuleCache {
       trap: exports[METERING_EXPORTS.trap] as WasmGlobal,
       reset: exports[METERING_EXPORTS.reset] as () => void,
       slot,
-      image: contract.reusable ? new Uint8Array(memory.buffer).slice() : new Uint8Array(),
+      image: contract.reusable ? (contract.image ??= new Uint8Array(memory.buffer).slice()) : new Uint8Array(),
       dirty: false,
     };
     slot.instance = pooled;
+    // Write the image over the fresh memory: every page is then resident, as in a restored instance, so a new
+    // instance costs what a restore costs (the per-page frame price), not a page fault per 4 KiB the contract
+    // touches later.
+    if (contract.reusable) new Uint8Array(memory.buffer).set(pooled.image);
     return pooled;
   }
 
@@ -130,6 +143,34 @@ export class ModuleCache {
  * Whether the module has a passive data segment: `data.drop` could then change what a later `memory.init` sees,
  * which a reset cannot undo. (Active segments are dropped at instantiation in every instance alike.)
  */
+/** The initial page count of the module's (single, defined) memory; 0 if it has none. */
+function initialMemoryPages(code: Uint8Array): number {
+  let pos = 8;
+  const u32 = (): number => {
+    let result = 0;
+    let shift = 0;
+    let b: number;
+    do {
+      b = code[pos++]!;
+      result += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (b & 0x80);
+    return result;
+  };
+  while (pos < code.length) {
+    const id = code[pos++]!;
+    const size = u32();
+    const end = pos + size;
+    if (id === 5) {
+      if (u32() === 0) return 0;
+      u32(); // limits flags
+      return u32();
+    }
+    pos = end;
+  }
+  return 0;
+}
+
 function hasPassiveDataSegment(code: Uint8Array): boolean {
   let pos = 8;
   const u32 = (): number => {

@@ -307,6 +307,11 @@ export class Vm implements CallRuntime {
     if (!isMethod(compiled, method)) {
       return failure('revert', 'NO_METHOD', `the contract has no method "${method}"`, frameCost);
     }
+    // Every call starts from the module's initial memory: an instance is restored from its image (or created),
+    // work that grows with the initial pages. Charged before that work is done.
+    frameCost += (this.costs.callFramePerPage ?? 0n) * BigInt(compiled.memoryPages);
+    if (gasLimit < frameCost)
+      return failure('out_of_gas', 'OUT_OF_GAS', 'gas limit below the cost of a call', gasLimit);
 
     state.checkpoint();
     if (frameParams.value > 0n) {
@@ -327,17 +332,6 @@ export class Vm implements CallRuntime {
 
     const frame: Frame = { ...frameParams, returnData: EMPTY, result: EMPTY, events: [], logs: [] };
     const pooled = this.cache.checkout(compiled, this.#createImports);
-    // Restoring an instance copies its whole initial memory: priced per page (the size at checkout is the
-    // module's initial size, the same for every node).
-    const perPage = this.costs.callFramePerPage ?? 0n;
-    if (perPage > 0n) {
-      frameCost += perPage * BigInt(pooled.memory.buffer.byteLength >>> 16);
-      if (gasLimit < frameCost) {
-        this.cache.release(compiled, pooled);
-        state.revert();
-        return failure('out_of_gas', 'OUT_OF_GAS', 'gas limit below the cost of a call', gasLimit);
-      }
-    }
     pooled.slot.frame = frame;
     pooled.slot.runtime = this;
     const wasmGas = gasLimit - frameCost;
