@@ -22,7 +22,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildExample, encodeArgs } from '../contracts/index.js';
 import { instrument, METERING_EXPORTS } from '../metering/index.js';
-import { HEADER, name, section, uleb, vector } from '../test/index.js';
 import { CURRENT_HOST_COSTS } from '../vm/index.js';
 import { adversarialModule, CALLEE_WAT, describe, evaluate, genomeWat, search } from './adversarial.js';
 import { fastest, LAB_GAS, Lab, loadWabt, median, nowNs, wat } from './gasLab.js';
@@ -209,6 +208,26 @@ type DeployRow = {
   firstCallNs: number;
   gasPerSecond: number;
 };
+
+// A minimal binary writer (test/wasmBytes.ts has the same; test/'s index drags in process helpers bench/ cannot load).
+const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+function uleb(value: number): number[] {
+  const out: number[] = [];
+  let v = value >>> 0;
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) b |= 0x80;
+    out.push(b);
+  } while (v !== 0);
+  return out;
+}
+const name = (text: string) => {
+  const bytes = [...new TextEncoder().encode(text)];
+  return [...uleb(bytes.length), ...bytes];
+};
+const section = (id: number, payload: readonly number[]) => [id, ...uleb(payload.length), ...payload];
+const vector = (items: readonly (readonly number[])[]) => [...uleb(items.length), ...items.flat()];
 
 /** A binary module (wabt cannot hold the large ones): type () -> (), the bodies, `run` = the last body. */
 function binaryModule(bodies: readonly (readonly number[])[], memoryPages = 1, data?: Uint8Array): Uint8Array {
