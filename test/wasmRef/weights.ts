@@ -17,7 +17,7 @@ export const REF_WEIGHTS = Object.freeze({
   load: 2,
   store: 1,
   branch: 1,
-  brTable: 10,
+  brTable: 40,
   call: 40,
   callIndirect: 55,
   memorySize: 1,
