@@ -4,8 +4,8 @@
  * 1. Runtime: the AssemblyScript kernels of bench/kernels/ run raw and instrumented by Gasket side by side in one
  *    process (warmed up, alternated, medians), and the same for wasm-metering (the ewasm injector, which calls an
  *    imported `usegas` function per segment) on MVP builds of the kernels. Ratio per kernel and geometric mean.
- * 2. Instrumentation speed, warm: `instrument()` (the whole of it: V8 validation, gate, passes, emit, output
- *    validation, hash) against binaryen's bare `readBinary` + `emitBinary` round trip (a lower bound for any
+ * 2. Instrumentation speed, warm: `instrument()` (the whole of it: V8 validation of the input, gate, passes,
+ *    emit, hash) against binaryen's bare `readBinary` + `emitBinary` round trip (a lower bound for any
  *    binaryen-based rewriter) and wasm-metering's `meterWASM`, on real contracts (a directory of .wasm files given
  *    with `--contracts DIR` or GASKET_BENCH_CONTRACTS), binaryen fuzz modules and AssemblyScript std programs.
  * 3. Cold: the first `instrument()` and the first binaryen round trip in a fresh process, per module.

@@ -131,6 +131,13 @@ type Frame = {
   deadAtEntry: boolean;
   /** For an `if`: its then-arm's first segment, charged in advance by the segment before the `if`. */
   precharged: Charge | undefined;
+  /** For an `if`: the segment that ends at it, and the first segment of its then-arm. */
+  before: Charge | undefined;
+  thenFirst: Charge | undefined;
+  /** A branch targets this frame's label. */
+  targeted: boolean;
+  /** The code became unreachable by leaving the function (`return`, `unreachable`), not by a branch. */
+  leaves: boolean;
   /** For an `if`: whether an `else` was seen. */
   hasElse: boolean;
 };
@@ -198,6 +205,10 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
       dead: false,
       deadAtEntry: false,
       precharged: undefined,
+      before: undefined,
+      thenFirst: undefined,
+      targeted: false,
+      leaves: false,
       hasElse: false,
     },
   ];
@@ -225,6 +236,10 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
     segment = newCharge(at, check);
     insertions.push(segment);
   };
+  const markTargeted = (depth: number) => {
+    const target = frames[frames.length - 1 - depth];
+    if (target) target.targeted = true;
+  };
   const pop = (n: number) => {
     height -= n;
     if (height < frame.height) height = frame.height; // only in unreachable code, where the stack is polymorphic
@@ -233,7 +248,8 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
     height += n;
     if (height > maxHeight) maxHeight = height;
   };
-  const markDead = () => {
+  const markDead = (leaves = false) => {
+    if (!frame.dead) frame.leaves = leaves;
     frame.dead = true;
     height = frame.height;
     segment = undefined;
@@ -308,10 +324,15 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
           dead: frame.dead,
           deadAtEntry: frame.dead,
           precharged: undefined,
+          before,
+          thenFirst: undefined,
+          targeted: false,
+          leaves: false,
           hasElse: false,
         };
         frames.push(frame);
         if (opcode !== 0x02) startSegment(r.pos, opcode === 0x03); // loop: each iteration (checked); if: the then-arm
+        if (opcode === 0x04) frame.thenFirst = segment;
         if (opcode === 0x04 && before && !before.checksInside && segment) {
           segment.precharged = true;
           before.plus = segment;
@@ -322,14 +343,14 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
       case 'none':
         break;
       case 'label':
-        r.u32();
+        markTargeted(r.u32());
         break;
       case 'brTable': {
         const targets = r.u32();
         if (targets > limits.maxBrTableTargets) {
           fail('LIMIT', `br_table has more than ${limits.maxBrTableTargets} targets (maxBrTableTargets)`, at, op.name);
         }
-        for (let i = 0; i <= targets; i++) r.u32();
+        for (let i = 0; i <= targets; i++) markTargeted(r.u32());
         break;
       }
       case 'func':
@@ -415,6 +436,8 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
 
     switch (opcode) {
       case 0x00: // unreachable
+        markDead(true);
+        continue;
       case 0x0c: // br
         markDead();
         continue;
@@ -424,7 +447,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
         continue;
       case 0x0f: // return
         if (!frame.dead) insertions.push({ at, kind: 'exit' });
-        markDead();
+        markDead(true);
         continue;
       case 0x0d: // br_if
         pop(1);
@@ -443,7 +466,23 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
         // end
         const closed = frames.pop()!;
         height = closed.height;
-        if (closed.precharged && !closed.hasElse) {
+        // An if without else whose then-arm leaves the function (an early `return`, or `unreachable`) and is not
+        // branched out of: the code after it runs exactly when the condition is false, the common case for such
+        // a guard (a then-arm that ends in `br`, such as a loop's `continue`, keeps the then-arm precharge). That code's first
+        // segment is then charged with the segment before the `if` instead, and the then-arm refunds it: the false
+        // path pays one charge, the then-arm one (SPEC.md, "The code after an if whose then-arm leaves").
+        const guard =
+          closed.kind === Kind.If &&
+          !closed.hasElse &&
+          closed.dead &&
+          closed.leaves &&
+          !closed.deadAtEntry &&
+          !closed.targeted &&
+          closed.thenFirst !== undefined &&
+          closed.before !== undefined &&
+          !closed.before.checksInside &&
+          frames.length > 0;
+        if (closed.precharged && !closed.hasElse && !guard) {
           // the false path of an if without else: an else arm is added here to refund the precharge
           const refund = newCharge(at, false);
           refund.minus = closed.precharged;
@@ -456,6 +495,14 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
         frame = frames[frames.length - 1]!;
         push(closed.results);
         startSegment(r.pos);
+        if (guard && segment) {
+          const before = closed.before!;
+          const thenFirst = closed.thenFirst!;
+          thenFirst.precharged = false;
+          before.plus = segment;
+          segment.precharged = true;
+          thenFirst.minus = segment;
+        }
         continue;
       }
     }
