@@ -164,10 +164,15 @@ async function benchGasket(dir: string): Promise<Result> {
     const v = store.get(keys[readIdx[i % READS]!]!);
     if (v === undefined || v[0] !== values[readIdx[i % READS]!]![0]) throw new Error('gasket read mismatch');
   };
-  // each round is the whole read workload (10,000 random reads of existing keys); median of 5
+  // Reads and verifications are timed with LevelDB settled (a full compaction first, for both stores): the
+  // background compaction a write phase or a reopen leaves behind would otherwise compete for the 2 cores and
+  // count as CPU time of the reads. Each warm round is the whole read workload (10,000 random reads of
+  // existing keys); median of 5. Cold: a reopened store (empty value cache and LevelDB block cache), one round.
+  await store.compact();
   const readsPerSec = timeRounds(5, READS, check);
   await store.close();
   store = await openState({ path: dir });
+  await store.compact();
   const coldReadsPerSec = timeRounds(1, READS, check);
   const root = store.root;
   const proofs = proofIdx.map((i) => store.prove(keys[i]!));
@@ -177,9 +182,6 @@ async function benchGasket(dir: string): Promise<Result> {
   const nonProofs = absent.map((k) => store.prove(k));
   for (const [j, k] of absent.entries()) if (!verifyProof(root, k, null, nonProofs[j]!)) throw new Error('non-incl');
   const sizes = proofs.map((p) => encodeProof(p).length);
-  // verification is a pure function (a light client's): timed once LevelDB's background compaction of the
-  // reopened store has settled, so that its threads neither compete for the 2 cores nor count as CPU time
-  await store.compact();
   const verifyPerSec = timeRounds(5, PROOFS, (i) => {
     const j = i % PROOFS;
     if (!verifyProof(root, keys[proofIdx[j]!]!, values[proofIdx[j]!]!, proofs[j]!)) throw new Error('gasket proof');
@@ -283,6 +285,7 @@ async function benchMpt(dir: string): Promise<Result> {
     const v = await trie.get(keys[readIdx[i % READS]!]!);
     if (v === null || v[0] !== values[readIdx[i % READS]!]![0]) throw new Error('mpt read mismatch');
   };
+  await level.compactRange('', '\uffff'); // settled, as for Gasket
   const readsPerSec = await timeRoundsAsync(5, READS, check);
   trie = await createMPT({ ...opts, root });
   const coldReadsPerSec = await timeRoundsAsync(1, READS, check);
@@ -290,7 +293,6 @@ async function benchMpt(dir: string): Promise<Result> {
   const tp = performance.now();
   for (const i of proofIdx) proofs.push(await createMerkleProof(trie, keys[i]!));
   const proveMs = (performance.now() - tp) / PROOFS;
-  await level.compactRange('', '\uffff'); // as for Gasket: verification timed with LevelDB settled
   const verifyPerSec = await timeRoundsAsync(5, PROOFS, async (i) => {
     const j = i % PROOFS;
     const v = await verifyMPTWithMerkleProof(trie, root, keys[proofIdx[j]!]!, proofs[j]!);
