@@ -15,6 +15,8 @@ import { ModuleCache, Vm, writeAccount } from '../vm/index.js';
 
 const BLOCK = { height: 1n, timestamp: 1_700_000_000n };
 const GAS = 10_000_000n;
+/** Deploys pay per byte and per function of code (gas v2): far more than a call. */
+const DEPLOY_GAS = 1_000_000_000n;
 const ALICE = new Uint8Array(32).fill(0xa1);
 const ROUNDS = 5;
 const CALLS = 20_000;
@@ -30,14 +32,14 @@ async function setup(state: StateStore, cache = new ModuleCache()) {
     deployer: ALICE,
     nonce: 0n,
     initArgs: encodeArgs('Bench', 'BNC', 18, 10n ** 30n),
-    gasLimit: GAS,
+    gasLimit: DEPLOY_GAS,
     block: BLOCK,
   });
   const counter = vm.deploy({
     code: await buildExample('counter'),
     deployer: ALICE,
     nonce: 1n,
-    gasLimit: GAS,
+    gasLimit: DEPLOY_GAS,
     block: BLOCK,
   });
   if (token.status !== 'ok' || counter.status !== 'ok')
