@@ -49,7 +49,7 @@ export type Insertion =
   /** After a call: reload the gas local from the global (internal callees too: they store it at their exits). */
   | { at: number; kind: 'afterCall'; callee: number | undefined; live: boolean }
   /** Charge `rate` gas per unit of the unsigned i32 on top of the stack (memory.grow pages, bulk bytes). */
-  | { at: number; kind: 'dynamic'; rate: number }
+  | { at: number; kind: 'dynamic'; rate: number; perCurrentPage?: number }
   /** Function epilogue before a `return`. */
   | { at: number; kind: 'exit' }
   /** An `else` arm added to an `if` that has none, to refund its precharged then-arm (`charge.minus`). */
@@ -508,7 +508,10 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
     }
     if (op.cls === 'memoryGrow' || (op.cls === 'bulk' && opcode === 0xfc && op.name !== 'data.drop')) {
       const rate = op.cls === 'memoryGrow' ? schedule.memoryGrowPerPage : schedule.bulkPerByte;
-      if (!frame.dead && rate > 0) insertions.push({ at, kind: 'dynamic', rate });
+      const perCurrentPage = op.cls === 'memoryGrow' ? (schedule.memoryGrowPerCurrentPage ?? 0) : 0;
+      if (!frame.dead && (rate > 0 || perCurrentPage > 0)) {
+        insertions.push({ at, kind: 'dynamic', rate, ...(perCurrentPage > 0 ? { perCurrentPage } : {}) });
+      }
       if (segment) segment.checksInside = true;
     }
     pop(op.pops);

@@ -64,6 +64,7 @@ const OP = Object.freeze({
   i64Sub: 0x7d,
   i64Mul: 0x7e,
   i64ExtendI32U: 0xad,
+  memorySize: 0x3f,
   emptyBlockType: 0x40,
   i32: 0x7f,
   i64: 0x7e,
@@ -332,6 +333,11 @@ function writeBody(
         w.byte(OP.localGet).u32(tmpLocal).byte(OP.i64ExtendI32U);
         if (insertion.rate !== 1) w.byte(OP.i64Const).sleb(insertion.rate).byte(OP.i64Mul);
         w.byte(OP.i64Sub);
+        if (insertion.perCurrentPage) {
+          // memory.grow, schedule 3: also per page of the memory's size before the grow
+          w.byte(OP.memorySize).byte(0x00).byte(OP.i64ExtendI32U);
+          w.byte(OP.i64Const).sleb(insertion.perCurrentPage).byte(OP.i64Mul).byte(OP.i64Sub);
+        }
         counter.setAndCheck(w, globals.trap);
         break;
       case 'exit':

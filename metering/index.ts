@@ -18,4 +18,4 @@ export {
   METERING_EXPORTS,
 } from './instrument.js';
 export { DEFAULT_LIMITS, FRAME_BASE_UNITS, type MeteringLimits } from './limits.js';
-export { type CostSchedule, CURRENT_SCHEDULE, SCHEDULE_V1, SCHEDULE_V2, SCHEDULES } from './schedule.js';
+export { type CostSchedule, CURRENT_SCHEDULE, SCHEDULE_V1, SCHEDULE_V2, SCHEDULE_V3, SCHEDULES } from './schedule.js';

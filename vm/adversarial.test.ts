@@ -96,7 +96,8 @@ describe('adversarial contracts end in a deterministic error', () => {
         (i32.store (i32.const 4) (memory.grow (i32.const 255))) (call $ret (i32.const 0) (i32.const 8)))`),
     );
     const perPage = BigInt(CURRENT_SCHEDULE.memoryGrowPerPage);
-    const result = run(address, 'run', undefined, perPage * 1255n + GAS);
+    const perCurrent = BigInt(CURRENT_SCHEDULE.memoryGrowPerCurrentPage ?? 0);
+    const result = run(address, 'run', undefined, perPage * 1255n + perCurrent * 2n + GAS);
     expect(result.status).toBe('ok');
     expect([...result.returnData]).toEqual([255, 255, 255, 255, 1, 0, 0, 0]);
     expect(result.gasUsed).toBeGreaterThan(perPage * 1255n);

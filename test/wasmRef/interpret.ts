@@ -14,7 +14,13 @@ import {
   type RefValue,
 } from '../../vm/index.js';
 import { specFrameCost } from './stackHeight.js';
-import { REF_BULK_PER_BYTE, REF_MEMORY_GROW_PER_PAGE, REF_WEIGHTS, refClassOf } from './weights.js';
+import {
+  REF_BULK_PER_BYTE,
+  REF_MEMORY_GROW_PER_CURRENT_PAGE,
+  REF_MEMORY_GROW_PER_PAGE,
+  REF_WEIGHTS,
+  refClassOf,
+} from './weights.js';
 
 export type { HostFunction, RefOutcome, RefRun, RefValue } from '../../vm/index.js';
 
@@ -26,6 +32,7 @@ export type OracleOptions = Omit<RefOptions, 'gas' | 'stackLimit'> & {
 const ORACLE_GAS = Object.freeze({
   weightOf: (opcode: number) => REF_WEIGHTS[refClassOf(opcode)],
   memoryGrowPerPage: REF_MEMORY_GROW_PER_PAGE,
+  memoryGrowPerCurrentPage: REF_MEMORY_GROW_PER_CURRENT_PAGE,
   bulkPerByte: REF_BULK_PER_BYTE,
 });
 

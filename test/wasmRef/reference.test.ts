@@ -11,7 +11,12 @@ import { decodeReferenceModule as decodeModule, Unsupported } from '../../vm/ind
 import { arbitraryModule, assembleModule, FUEL, HOST_IMPORT, hostFunction, loadAssembler } from './arbitraryModule.js';
 import { type RefValue, runReference } from './interpret.js';
 import { maxOperandHeight, REF_FRAME_BASE, specFrameCost } from './stackHeight.js';
-import { REF_BULK_PER_BYTE, REF_MEMORY_GROW_PER_PAGE, REF_WEIGHTS } from './weights.js';
+import {
+  REF_BULK_PER_BYTE,
+  REF_MEMORY_GROW_PER_CURRENT_PAGE,
+  REF_MEMORY_GROW_PER_PAGE,
+  REF_WEIGHTS,
+} from './weights.js';
 
 beforeAll(loadAssembler);
 
@@ -40,6 +45,7 @@ describe('weights', () => {
       expect([cls, weight]).toEqual([cls, CURRENT_SCHEDULE.weights[cls as keyof typeof REF_WEIGHTS]]);
     }
     expect(REF_MEMORY_GROW_PER_PAGE).toBe(CURRENT_SCHEDULE.memoryGrowPerPage);
+    expect(REF_MEMORY_GROW_PER_CURRENT_PAGE).toBe(CURRENT_SCHEDULE.memoryGrowPerCurrentPage ?? 0);
     expect(REF_BULK_PER_BYTE).toBe(CURRENT_SCHEDULE.bulkPerByte);
   });
 });
@@ -156,7 +162,11 @@ describe('programs', () => {
       (func (export "copy") (param i32 i32 i32) (local.get 0) (local.get 1) (local.get 2) (memory.copy)))`);
     const grow = runReference(bytes, 'grow');
     expect(grow).toMatchObject({ kind: 'return', values: [1, -1, 2] });
-    expect(grow.gas).toBe(BigInt(2 * (w.const + w.memoryGrow + CURRENT_SCHEDULE.memoryGrowPerPage) + w.memorySize));
+    // The first grow sees 1 page, the second (refused at the maximum) 2.
+    const perCurrent = CURRENT_SCHEDULE.memoryGrowPerCurrentPage ?? 0;
+    expect(grow.gas).toBe(
+      BigInt(2 * (w.const + w.memoryGrow + CURRENT_SCHEDULE.memoryGrowPerPage) + 3 * perCurrent + w.memorySize),
+    );
     const fill = runReference(bytes, 'fill', [10, 6]);
     expect(fill.gas).toBe(BigInt(2 * w.local + w.const + w.bulk + 6 * CURRENT_SCHEDULE.bulkPerByte));
     expect([...fill.memory!.subarray(9, 17)]).toEqual([0, 255, 255, 255, 255, 255, 255, 0]);

@@ -1,11 +1,11 @@
 /**
- * The oracle's gas weights, written from metering/SPEC.md's table "Weights, schedule version 2" and kept apart
+ * The oracle's gas weights, written from metering/SPEC.md's table "Weights, schedule version 3" and kept apart
  * from metering/'s tables on purpose: a test cross-checks that both agree class by class, and the oracle's class of
  * each opcode is this file's own reading of the SPEC.
  * @module
  */
 
-/** Weight of each instruction class, as SPEC.md lists it (schedule version 2). */
+/** Weight of each instruction class, as SPEC.md lists it (schedule version 3). */
 export const REF_WEIGHTS = Object.freeze({
   free: 0,
   const: 1,
@@ -21,7 +21,7 @@ export const REF_WEIGHTS = Object.freeze({
   call: 40,
   callIndirect: 55,
   memorySize: 1,
-  memoryGrow: 7_000,
+  memoryGrow: 1_000_000,
   bulk: 50,
 });
 
@@ -29,6 +29,8 @@ export type RefClass = keyof typeof REF_WEIGHTS;
 
 /** Dynamic costs (SPEC.md, "Dynamic costs"). */
 export const REF_MEMORY_GROW_PER_PAGE = 290_000;
+/** Per page of the memory's size before the grow (SPEC.md, schedule version 3). */
+export const REF_MEMORY_GROW_PER_CURRENT_PAGE = 500_000;
 export const REF_BULK_PER_BYTE = 1;
 
 /** Class of an opcode (0xFC-prefixed: 0xFC00 + sub-opcode), for every opcode the oracle runs. */

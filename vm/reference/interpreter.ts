@@ -62,6 +62,8 @@ export type RefOptions = {
 export type ReferenceGasModel = {
   readonly weightOf: (opcode: number) => number;
   readonly memoryGrowPerPage: number;
+  /** Per page of the memory's size before a memory.grow (schedule 3); absent means 0. */
+  readonly memoryGrowPerCurrentPage?: number;
   readonly bulkPerByte: number;
 };
 
@@ -125,6 +127,7 @@ export class ReferenceMachine {
   stackUnits = 0;
   readonly weightOf: (opcode: number) => number;
   readonly growPerPage: number;
+  readonly growPerCurrentPage: number;
   readonly bulkPerByte: number;
 
   constructor(
@@ -137,6 +140,7 @@ export class ReferenceMachine {
     const gas = options.gas;
     this.weightOf = gas ? cachedWeights(gas.weightOf) : () => 0;
     this.growPerPage = gas?.memoryGrowPerPage ?? 0;
+    this.growPerCurrentPage = gas?.memoryGrowPerCurrentPage ?? 0;
     this.bulkPerByte = gas?.bulkPerByte ?? 0;
     this.hosts = module.imports.map((imp) => {
       const fn = options.imports?.[imp.module]?.[imp.name];
@@ -460,7 +464,7 @@ export class ReferenceMachine {
           break;
         case 0x40: {
           const delta = i32() >>> 0;
-          this.gas += this.growPerPage * delta;
+          this.gas += this.growPerPage * delta + this.growPerCurrentPage * (this.mem.length / PAGE);
           stack.push(this.grow(delta));
           break;
         }
