@@ -86,8 +86,7 @@ export type ChainOptions = {
   readonly signatures?: SignatureChecker;
 };
 
-/** `busy`: the chain has other work in flight (admissions, blocks), so handing the check to another core pays. */
-export type SignatureChecker = { verify(tx: SignedTransaction, options?: { busy?: boolean }): Promise<boolean> };
+export type SignatureChecker = { verify(tx: SignedTransaction): Promise<boolean> };
 
 export type TransactionLocation = { readonly height: bigint; readonly index: number };
 
@@ -112,8 +111,6 @@ export class Chain extends EventEmitter<ChainEvents> {
   #mining: Promise<unknown> = Promise.resolve();
   /** The last transaction admission queued: admissions run one after another, in arrival order. */
   #admission: Promise<unknown> = Promise.resolve();
-  /** Submissions and blocks in flight: where a signature is checked depends on it, never what is admitted. */
-  #inFlight = 0;
   readonly #snapshots = new Map<bigint, bigint>();
   #nextSnapshot = 1n;
   /** Addresses dev_sendUnsigned may send as without their key (hex). Never part of consensus state. */
@@ -228,7 +225,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   async submit(raw: Uint8Array): Promise<SignedTransaction> {
     const tx = decodeTransaction(raw);
     // the check starts now, on another thread; the admission below waits for it in turn
-    return this.#submitTx(tx, this.#signatures.verify(tx, { busy: this.#inFlight > 0 }), {});
+    return this.#submitTx(tx, this.#signatures.verify(tx), {});
   }
 
   /**
@@ -251,20 +248,15 @@ export class Chain extends EventEmitter<ChainEvents> {
     signatureValid: Promise<boolean> | undefined,
     options: { impersonated?: boolean },
   ): Promise<SignedTransaction> {
-    this.#inFlight++;
     const admitted = this.#admission.then(async () => {
       const valid = signatureValid === undefined ? undefined : await signatureValid;
       this.#addPending(this.validate(tx, { ...options, signatureValid: valid }));
       return this.automine ? { block: this.#serial(() => this.#mineNow(true, tx)) } : undefined;
     });
     this.#admission = admitted.catch(() => undefined);
-    try {
-      const mined = await admitted;
-      if (mined) await mined.block;
-      return tx;
-    } finally {
-      this.#inFlight--;
-    }
+    const mined = await admitted;
+    if (mined) await mined.block;
+    return tx;
   }
 
   /**
@@ -369,12 +361,9 @@ export class Chain extends EventEmitter<ChainEvents> {
    * block commits, so everything that writes state outside a block goes through this queue.
    */
   #serial<T>(work: () => T | Promise<T>): Promise<T> {
-    this.#inFlight++;
     const next = this.#mining.then(work);
     this.#mining = next.catch(() => undefined);
-    return next.finally(() => {
-      this.#inFlight--;
-    });
+    return next;
   }
 
   /**

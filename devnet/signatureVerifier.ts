@@ -9,8 +9,9 @@
  * as one message, after the turn's I/O callbacks. Handing a batch over is not free (on the 2-core VM measured,
  * `postMessage` and the worker's wake-up cost the main thread tens of µs, a signature check about 120 µs), and a
  * lone check gains nothing from another core while this thread waits for it, so a batch smaller than `minBatch`
- * (default 2) is checked inline unless the caller says its thread is busy: the worker is used when there is a
- * backlog or other work to overlap with, which is when the second core helps.
+ * (default 2) is checked inline: the worker is used when there is a backlog, which is when the second core helps.
+ * (Handing lone checks over whenever the chain had work in flight was tried and measured: with 8 automine clients
+ * on the shared 2-core VM it cost the node 0.15-0.2 ms more CPU a transfer on disk and no throughput.)
  * The worker starts on the first batch it gets (not at start-up) and does not keep the process alive while idle.
  * Without worker threads (or after the worker fails) every check runs inline; `threads: 0` asks for that.
  * @module
@@ -60,7 +61,7 @@ parentPort.on('message', ({ id, count, data }) => {
 `;
 
 type Check = [message: Uint8Array, publicKey: Uint8Array, signature: Uint8Array];
-type Batch = { readonly checks: Check[]; readonly waiters: ((ok: boolean) => void)[]; busy?: boolean };
+type Batch = { readonly checks: Check[]; readonly waiters: ((ok: boolean) => void)[] };
 
 export type SignatureVerifierOptions = {
   /** Worker threads to use; 0 checks inline on the calling thread. Default: one fewer than the cores, 1 to 4. */
@@ -87,11 +88,8 @@ export class SignatureVerifier {
     this.minBatch = options.minBatch ?? 2;
   }
 
-  /**
-   * Whether `tx`'s signature is valid: the same answer as `verifySignature(tx)`. `busy` says the caller's thread
-   * has other work in flight (a block being mined, say), so a lone check is worth handing over too.
-   */
-  verify(tx: SignedTransaction, options: { busy?: boolean } = {}): Promise<boolean> {
+  /** Whether `tx`'s signature is valid: the same answer as `verifySignature(tx)`. */
+  verify(tx: SignedTransaction): Promise<boolean> {
     if (
       this.threads === 0 ||
       this.#failed ||
@@ -104,7 +102,6 @@ export class SignatureVerifier {
     return new Promise<boolean>((resolve) => {
       this.#queued.checks.push([unsignedBytes(tx), tx.publicKey, tx.signature]);
       this.#queued.waiters.push(resolve);
-      if (options.busy) this.#queued.busy = true;
       if (!this.#flushScheduled) {
         this.#flushScheduled = true;
         setImmediate(() => this.#flush());
@@ -128,7 +125,7 @@ export class SignatureVerifier {
     const batch = this.#queued;
     this.#queued = { checks: [], waiters: [] };
     if (batch.checks.length === 0) return;
-    const worker = batch.checks.length < this.minBatch && !batch.busy ? undefined : this.#worker();
+    const worker = batch.checks.length < this.minBatch ? undefined : this.#worker();
     if (!worker) {
       answerInline(batch);
       return;
