@@ -4,6 +4,7 @@
  */
 
 export { decodeReferenceModule, type RefModule, Unsupported } from '../vm/index.js';
+export { callSummary } from './callSummary.js';
 export { type DevnetProcess, type RpcAnswer, spawnDevnet } from './devnetProcess.js';
 export { instantiateMetered, type MeteredInstance, type MeteredOutcome } from './meteredRun.js';
 export { rejection } from './rejection.js';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openState } from '../state/index.js';
-import { COUNTER_WAT, loadWat, PROXY_WAT, wat } from '../test/index.js';
-import { type CallResult, CURRENT_HOST_COSTS, ModuleCache, Vm, writeAccount } from './index.js';
+import { COUNTER_WAT, callSummary, loadWat, PROXY_WAT, wat } from '../test/index.js';
+import { CURRENT_HOST_COSTS, ModuleCache, Vm, writeAccount } from './index.js';
 
 await loadWat();
 const COUNTER = wat(COUNTER_WAT);
@@ -10,18 +10,6 @@ const PROXY = wat(PROXY_WAT);
 const ALICE = new Uint8Array(32).fill(0xa1);
 const BLOCK = { height: 3n, timestamp: 1_000n };
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
-
-/** The comparable content of a result. */
-function summary(result: CallResult) {
-  return {
-    status: result.status,
-    returnData: hex(result.returnData),
-    gasUsed: result.gasUsed,
-    events: result.events.map((e) => [hex(e.contract), hex(e.topic), hex(e.data)]),
-    logs: result.logs.map((l) => [hex(l.contract), l.message]),
-    error: result.error?.code,
-  };
-}
 
 async function chain(cache: ModuleCache) {
   const state = await openState({ inMemory: true });
@@ -64,7 +52,7 @@ describe('instance reuse is exact', () => {
               block: BLOCK,
               readOnly: call.readOnly,
             });
-          expect(summary(run(reused))).toEqual(summary(run(fresh)));
+          expect(callSummary(run(reused))).toEqual(callSummary(run(fresh)));
         }
         const [a, b] = [await reused.state.commitBlock(), await fresh.state.commitBlock()];
         expect(hex(a.root)).toBe(hex(b.root));

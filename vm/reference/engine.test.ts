@@ -1,16 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openState } from '../../state/index.js';
-import { COUNTER_WAT, loadWat, PROXY_WAT, wat } from '../../test/index.js';
-import {
-  type CallResult,
-  ModuleCache,
-  referenceEngine,
-  Vm,
-  v8Engine,
-  type WasmEngine,
-  writeAccount,
-} from '../index.js';
+import { COUNTER_WAT, callSummary, loadWat, PROXY_WAT, wat } from '../../test/index.js';
+import { ModuleCache, referenceEngine, Vm, v8Engine, type WasmEngine, writeAccount } from '../index.js';
 
 await loadWat();
 const COUNTER = wat(COUNTER_WAT);
@@ -18,17 +10,6 @@ const PROXY = wat(PROXY_WAT);
 const ALICE = new Uint8Array(32).fill(0xa1);
 const BLOCK = { height: 3n, timestamp: 1_000n };
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
-
-function summary(result: CallResult) {
-  return {
-    status: result.status,
-    returnData: hex(result.returnData),
-    gasUsed: result.gasUsed,
-    events: result.events.map((e) => [hex(e.contract), hex(e.topic), hex(e.data)]),
-    logs: result.logs.map((l) => [hex(l.contract), l.message]),
-    error: result.error,
-  };
-}
 
 async function chainOn(engine: WasmEngine, codes: Uint8Array[]) {
   const state = await openState({ inMemory: true });
@@ -70,7 +51,7 @@ describe('the reference engine runs instrumented contracts exactly as V8 does', 
             }),
           );
           statuses.add(v8!.status);
-          expect(summary(ref!)).toEqual(summary(v8!));
+          expect(callSummary(ref!)).toEqual(callSummary(v8!));
         }
         const [a, b] = await Promise.all(chains.map((c) => c.state.commitBlock()));
         expect(hex(b!.root)).toBe(hex(a!.root));
@@ -117,7 +98,7 @@ describe('the reference engine runs instrumented contracts exactly as V8 does', 
         vm.execute({ contract: contract!, method, caller: ALICE, gasLimit: 10_000_000n, block: BLOCK }),
       );
       expect(v8!.status, method).toBe('trap');
-      expect(summary(ref!), method).toEqual(summary(v8!));
+      expect(callSummary(ref!), method).toEqual(callSummary(v8!));
       words.add(v8!.error!.message);
     }
     // Six distinct causes (division and remainder by zero share words, as do the two out-of-bounds accesses and a
