@@ -7,7 +7,7 @@
 import { type ContractInterface, type Receipt, toHexString } from '../../client/browser.js';
 import { bytesLabel, formatValue, gasShare } from './format.js';
 import { decodePlain, decodeReturn } from './interfaces.js';
-import { Address, Hex, Num, Rows, Status } from './ui.js';
+import { Address, BlockLink, Hex, ListTable, Num, Rows, Status } from './ui.js';
 
 export function DecodedBytes({ data, decoded }: { data: Uint8Array; decoded: ReturnType<typeof decodePlain> }) {
   if (data.length === 0) return <span class="muted">(empty)</span>;
@@ -17,32 +17,22 @@ export function DecodedBytes({ data, decoded }: { data: Uint8Array; decoded: Ret
 export function EventList({ events }: { events: Receipt['events'] }) {
   if (events.length === 0) return <p class="muted">No events.</p>;
   return (
-    <table class="list" data-testid="events">
-      <thead>
-        <tr>
-          <th>#</th>
-          <th>Contract</th>
-          <th>Topic</th>
-          <th>Data</th>
+    <ListTable headers={['#', 'Contract', 'Topic', 'Data']} testId="events">
+      {events.map((event, i) => (
+        <tr key={i} class="event">
+          <td>{i}</td>
+          <td>
+            <Address value={event.contract} />
+          </td>
+          <td>
+            <strong>{bytesLabel(event.topic)}</strong>
+          </td>
+          <td>
+            <DecodedBytes data={event.data} decoded={decodePlain(event.data)} />
+          </td>
         </tr>
-      </thead>
-      <tbody>
-        {events.map((event, i) => (
-          <tr key={i} class="event">
-            <td>{i}</td>
-            <td>
-              <Address value={event.contract} />
-            </td>
-            <td>
-              <strong>{bytesLabel(event.topic)}</strong>
-            </td>
-            <td>
-              <DecodedBytes data={event.data} decoded={decodePlain(event.data)} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </ListTable>
   );
 }
 
@@ -98,10 +88,7 @@ export function ReceiptView({
           [
             'Block',
             <span key="b">
-              <a href={`#/block/${receipt.blockHeight}`}>
-                <Num value={receipt.blockHeight} />
-              </a>{' '}
-              (index {receipt.index})
+              <BlockLink height={receipt.blockHeight} /> (index {receipt.index})
             </span>,
           ],
           ['Transaction', <Hex key="t" value={receipt.txHash} href={`#/tx/${receipt.txHash}`} />],

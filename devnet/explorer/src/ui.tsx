@@ -101,6 +101,39 @@ export function Card({ title, children, testId }: { title: string; children: Com
   );
 }
 
+/** A list table: a header row of `headers`, the rows as children. */
+export function ListTable({
+  headers,
+  testId,
+  children,
+}: {
+  headers: readonly string[];
+  testId?: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <table class="list" data-testid={testId}>
+      <thead>
+        <tr>
+          {headers.map((header) => (
+            <th key={header}>{header}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  );
+}
+
+/** A block height with separators, linking to the block. */
+export function BlockLink({ height }: { height: bigint | string }) {
+  return (
+    <a href={`#/block/${height}`}>
+      <Num value={height} />
+    </a>
+  );
+}
+
 /** Key/value rows of a details table. */
 export function Rows({ rows }: { rows: readonly (readonly [string, ComponentChildren])[] }) {
   return (

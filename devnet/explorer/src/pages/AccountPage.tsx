@@ -15,7 +15,7 @@ import { client } from '../node.js';
 import { DecodedBytes } from '../ReceiptView.js';
 import { classifyQuery } from '../search.js';
 import { storageFromDump } from '../storage.js';
-import { Card, ErrorBox, Hex, Loading, NotFound, Num, Rows } from '../ui.js';
+import { BlockLink, Card, ErrorBox, Hex, ListTable, Loading, NotFound, Num, Rows } from '../ui.js';
 
 /** Most recent events listed on a contract page. */
 const EVENTS_SHOWN = 50;
@@ -135,36 +135,24 @@ function ContractEvents({ address }: { address: string; contract: ContractInterf
       {events === undefined ? <Loading /> : null}
       {events?.length === 0 ? <p class="muted">No events yet.</p> : null}
       {events && events.length > 0 ? (
-        <table class="list">
-          <thead>
-            <tr>
-              <th>Block</th>
-              <th>Transaction</th>
-              <th>Topic</th>
-              <th>Data</th>
+        <ListTable headers={['Block', 'Transaction', 'Topic', 'Data']}>
+          {events.map((event) => (
+            <tr key={`${event.txHash}:${event.eventIndex}`} class="event">
+              <td>
+                <BlockLink height={event.blockHeight} />
+              </td>
+              <td>
+                <Hex value={event.txHash} href={`#/tx/${event.txHash}`} />
+              </td>
+              <td>
+                <strong>{bytesLabel(event.topic)}</strong>
+              </td>
+              <td>
+                <DecodedBytes data={event.data} decoded={decodePlain(event.data)} />
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {events.map((event) => (
-              <tr key={`${event.txHash}:${event.eventIndex}`} class="event">
-                <td>
-                  <a href={`#/block/${event.blockHeight}`}>
-                    <Num value={event.blockHeight} />
-                  </a>
-                </td>
-                <td>
-                  <Hex value={event.txHash} href={`#/tx/${event.txHash}`} />
-                </td>
-                <td>
-                  <strong>{bytesLabel(event.topic)}</strong>
-                </td>
-                <td>
-                  <DecodedBytes data={event.data} decoded={decodePlain(event.data)} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </ListTable>
       ) : null}
     </Card>
   );
@@ -184,33 +172,25 @@ function StorageListing({ address }: { address: string }) {
       ) : null}
       {storage.status === 'done' && storage.value.length === 0 ? <p class="muted">Empty.</p> : null}
       {storage.status === 'done' && storage.value.length > 0 ? (
-        <table class="list">
-          <thead>
-            <tr>
-              <th>Key</th>
-              <th>Value</th>
-            </tr>
-          </thead>
-          <tbody>
-            {storage.value.map((entry) => {
-              const decoded = decodePlain(entry.value);
-              return (
-                <tr key={toHexString(entry.key)}>
-                  <td>
-                    <code title={toHexString(entry.key)}>{storageKeyLabel(entry.key)}</code>
-                  </td>
-                  <td>
-                    {decoded.ok ? (
-                      <code>{formatValue(decoded.value)}</code>
-                    ) : (
-                      <DecodedBytes data={entry.value} decoded={decoded} />
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <ListTable headers={['Key', 'Value']}>
+          {storage.value.map((entry) => {
+            const decoded = decodePlain(entry.value);
+            return (
+              <tr key={toHexString(entry.key)}>
+                <td>
+                  <code title={toHexString(entry.key)}>{storageKeyLabel(entry.key)}</code>
+                </td>
+                <td>
+                  {decoded.ok ? (
+                    <code>{formatValue(decoded.value)}</code>
+                  ) : (
+                    <DecodedBytes data={entry.value} decoded={decoded} />
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </ListTable>
       ) : null}
     </Card>
   );

@@ -7,7 +7,7 @@ import { formatInteger } from '../format.js';
 import { useAsync } from '../hooks.js';
 import { client } from '../node.js';
 import { classifyQuery } from '../search.js';
-import { Address, Card, ErrorBox, Hex, Loading, NotFound, Num, Rows, Time } from '../ui.js';
+import { Address, Card, ErrorBox, Hex, ListTable, Loading, NotFound, Num, Rows, Time } from '../ui.js';
 
 export function BlockPage({ id }: { id: string }) {
   const query = classifyQuery(id);
@@ -45,32 +45,21 @@ export function BlockPage({ id }: { id: string }) {
         {b.transactions.length === 0 ? (
           <p class="muted">No transactions.</p>
         ) : (
-          <table class="list">
-            <thead>
-              <tr>
-                <th>#</th>
-                <th>Hash</th>
-                <th>Kind</th>
-                <th>From</th>
-                <th>To</th>
+          <ListTable headers={['#', 'Hash', 'Kind', 'From', 'To']}>
+            {b.transactions.map((tx, i) => (
+              <tr key={tx.hash}>
+                <td>{i}</td>
+                <td>
+                  <Hex value={tx.hash} href={`#/tx/${tx.hash}`} />
+                </td>
+                <td>{tx.kind === 'call' ? <code>{tx.method}</code> : tx.kind}</td>
+                <td>
+                  <Address value={tx.from} />
+                </td>
+                <td>{tx.to ? <Address value={tx.to} /> : <span class="muted">(deploy)</span>}</td>
               </tr>
-            </thead>
-            <tbody>
-              {b.transactions.map((tx, i) => (
-                <tr key={tx.hash}>
-                  <td>{i}</td>
-                  <td>
-                    <Hex value={tx.hash} href={`#/tx/${tx.hash}`} />
-                  </td>
-                  <td>{tx.kind === 'call' ? <code>{tx.method}</code> : tx.kind}</td>
-                  <td>
-                    <Address value={tx.from} />
-                  </td>
-                  <td>{tx.to ? <Address value={tx.to} /> : <span class="muted">(deploy)</span>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </ListTable>
         )}
       </Card>
     </div>

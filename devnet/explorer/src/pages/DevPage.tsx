@@ -9,7 +9,7 @@ import { useChain } from '../chain.js';
 import { formatInteger } from '../format.js';
 import { useAsync } from '../hooks.js';
 import { client } from '../node.js';
-import { Address, Card, ErrorBox, Loading, Num } from '../ui.js';
+import { Address, Card, ErrorBox, ListTable, Loading, Num } from '../ui.js';
 
 function Action({
   label,
@@ -117,28 +117,19 @@ export function DevPage() {
         {accounts.status === 'loading' ? <Loading /> : null}
         {accounts.status === 'error' ? <ErrorBox error={accounts.error} /> : null}
         {accounts.status === 'done' ? (
-          <table class="list">
-            <thead>
-              <tr>
-                <th>#</th>
-                <th>Address</th>
-                <th>Balance</th>
+          <ListTable headers={['#', 'Address', 'Balance']}>
+            {accounts.value.map((account) => (
+              <tr key={account.address}>
+                <td>{account.index}</td>
+                <td>
+                  <Address value={account.address} />
+                </td>
+                <td>
+                  <Num value={account.balance} />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {accounts.value.map((account) => (
-                <tr key={account.address}>
-                  <td>{account.index}</td>
-                  <td>
-                    <Address value={account.address} />
-                  </td>
-                  <td>
-                    <Num value={account.balance} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </ListTable>
         ) : null}
       </Card>
     </div>

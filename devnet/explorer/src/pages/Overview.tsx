@@ -7,7 +7,7 @@ import type { Block, Transaction } from '../../../client/browser.js';
 import { useChain } from '../chain.js';
 import { useAsync } from '../hooks.js';
 import { client } from '../node.js';
-import { Address, Card, ErrorBox, GasChart, Hex, Loading, Num, Rows, Time } from '../ui.js';
+import { Address, BlockLink, Card, ErrorBox, GasChart, Hex, ListTable, Loading, Num, Rows, Time } from '../ui.js';
 
 /** How many of the latest transactions are listed. */
 const LATEST_TXS = 12;
@@ -59,72 +59,47 @@ export function Overview() {
       </Card>
       <div class="columns">
         <Card title="Latest blocks" testId="latest-blocks">
-          <table class="list">
-            <thead>
-              <tr>
-                <th>Block</th>
-                <th>Hash</th>
-                <th>Txs</th>
-                <th>Gas used</th>
-                <th>Time</th>
+          <ListTable headers={['Block', 'Hash', 'Txs', 'Gas used', 'Time']}>
+            {blocks.slice(0, 12).map((block) => (
+              <tr key={block.hash}>
+                <td>
+                  <BlockLink height={block.height} />
+                </td>
+                <td>
+                  <Hex value={block.hash} href={`#/block/${block.hash}`} />
+                </td>
+                <td>{block.transactions.length}</td>
+                <td>
+                  <Num value={block.gasUsed} />
+                </td>
+                <td>
+                  <Time timestamp={block.timestamp} />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {blocks.slice(0, 12).map((block) => (
-                <tr key={block.hash}>
-                  <td>
-                    <a href={`#/block/${block.height}`}>
-                      <Num value={block.height} />
-                    </a>
-                  </td>
-                  <td>
-                    <Hex value={block.hash} href={`#/block/${block.hash}`} />
-                  </td>
-                  <td>{block.transactions.length}</td>
-                  <td>
-                    <Num value={block.gasUsed} />
-                  </td>
-                  <td>
-                    <Time timestamp={block.timestamp} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </ListTable>
         </Card>
         <Card title="Latest transactions" testId="latest-txs">
           {txs.status === 'loading' ? <Loading /> : null}
           {txs.status === 'error' ? <ErrorBox error={txs.error} /> : null}
           {txs.status === 'done' && txs.value.length === 0 ? <p class="muted">No transactions yet.</p> : null}
           {txs.status === 'done' && txs.value.length > 0 ? (
-            <table class="list">
-              <thead>
-                <tr>
-                  <th>Hash</th>
-                  <th>Kind</th>
-                  <th>From</th>
-                  <th>Block</th>
+            <ListTable headers={['Hash', 'Kind', 'From', 'Block']}>
+              {txs.value.map((tx) => (
+                <tr key={tx.hash}>
+                  <td>
+                    <Hex value={tx.hash} href={`#/tx/${tx.hash}`} />
+                  </td>
+                  <td>{tx.kind === 'call' ? <code>{tx.method}</code> : tx.kind}</td>
+                  <td>
+                    <Address value={tx.from} />
+                  </td>
+                  <td>
+                    <BlockLink height={tx.height} />
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {txs.value.map((tx) => (
-                  <tr key={tx.hash}>
-                    <td>
-                      <Hex value={tx.hash} href={`#/tx/${tx.hash}`} />
-                    </td>
-                    <td>{tx.kind === 'call' ? <code>{tx.method}</code> : tx.kind}</td>
-                    <td>
-                      <Address value={tx.from} />
-                    </td>
-                    <td>
-                      <a href={`#/block/${tx.height}`}>
-                        <Num value={tx.height} />
-                      </a>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </ListTable>
           ) : null}
         </Card>
       </div>

@@ -12,7 +12,7 @@ import { client } from '../node.js';
 import { ReceiptView } from '../ReceiptView.js';
 import { classifyQuery } from '../search.js';
 import { TraceTree } from '../TraceTree.js';
-import { Address, Card, ErrorBox, Hex, Loading, NotFound, Num, Rows } from '../ui.js';
+import { Address, BlockLink, Card, ErrorBox, Hex, Loading, NotFound, Num, Rows } from '../ui.js';
 
 export function TxPage({ hash }: { hash: string }) {
   const { version } = useChain();
@@ -67,13 +67,7 @@ export function TxPage({ hash }: { hash: string }) {
             ...(tx.codeSize !== null ? ([['Code size', <Num key="c" value={tx.codeSize} />]] as const) : []),
             [
               'Block',
-              tx.blockHeight === null ? (
-                <span class="badge">pending</span>
-              ) : (
-                <a href={`#/block/${tx.blockHeight}`}>
-                  <Num value={tx.blockHeight} />
-                </a>
-              ),
+              tx.blockHeight === null ? <span class="badge">pending</span> : <BlockLink height={tx.blockHeight} />,
             ],
           ]}
         />
