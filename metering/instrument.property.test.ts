@@ -33,10 +33,11 @@ import { instrument, METERING_EXPORTS, TRAP_REASON } from './index.js';
 // Far above any generated run: a grow of 2^32-1 pages alone is over 10^14 gas at schedule 2's page rate.
 const AMPLE_GAS = 1n << 62n;
 /**
- * The oracle counts gas in doubles (fast), exact up to 2^53; a run charged more (a memory.grow of a billion pages
- * at schedule 2's page rate) is compared on its outcome only.
+ * The oracle counts exactly at any size (instruction weights in a double, dynamic charges in a bigint); a run
+ * charged more than the ample limit (a memory.grow of a billion pages at the page rate) cannot return metered,
+ * so it is compared on its outcome only.
  */
-const countedExactly = (gas: bigint) => gas <= BigInt(Number.MAX_SAFE_INTEGER);
+const countedExactly = (gas: bigint) => gas < AMPLE_GAS;
 /** SPEC.md's frame cost adds 3 units for the slots the injected code itself may push. */
 const INJECTED_SLOTS_PER_FRAME = 3;
 /** Random modules per property; the file stays well under 40 s on 2 cores. */

@@ -110,7 +110,10 @@ const sameType = (x: FuncType, y: FuncType) =>
 
 /** One instance of a decoded module: memory, globals and table live across calls. */
 export class ReferenceMachine {
+  /** Gas of executed instructions: small weights, at most maxSteps of them, exact as a double. */
   gas = 0;
+  /** Dynamic charges (memory.grow, bulk memory, host functions), which can pass 2^53: exact as a bigint. */
+  dynamicGas = 0n;
   steps = 0;
   readonly stack: RefValue[] = [];
   readonly globals: RefValue[];
@@ -159,7 +162,7 @@ export class ReferenceMachine {
   run(name: string, args: readonly RefValue[]): RefRun {
     const finish = (outcome: RefOutcome): RefRun => ({
       ...outcome,
-      gas: BigInt(this.gas),
+      gas: BigInt(this.gas) + this.dynamicGas,
       memory: this.module.memory ? this.mem : undefined,
       globals: [...this.globals],
       steps: this.steps,
@@ -236,7 +239,7 @@ export class ReferenceMachine {
         const hostArgs = stack.splice(stack.length - n, n);
         stack.push(
           ...this.hosts[index]!(hostArgs, (gas) => {
-            this.gas += gas;
+            this.dynamicGas += BigInt(gas);
           }),
         );
         return;
@@ -464,7 +467,8 @@ export class ReferenceMachine {
           break;
         case 0x40: {
           const delta = i32() >>> 0;
-          this.gas += this.growPerPage * delta + this.growPerCurrentPage * (this.mem.length / PAGE);
+          this.dynamicGas +=
+            BigInt(this.growPerPage) * BigInt(delta) + BigInt(this.growPerCurrentPage) * BigInt(this.mem.length / PAGE);
           stack.push(this.grow(delta));
           break;
         }
@@ -491,7 +495,7 @@ export class ReferenceMachine {
     const n = (stack.pop() as number) >>> 0;
     const s = (stack.pop() as number) >>> 0; // memory.fill: the byte value
     const d = (stack.pop() as number) >>> 0;
-    this.gas += this.bulkPerByte * n;
+    this.dynamicGas += BigInt(this.bulkPerByte) * BigInt(n);
     const size = this.mem.length;
     if (sub === 8) {
       const seg = this.datas[ins.a] ?? new Uint8Array(0);
