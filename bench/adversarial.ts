@@ -6,6 +6,7 @@
  * limit and its gas/s is the limit over the time it took. Seeded (mulberry32), bounded in seconds.
  * @module
  */
+import { DEFAULT_LIMITS } from '../metering/index.js';
 import { fastest, type Lab, nowNs, wat, watBytes } from './gasLab.js';
 
 export type Gadget = { readonly name: string; readonly code: string };
@@ -140,7 +141,7 @@ export function genomeWat(genome: Genome, callee: Uint8Array): string {
 
 export function adversarialModule(body: string, callee: Uint8Array, pages = 2): string {
   return `(module ${IMPORTS}
-  (memory (export "memory") ${pages} 256)
+  (memory (export "memory") ${pages} ${MAX_PAGES})
   (global $g (mut i32) (i32.const 1))
   (type $t1 (func (param i32) (result i32)))
   (table 1 funcref) (elem (i32.const 0) $tiny2)
@@ -163,6 +164,9 @@ export function adversarialModule(body: string, callee: Uint8Array, pages = 2): 
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $L))))`;
 }
+
+/** The memory cap of metering's limits: a contract's initial memory can be at most this. */
+const MAX_PAGES = DEFAULT_LIMITS.maxMemoryPages;
 
 export const CALLEE_WAT = '(module (memory (export "memory") 1) (func (export "noop")))';
 
@@ -219,7 +223,7 @@ export function search(lab: Lab, callee: Uint8Array, options: SearchOptions): { 
   const randomGene = () => ({ gadget: pick(GADGETS.length), times: 1 + pick(8) });
   const randomGenome = (): Genome => ({
     genes: Array.from({ length: 1 + pick(4) }, randomGene),
-    pages: random() < 0.8 ? 2 : 2 + pick(255),
+    pages: random() < 0.8 ? 2 : 2 + pick(MAX_PAGES - 1),
   });
   const mutate = (g: Genome): Genome => {
     const genes = [...g.genes];
@@ -234,7 +238,7 @@ export function search(lab: Lab, callee: Uint8Array, options: SearchOptions): { 
         times: Math.max(1, Math.min(32, genes[at]!.times * (random() < 0.5 ? 2 : 0.5))) | 0,
       };
     }
-    const pages = random() < 0.1 ? 2 + pick(255) : g.pages;
+    const pages = random() < 0.1 ? 2 + pick(MAX_PAGES - 1) : g.pages;
     return { genes, pages };
   };
   const crossover = (a: Genome, b: Genome): Genome => ({

@@ -17,6 +17,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { DEFAULT_LIMITS } from '../metering/index.js';
 import { Lab, loadWabt, median, nowNs, timeCall, wat, watBytes } from './gasLab.js';
 
 const args = process.argv.slice(2);
@@ -641,7 +642,7 @@ function smallBytes(bench: Bench): number {
   return match ? Number(match[1]) : 0;
 }
 
-/** memory.grow 1 page at a time from 1 to 256 pages, each page touched, in one call; minus a call that grows none. */
+/** memory.grow 1 page at a time from 1 page to the memory cap, each page touched, in one call; minus a call that grows none. */
 async function growPerPage(lab: Lab, calleeData: string): Promise<number> {
   const grow = (pages: number) =>
     lab.deploy(
@@ -658,9 +659,10 @@ async function growPerPage(lab: Lab, calleeData: string): Promise<number> {
         ),
       ),
     );
-  const full = await timeCall(lab, grow(255), 'run', { reps: REPS });
+  const top = DEFAULT_LIMITS.maxMemoryPages;
+  const full = await timeCall(lab, grow(top - 1), 'run', { reps: REPS });
   const none = await timeCall(lab, grow(1), 'run', { reps: REPS });
-  return (full.ns - none.ns) / 254;
+  return (full.ns - none.ns) / (top - 2);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildExample, encodeArgs } from '../contracts/index.js';
 import { instrument, METERING_EXPORTS } from '../metering/index.js';
-import { CURRENT_HOST_COSTS } from '../vm/index.js';
+import { CURRENT_HOST_COSTS, deployItemsCost } from '../vm/index.js';
 import { adversarialModule, CALLEE_WAT, describe, evaluate, genomeWat, search } from './adversarial.js';
 import { fastest, LAB_GAS, Lab, loadWabt, median, nowNs, wat } from './gasLab.js';
 import { buildKernels, REPO_ROOT } from './meteringInputs.js';
@@ -288,6 +288,7 @@ function deployModules(): { name: string; code?: () => Uint8Array; example?: str
     ...repeat([0x0b], depth),
     0x0b,
   ];
+  const loops = [0x00, ...repeat([0x03, 0x40], depth), ...repeat([0x0b], depth), 0x0b];
   const table = [
     0x00,
     0x02,
@@ -311,6 +312,7 @@ function deployModules(): { name: string; code?: () => Uint8Array; example?: str
     { name: '19,000 tiny functions', code: () => binaryModule(many(19_000, [0x00, 0x0b])) },
     { name: 'one huge function (~1.9 MiB)', code: () => binaryModule([huge, callAll(1)]) },
     { name: '400 functions nested 1,000 deep', code: () => binaryModule(many(400, nested)) },
+    { name: '400 functions of 1,000 nested loops', code: () => binaryModule(many(400, loops)) },
     { name: '250 functions, each a 4,096-target br_table', code: () => binaryModule(many(250, table)) },
     { name: '2,000 functions with 4,000 i64 locals', code: () => binaryModule(many(2_000, locals)) },
     { name: '1.9 MiB data segment', code: () => binaryModule([[0x00, 0x0b]], 32, new Uint8Array(1_990_000).fill(7)) },
@@ -361,9 +363,7 @@ async function deploys(): Promise<DeployRow[]> {
       // The deploy's own price, without the init call.
       const costs = CURRENT_HOST_COSTS;
       gas = Number(
-        costs.deployBase +
-          costs.deployPerByte * BigInt(code.length) +
-          (costs.deployPerFunction ?? 0n) * BigInt(metered.report.functions),
+        costs.deployBase + costs.deployPerByte * BigInt(code.length) + deployItemsCost(costs, metered.report),
       );
       // The examples are only compiled (a method they lack is looked up after the compile-cache miss).
       const method = module.name.startsWith('example') ? 'noSuchMethod' : 'run';

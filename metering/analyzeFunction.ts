@@ -84,6 +84,8 @@ export type FunctionPlan = {
   readonly codeStart: number;
   readonly end: number;
   readonly declaredLocals: number;
+  /** `block`, `loop` and `if` instructions: the analyzer's dearest per-byte work, priced per item at deploy. */
+  readonly blocks: number;
   readonly maxStackHeight: number;
   /** Stack units charged at entry (SPEC.md, Stack limit). */
   readonly frameCost: number;
@@ -175,6 +177,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
 
   const localsStart = r.pos;
   let declaredLocals = 0;
+  let blocks = 0;
   for (let groups = r.u32(), g = 0; g < groups; g++) {
     const count = r.u32();
     const valtype = r.byte();
@@ -308,6 +311,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
     switch (op.imm) {
       case 'block': {
         const blockType = readBlockType(at);
+        blocks++;
         if (opcode === 0x04) pop(1);
         if (frames.length > limits.maxNestingDepth) {
           fail('LIMIT', `blocks nest deeper than ${limits.maxNestingDepth} (maxNestingDepth)`, at, op.name);
@@ -527,6 +531,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
     codeStart,
     end: body.end,
     declaredLocals,
+    blocks,
     maxStackHeight: maxHeight,
     frameCost,
     insertions,

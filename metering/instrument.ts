@@ -47,6 +47,10 @@ export type InstrumentReport = {
   /** memory.grow and bulk-memory sites with a dynamic charge. */
   readonly dynamicSites: number;
   readonly maxFrameCost: number;
+  /** `block`, `loop` and `if` instructions in all defined functions (the VM prices deploys per item). */
+  readonly blocks: number;
+  /** Locals declared by all defined functions, parameters excluded (the VM prices deploys per local). */
+  readonly locals: number;
   readonly bytesBefore: number;
   readonly bytesAfter: number;
   /** Custom sections dropped (all but `gasket:*`). */
@@ -132,7 +136,11 @@ export function instrument(wasm: Uint8Array, options: InstrumentOptions = {}): I
   let exits = 0;
   let dynamicSites = 0;
   let maxFrameCost = 0;
+  let blocks = 0;
+  let locals = 0;
   for (const plan of plans) {
+    blocks += plan.blocks;
+    locals += plan.declaredLocals;
     if (plan.frameCost > maxFrameCost) maxFrameCost = plan.frameCost;
     exits += 1;
     for (const insertion of plan.insertions) {
@@ -156,6 +164,8 @@ export function instrument(wasm: Uint8Array, options: InstrumentOptions = {}): I
       exits,
       dynamicSites,
       maxFrameCost,
+      blocks,
+      locals,
       bytesBefore: wasm.length,
       bytesAfter: code.length,
       droppedCustomSections: module.customSections

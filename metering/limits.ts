@@ -20,7 +20,11 @@ export type MeteringLimits = {
   readonly maxElementSegments: number;
   readonly maxNestingDepth: number;
   readonly maxBrTableTargets: number;
-  /** Memory cap in 64 KiB pages: the module's maximum is clamped to it. */
+  /**
+   * Memory cap in 64 KiB pages: the module's maximum is clamped to it. 64 pages (4 MiB, since issue 12; it was
+   * 256): random loads over 16 MiB miss the caches and ran 4x slower per gas than the median honest workload,
+   * over 4 MiB within 10 % of loads that hit (docs/gas-calibration.md).
+   */
   readonly maxMemoryPages: number;
   /** Stack budget in frame-cost units (see SPEC.md, Stack limit). */
   readonly maxStackUnits: number;
@@ -41,7 +45,7 @@ export const DEFAULT_LIMITS: MeteringLimits = Object.freeze({
   maxElementSegments: 1_000,
   maxNestingDepth: 1_024,
   maxBrTableTargets: 4_096,
-  maxMemoryPages: 256,
+  maxMemoryPages: 64,
   maxStackUnits: 32_768,
 });
 

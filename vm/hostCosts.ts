@@ -2,7 +2,7 @@
  * The gas price lists of the host ABI: frozen tables, never edited once published (a change adds a version).
  * Every host call pays `hostCall` plus its own `base`, plus `perByte` for each byte it reads from or writes to
  * contract memory or state. Formulas per function: docs/host-abi.md. Wasm instructions are priced by metering's
- * schedule in the same unit. Version 2 (current) is calibrated: 1 gas is about 0.1 ns (docs/gas-calibration.md).
+ * schedule in the same unit. Versions 2 and 3 (current) are calibrated: 1 gas is about 0.1 ns (docs/gas-calibration.md).
  * @module
  */
 
@@ -94,17 +94,35 @@ export const HOST_COSTS_V2 = Object.freeze({
   abort: cost(0, 4),
 });
 
-/** A host price list: the V1 shape, with the terms V2 added optional (absent means 0). */
+/**
+ * Version 3 (issue 12, from the deploy benchmark of bench/gasBench.ts): version 2 plus two deploy terms for the
+ * analyzer's work that bytes do not track. `block`, `loop` and `if` cost the analyzer and V8 250-660 ns each
+ * (2-3 bytes: 2,400-3,600 gas of `deployPerByte`), so 400 functions of 1,000 nested blocks or loops deployed at
+ * 2.5-6.3x below the median honest gas/s; locals cost about 1.5 ns each (decoding, frame sizing, V8's first
+ * compile), so 2,000 functions of 4,000 locals deployed at up to 3.1x. Figures: docs/gas-calibration.md.
+ */
+export const HOST_COSTS_V3 = Object.freeze({
+  ...HOST_COSTS_V2,
+  version: 3,
+  /** Per `block`, `loop` and `if` instruction in the module's functions. */
+  deployPerBlock: 10_000n,
+  /** Per local declared by the module's functions (parameters excluded). */
+  deployPerLocal: 40n,
+});
+
+/** A host price list: the V1 shape, with the terms V2 and V3 added optional (absent means 0). */
 type ScalarTerm = 'version' | 'hostCall' | 'callFrame' | 'deployPerByte' | 'deployBase';
 export type HostCostTable = { readonly version: number } & {
   readonly [K in Exclude<ScalarTerm, 'version'>]: bigint;
 } & { readonly [K in Exclude<keyof typeof HOST_COSTS_V1, ScalarTerm>]: HostCost } & {
   readonly callFramePerPage?: bigint;
   readonly deployPerFunction?: bigint;
+  readonly deployPerBlock?: bigint;
+  readonly deployPerLocal?: bigint;
 };
 
 /** The table a VM uses unless told otherwise. */
-export const CURRENT_HOST_COSTS: HostCostTable = HOST_COSTS_V2;
+export const CURRENT_HOST_COSTS: HostCostTable = HOST_COSTS_V3;
 
 /** Sizes the host refuses past (a trap with code BAD_POINTER), whatever gas remains. */
 export const HOST_LIMITS = Object.freeze({

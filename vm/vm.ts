@@ -172,9 +172,9 @@ export class Vm implements CallRuntime {
         codeHash: undefined,
       };
     }
-    // Per defined function (V8 compiles each one): known once the module is decoded, charged before anything
-    // is stored. The per-byte part above already bounds the work done so far.
-    deployCost += (this.costs.deployPerFunction ?? 0n) * BigInt(metered.report.functions);
+    // Per defined function (V8 compiles each one), per block and per local (table 3): known once the module is
+    // analyzed, charged before anything is stored. The per-byte part above already bounds the work done so far.
+    deployCost += deployItemsCost(this.costs, metered.report);
     if (params.gasLimit < deployCost) {
       return {
         ...failure('out_of_gas', 'OUT_OF_GAS', `deploying needs ${deployCost} gas`, params.gasLimit),
@@ -441,3 +441,15 @@ export function hex(bytes: Uint8Array): string {
 }
 
 export type { VmEvent, VmLog };
+
+/** The deploy terms counted by the analyzer (functions, blocks, locals), for a host table and a metering report. */
+export function deployItemsCost(
+  costs: HostCostTable,
+  report: { readonly functions: number; readonly blocks: number; readonly locals: number },
+): bigint {
+  return (
+    (costs.deployPerFunction ?? 0n) * BigInt(report.functions) +
+    (costs.deployPerBlock ?? 0n) * BigInt(report.blocks) +
+    (costs.deployPerLocal ?? 0n) * BigInt(report.locals)
+  );
+}
