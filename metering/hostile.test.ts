@@ -10,7 +10,15 @@ import {
   vector,
   wat,
 } from '../test/index.js';
-import { CURRENT_SCHEDULE, DEFAULT_LIMITS, instrument, MeteringError } from './index.js';
+import {
+  CURRENT_SCHEDULE,
+  DEFAULT_LIMITS,
+  instrument,
+  LIMITS_BY_VERSION,
+  LIMITS_V1,
+  LIMITS_VERSION,
+  MeteringError,
+} from './index.js';
 
 beforeAll(loadWat);
 
@@ -146,6 +154,36 @@ describe('adversarial contracts stop deterministically', () => {
     const memory = new WebAssembly.Instance(new WebAssembly.Module(result.code)).exports.memory as WebAssembly.Memory;
     expect(memory.grow(2)).toBe(1);
     expect(() => memory.grow(1)).toThrow(RangeError);
+    expect(result.limitsVersion).toBeUndefined(); // overridden limits are no published version
+  });
+
+  it('each published limits version caps memory at its own figure, and the result names the version', () => {
+    const bytes = wat('(module (memory (export "memory") 1))');
+    const maxPages = (code: Uint8Array) => {
+      const memory = new WebAssembly.Instance(new WebAssembly.Module(code)).exports.memory as WebAssembly.Memory;
+      let pages = 1;
+      while (pages < 70_000 && memory.grow(0) === pages) {
+        try {
+          memory.grow(1);
+          pages++;
+        } catch {
+          break;
+        }
+      }
+      return pages;
+    };
+    const byDefault = instrument(bytes);
+    expect(byDefault.limitsVersion).toBe(LIMITS_VERSION);
+    expect(maxPages(byDefault.code)).toBe(DEFAULT_LIMITS.maxMemoryPages);
+    for (const [version, limits] of Object.entries(LIMITS_BY_VERSION)) {
+      const result = instrument(bytes, { limits });
+      expect(result.limitsVersion).toBe(Number(version));
+      expect(maxPages(result.code)).toBe(limits.maxMemoryPages);
+    }
+    // versions differ, so their code (and hash) differs
+    expect(Buffer.from(instrument(bytes, { limits: LIMITS_V1 }).codeHash).equals(Buffer.from(byDefault.codeHash))).toBe(
+      LIMITS_VERSION === 1,
+    );
   });
 });
 

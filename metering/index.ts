@@ -17,5 +17,13 @@ export {
   instrument,
   METERING_EXPORTS,
 } from './instrument.js';
-export { DEFAULT_LIMITS, FRAME_BASE_UNITS, type MeteringLimits } from './limits.js';
+export {
+  DEFAULT_LIMITS,
+  FRAME_BASE_UNITS,
+  LIMITS_BY_VERSION,
+  LIMITS_V1,
+  LIMITS_V2,
+  LIMITS_VERSION,
+  type MeteringLimits,
+} from './limits.js';
 export { type CostSchedule, CURRENT_SCHEDULE, SCHEDULE_V1, SCHEDULE_V2, SCHEDULE_V3, SCHEDULES } from './schedule.js';

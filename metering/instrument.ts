@@ -19,7 +19,7 @@ import {
 import { type DecodedModule, decodeModule, type Export, type FuncType, SECTION } from './decodeModule.js';
 import { MeteringError } from './errors.js';
 import { gateModule } from './gateModule.js';
-import { DEFAULT_LIMITS, type MeteringLimits } from './limits.js';
+import { DEFAULT_LIMITS, LIMITS_BY_VERSION, LIMITS_VERSION, type MeteringLimits } from './limits.js';
 import { type CostSchedule, CURRENT_SCHEDULE, toolingSchedule } from './schedule.js';
 
 export type InstrumentOptions = {
@@ -62,6 +62,8 @@ export type InstrumentedContract = {
   /** sha256 of `code`. */
   readonly codeHash: Uint8Array;
   readonly scheduleVersion: number;
+  /** The version of the limits applied (DEFAULT_LIMITS: LIMITS_VERSION); undefined when limits were overridden. */
+  readonly limitsVersion: number | undefined;
   /** The module's own exports, in export-section order (the metering globals are not listed). */
   readonly exports: readonly Export[];
   readonly report: InstrumentReport;
@@ -78,6 +80,15 @@ export const METERING_EXPORTS = Object.freeze({
 });
 
 const MAX_GAS = (1n << 63n) - 1n;
+
+/** The published version `limits` equal field by field, if any. */
+function limitsVersionOf(limits: MeteringLimits): number | undefined {
+  const fields = Object.keys(LIMITS_BY_VERSION[LIMITS_VERSION]!) as (keyof MeteringLimits)[];
+  for (const [version, published] of Object.entries(LIMITS_BY_VERSION)) {
+    if (fields.every((field) => published[field] === limits[field])) return Number(version);
+  }
+  return undefined;
+}
 
 export function instrument(wasm: Uint8Array, options: InstrumentOptions = {}): InstrumentedContract {
   const tooling = options.tooling ?? false;
@@ -155,6 +166,7 @@ export function instrument(wasm: Uint8Array, options: InstrumentOptions = {}): I
     code,
     codeHash: new Uint8Array(createHash('sha256').update(code).digest()),
     scheduleVersion: baseSchedule.version,
+    limitsVersion: limitsVersionOf(limits),
     exports: module.exports,
     report: {
       functions: plans.length,

@@ -30,7 +30,11 @@ export type MeteringLimits = {
   readonly maxStackUnits: number;
 };
 
-export const DEFAULT_LIMITS: MeteringLimits = Object.freeze({
+/**
+ * Version 1 (session 1): a 256-page (16 MiB) memory cap. Limits decide which contracts deploy and, through the
+ * memory cap, the instrumented code (and so its hash): a change is a new version, and old ones stay frozen.
+ */
+export const LIMITS_V1: MeteringLimits = Object.freeze({
   maxModuleBytes: 2 * 1024 * 1024,
   maxFunctions: 20_000,
   maxTypes: 1_000,
@@ -45,8 +49,21 @@ export const DEFAULT_LIMITS: MeteringLimits = Object.freeze({
   maxElementSegments: 1_000,
   maxNestingDepth: 1_024,
   maxBrTableTargets: 4_096,
-  maxMemoryPages: 64,
+  maxMemoryPages: 256,
   maxStackUnits: 32_768,
+});
+
+/** Version 2 (issue 12): the memory cap lowered to 64 pages (4 MiB); everything else as version 1. */
+export const LIMITS_V2: MeteringLimits = Object.freeze({ ...LIMITS_V1, maxMemoryPages: 64 });
+
+/** The limits new deployments are checked and instrumented against, and their version. */
+export const DEFAULT_LIMITS: MeteringLimits = LIMITS_V2;
+export const LIMITS_VERSION: number = 2;
+
+/** Every published version of the limits, by number. */
+export const LIMITS_BY_VERSION: Readonly<Record<number, MeteringLimits>> = Object.freeze({
+  1: LIMITS_V1,
+  2: LIMITS_V2,
 });
 
 /** Units every frame costs besides its params, locals and operand stack (return address, frame pointer, ...). */
