@@ -139,72 +139,69 @@ export class ModuleCache {
   }
 }
 
+/** A position in a (validated) module's bytes with a LEB128 u32 reader. */
+class ByteCursor {
+  constructor(
+    readonly code: Uint8Array,
+    public pos: number,
+  ) {}
+
+  u32(): number {
+    let result = 0;
+    let shift = 0;
+    let b: number;
+    do {
+      b = this.code[this.pos++]!;
+      result += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (b & 0x80);
+    return result;
+  }
+}
+
+/** A cursor at the payload of the module's first section `id`, or undefined if it has none. */
+function findSection(code: Uint8Array, id: number): ByteCursor | undefined {
+  const cursor = new ByteCursor(code, 8);
+  while (cursor.pos < code.length) {
+    const sectionId = code[cursor.pos++]!;
+    const size = cursor.u32();
+    if (sectionId === id) return cursor;
+    cursor.pos += size;
+  }
+  return undefined;
+}
+
+const SECTION_MEMORY = 5;
+const SECTION_DATA = 11;
+
+/** The initial page count of the module's (single, defined) memory; 0 if it has none. */
+function initialMemoryPages(code: Uint8Array): number {
+  const memory = findSection(code, SECTION_MEMORY);
+  if (!memory || memory.u32() === 0) return 0;
+  memory.u32(); // limits flags
+  return memory.u32();
+}
+
 /**
  * Whether the module has a passive data segment: `data.drop` could then change what a later `memory.init` sees,
  * which a reset cannot undo. (Active segments are dropped at instantiation in every instance alike.)
  */
-/** The initial page count of the module's (single, defined) memory; 0 if it has none. */
-function initialMemoryPages(code: Uint8Array): number {
-  let pos = 8;
-  const u32 = (): number => {
-    let result = 0;
-    let shift = 0;
-    let b: number;
-    do {
-      b = code[pos++]!;
-      result += (b & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (b & 0x80);
-    return result;
-  };
-  while (pos < code.length) {
-    const id = code[pos++]!;
-    const size = u32();
-    const end = pos + size;
-    if (id === 5) {
-      if (u32() === 0) return 0;
-      u32(); // limits flags
-      return u32();
-    }
-    pos = end;
-  }
-  return 0;
-}
-
 function hasPassiveDataSegment(code: Uint8Array): boolean {
-  let pos = 8;
-  const u32 = (): number => {
-    let result = 0;
-    let shift = 0;
-    let b: number;
-    do {
-      b = code[pos++]!;
-      result += (b & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (b & 0x80);
-    return result;
-  };
+  const data = findSection(code, SECTION_DATA);
+  if (!data) return false;
   const skipConstExpr = () => {
     for (;;) {
-      const opcode = code[pos++]!;
+      const opcode = code[data.pos++]!;
       if (opcode === 0x0b) return;
-      if (opcode === 0x41 || opcode === 0x42 || opcode === 0x23) u32(); // LEB immediates (sign does not matter to skip)
+      if (opcode === 0x41 || opcode === 0x42 || opcode === 0x23) data.u32(); // LEB immediates (sign does not matter to skip)
     }
   };
-  while (pos < code.length) {
-    const id = code[pos++]!;
-    const size = u32();
-    const end = pos + size;
-    if (id === 11) {
-      for (let n = u32(), i = 0; i < n; i++) {
-        const flags = u32();
-        if (flags === 1) return true;
-        if (flags === 2) u32();
-        skipConstExpr();
-        pos += u32();
-      }
-    }
-    pos = end;
+  for (let n = data.u32(), i = 0; i < n; i++) {
+    const flags = data.u32();
+    if (flags === 1) return true;
+    if (flags === 2) data.u32();
+    skipConstExpr();
+    data.pos += data.u32();
   }
   return false;
 }
