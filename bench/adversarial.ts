@@ -7,31 +7,11 @@
  * @module
  */
 import { DEFAULT_LIMITS } from '../metering/index.js';
-import { fastest, type Lab, nowNs, wat, watBytes } from './gasLab.js';
+import { fastest, HOST_IMPORTS_WAT as IMPORTS, type Lab, nowNs, wat, watBytes } from './gasLab.js';
 
 export type Gadget = { readonly name: string; readonly code: string };
 
 /** Memory layout: 0..64 scratch, 64 key, 128 callee address, 160 u128 zero, 200 "noop", 256 sig, 320 pk, 1024 data. */
-const IMPORTS = `
-  (import "gasket" "input_size" (func $isize (result i32)))
-  (import "gasket" "result_read" (func $rread (param i32)))
-  (import "gasket" "return_data" (func $ret (param i32 i32)))
-  (import "gasket" "storage_read" (func $sread (param i32 i32) (result i32)))
-  (import "gasket" "storage_write" (func $swrite (param i32 i32 i32 i32)))
-  (import "gasket" "storage_remove" (func $sremove (param i32 i32) (result i32)))
-  (import "gasket" "caller" (func $caller (param i32)))
-  (import "gasket" "value_received" (func $valueReceived (param i32)))
-  (import "gasket" "balance" (func $balance (param i32 i32)))
-  (import "gasket" "transfer" (func $transfer (param i32 i32) (result i32)))
-  (import "gasket" "block_height" (func $height (result i64)))
-  (import "gasket" "gas_left" (func $gasLeft (result i64)))
-  (import "gasket" "emit" (func $emit (param i32 i32 i32 i32)))
-  (import "gasket" "log" (func $log (param i32 i32)))
-  (import "gasket" "call" (func $call (param i32 i32 i32 i32 i32 i32 i64) (result i32)))
-  (import "gasket" "sha256" (func $sha256 (param i32 i32 i32)))
-  (import "gasket" "keccak256" (func $keccak256 (param i32 i32 i32)))
-  (import "gasket" "blake3" (func $blake3 (param i32 i32 i32)))
-  (import "gasket" "ed25519_verify" (func $ed25519 (param i32 i32 i32 i32) (result i32)))`;
 
 const arith = (op: string) => `(local.set $a (${op} (local.get $a) (local.get $b)))`;
 const arith64 = (op: string) => `(local.set $c (${op} (local.get $c) (local.get $d)))`;

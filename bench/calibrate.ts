@@ -18,7 +18,7 @@
 import { writeFileSync } from 'node:fs';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { DEFAULT_LIMITS } from '../metering/index.js';
-import { Lab, loadWabt, median, nowNs, timeCall, wat, watBytes } from './gasLab.js';
+import { HOST_IMPORTS_WAT as IMPORTS, Lab, loadWabt, median, nowNs, timeCall, wat, watBytes } from './gasLab.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -32,32 +32,6 @@ const REPS = QUICK ? 5 : 11;
  * meaning of 1 gas); simple instructions, measured under a nanosecond, keep a floor of 1 gas.
  */
 export const GAS_PER_NS = Number(flag('--scale') ?? 10);
-
-const IMPORTS = `
-  (import "gasket" "input_size" (func $isize (result i32)))
-  (import "gasket" "input_read" (func $iread (param i32)))
-  (import "gasket" "return_data" (func $ret (param i32 i32)))
-  (import "gasket" "result_size" (func $rsize (result i32)))
-  (import "gasket" "result_read" (func $rread (param i32)))
-  (import "gasket" "storage_read" (func $sread (param i32 i32) (result i32)))
-  (import "gasket" "storage_write" (func $swrite (param i32 i32 i32 i32)))
-  (import "gasket" "storage_remove" (func $sremove (param i32 i32) (result i32)))
-  (import "gasket" "caller" (func $caller (param i32)))
-  (import "gasket" "signer" (func $signer (param i32)))
-  (import "gasket" "self_address" (func $self (param i32)))
-  (import "gasket" "value_received" (func $valueReceived (param i32)))
-  (import "gasket" "balance" (func $balance (param i32 i32)))
-  (import "gasket" "transfer" (func $transfer (param i32 i32) (result i32)))
-  (import "gasket" "block_height" (func $height (result i64)))
-  (import "gasket" "block_timestamp" (func $timestamp (result i64)))
-  (import "gasket" "gas_left" (func $gasLeft (result i64)))
-  (import "gasket" "emit" (func $emit (param i32 i32 i32 i32)))
-  (import "gasket" "log" (func $log (param i32 i32)))
-  (import "gasket" "call" (func $call (param i32 i32 i32 i32 i32 i32 i64) (result i32)))
-  (import "gasket" "sha256" (func $sha256 (param i32 i32 i32)))
-  (import "gasket" "keccak256" (func $keccak256 (param i32 i32 i32)))
-  (import "gasket" "blake3" (func $blake3 (param i32 i32 i32)))
-  (import "gasket" "ed25519_verify" (func $ed25519 (param i32 i32 i32 i32) (result i32)))`;
 
 /** Memory layout of every lab contract. */
 export const MEM = {

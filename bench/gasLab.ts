@@ -124,3 +124,30 @@ export function watBytes(bytes: Uint8Array): string {
   for (const byte of bytes) out += `\\${byte.toString(16).padStart(2, '0')}`;
   return out;
 }
+
+/** Every host function of the ABI, imported under the names the lab contracts use ($sread, $swrite, ...). */
+export const HOST_IMPORTS_WAT = `
+  (import "gasket" "input_size" (func $isize (result i32)))
+  (import "gasket" "input_read" (func $iread (param i32)))
+  (import "gasket" "return_data" (func $ret (param i32 i32)))
+  (import "gasket" "result_size" (func $rsize (result i32)))
+  (import "gasket" "result_read" (func $rread (param i32)))
+  (import "gasket" "storage_read" (func $sread (param i32 i32) (result i32)))
+  (import "gasket" "storage_write" (func $swrite (param i32 i32 i32 i32)))
+  (import "gasket" "storage_remove" (func $sremove (param i32 i32) (result i32)))
+  (import "gasket" "caller" (func $caller (param i32)))
+  (import "gasket" "signer" (func $signer (param i32)))
+  (import "gasket" "self_address" (func $self (param i32)))
+  (import "gasket" "value_received" (func $valueReceived (param i32)))
+  (import "gasket" "balance" (func $balance (param i32 i32)))
+  (import "gasket" "transfer" (func $transfer (param i32 i32) (result i32)))
+  (import "gasket" "block_height" (func $height (result i64)))
+  (import "gasket" "block_timestamp" (func $timestamp (result i64)))
+  (import "gasket" "gas_left" (func $gasLeft (result i64)))
+  (import "gasket" "emit" (func $emit (param i32 i32 i32 i32)))
+  (import "gasket" "log" (func $log (param i32 i32)))
+  (import "gasket" "call" (func $call (param i32 i32 i32 i32 i32 i32 i64) (result i32)))
+  (import "gasket" "sha256" (func $sha256 (param i32 i32 i32)))
+  (import "gasket" "keccak256" (func $keccak256 (param i32 i32 i32)))
+  (import "gasket" "blake3" (func $blake3 (param i32 i32 i32)))
+  (import "gasket" "ed25519_verify" (func $ed25519 (param i32 i32 i32 i32) (result i32)))`;
