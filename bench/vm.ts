@@ -70,7 +70,8 @@ async function measure(kind: 'leveldb' | 'memory') {
       new DataView(address.buffer).setUint32(0, i + 1);
       return encodeArgs(address, 1n);
     });
-    const transfer = (i: number) => {
+    /** One token transfer, traced or not: the same call, so the two figures differ by tracing alone. */
+    const transferer = (trace: boolean) => (i: number) => {
       const result = vm.execute({
         contract: token,
         method: 'transfer',
@@ -78,21 +79,14 @@ async function measure(kind: 'leveldb' | 'memory') {
         caller: ALICE,
         gasLimit: GAS,
         block: BLOCK,
+        trace,
       });
-      if (result.status !== 'ok') throw new Error(`transfer failed: ${result.error?.message}`);
+      if (result.status !== 'ok' || (trace && !result.trace)) {
+        throw new Error(`${trace ? 'traced ' : ''}transfer failed: ${result.error?.message}`);
+      }
     };
-    const tracedTransfer = (i: number) => {
-      const result = vm.execute({
-        contract: token,
-        method: 'transfer',
-        args: recipients[i % recipients.length],
-        caller: ALICE,
-        gasLimit: GAS,
-        block: BLOCK,
-        trace: true,
-      });
-      if (result.status !== 'ok' || !result.trace) throw new Error(`traced transfer failed: ${result.error?.message}`);
-    };
+    const transfer = transferer(false);
+    const tracedTransfer = transferer(true);
     const increment = () => {
       const result = vm.execute({ contract: counter, method: 'increment', caller: ALICE, gasLimit: GAS, block: BLOCK });
       if (result.status !== 'ok') throw new Error(`increment failed: ${result.error?.message}`);
