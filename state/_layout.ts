@@ -15,7 +15,7 @@
  */
 import { concatBytes, equalBytes, readU64, readVarint, u64, writeVarint } from './_bytes.js';
 import { toHash } from './_hash.js';
-import type { Child } from './_node.js';
+import { type Child, makeChild } from './_node.js';
 
 export const STATE_FORMAT_VERSION = 2;
 export const FORMAT_MAGIC = new TextEncoder().encode('GASKET-STATE');
@@ -76,7 +76,7 @@ export function decodeBlock(bytes: Uint8Array): BlockRecord {
   const metaLength = readVarint(bytes, pos);
   if (pos.o + metaLength !== bytes.length) throw new RangeError('bad block record length');
   const meta = bytes.slice(pos.o);
-  const rootNode = flags & 1 ? { version, hash: toHash(root), leaf: (flags & 2) !== 0 } : undefined;
+  const rootNode = flags & 1 ? makeChild(version, toHash(root), (flags & 2) !== 0) : undefined;
   return { root, rootNode, meta };
 }
 

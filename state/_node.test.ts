@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Child, decodeNode, encodeNode, INLINE_LEAF_MAX, type InternalNode, makeLeaf, nodeHash } from './_node.js';
+import {
+  type Child,
+  decodeNode,
+  deriveInternal,
+  encodeNode,
+  INLINE_LEAF_MAX,
+  type InternalNode,
+  makeInternal,
+  makeLeaf,
+  nodeHash,
+} from './_node.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -56,5 +66,34 @@ describe('node encoding (format 2)', () => {
     const bytes = encodeNode({ kind: 'internal', children });
     expect(() => decodeNode(bytes.subarray(0, bytes.length - 1))).toThrow(RangeError);
     expect(() => decodeNode(Buffer.concat([bytes, Buffer.of(0)]))).toThrow(RangeError);
+  });
+
+  it('a node derived from an encoded base encodes byte-identically to its full encoding, block after block', () => {
+    const change = fc.tuple(fc.nat({ max: 15 }), childArb);
+    fc.assert(
+      fc.property(
+        fc.array(childArb, { minLength: 16, maxLength: 16 }),
+        fc.array(fc.tuple(fc.array(change, { minLength: 1, maxLength: 5 }), fc.boolean()), { maxLength: 6 }),
+        (start, rounds) => {
+          // the first base comes from bytes, as the store loads it
+          let base = decodeNode(encodeNode(makeInternal(start))) as InternalNode;
+          for (const [changes, reload] of rounds) {
+            const children = base.children.slice();
+            const changed = new Set<number>();
+            for (const [slot, child] of changes) {
+              children[slot] = child;
+              changed.add(slot);
+            }
+            const derived = deriveInternal(base, children, [...changed]);
+            const bytes = encodeNode(derived);
+            const full = makeInternal(children.slice());
+            expect(hex(bytes)).toBe(hex(encodeNode(full)));
+            expect(nodeHash(derived)).toBe(nodeHash(full));
+            // next round derives from the node just encoded (kept in the node cache) or from its bytes reloaded
+            base = reload ? (decodeNode(bytes) as InternalNode) : derived;
+          }
+        },
+      ),
+    );
   });
 });

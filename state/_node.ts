@@ -38,6 +38,21 @@ export type Child = {
   inline?: LeafNode;
 };
 
+/**
+ * A child pointer. Every pointer is made here with all five fields in one order, so the tree code's property
+ * accesses see one object shape (literals with different field sets made them megamorphic: about a fifth of
+ * `encodeNode`'s time went to looking up `inline`).
+ */
+export function makeChild(
+  version: number,
+  hash: Hash,
+  leaf: boolean,
+  pending: LeafNode | undefined = undefined,
+  inline: LeafNode | undefined = undefined,
+): Child {
+  return { version, hash, leaf, pending, inline };
+}
+
 /** Leaves whose key and value together take at most this many bytes are stored inline in their parent. */
 export const INLINE_LEAF_MAX = 160;
 
@@ -61,7 +76,22 @@ export type InternalNode = {
   bin?: Hash[];
   /** Per heap index: 0 empty, 1 exactly one leaf below, 2 anything else. */
   kinds?: Uint8Array;
+  /** The node's encoding, once known (it was decoded from it or encoded to it). */
+  raw?: Buffer;
+  /** Until encoded: the node this one was derived from and the slots that differ (bit `s` for slot `s`). */
+  base?: InternalNode;
+  changedMask?: number;
 };
+
+/** An internal node; every one is made here, with all fields in one order (one object shape for the JIT). */
+export function makeInternal(
+  children: (Child | undefined)[],
+  raw: Buffer | undefined = undefined,
+  base: InternalNode | undefined = undefined,
+  changedMask = 0,
+): InternalNode {
+  return { kind: 'internal', children, bin: undefined, kinds: undefined, raw, base, changedMask };
+}
 
 export type TreeNode = LeafNode | InternalNode;
 
@@ -114,11 +144,15 @@ export function deriveInternal(
   children: (Child | undefined)[],
   changed: number[],
 ): InternalNode {
-  const node: InternalNode = { kind: 'internal', children };
   if (base === undefined) {
-    ensureHashes(node);
-    return node;
+    const fresh = makeInternal(children);
+    ensureHashes(fresh);
+    return fresh;
   }
+  let mask = 0;
+  for (const s of changed) mask |= 1 << s;
+  // the encoder copies the unchanged slots' bytes from the base's encoding (if known) instead of re-encoding them
+  const node = makeInternal(children, undefined, base.raw === undefined ? undefined : base, mask);
   ensureHashes(base);
   node.bin = base.bin!.slice();
   node.kinds = base.kinds!.slice();
@@ -163,16 +197,55 @@ export function encodeNode(node: TreeNode): Buffer {
     out.set(node.value, head + node.key.length);
     return out;
   }
-  // written straight into one Buffer of the exact size (from the shared pool): building it as a string first
-  // allocated about 2 KB of garbage per node in cons and flattened strings
+  const base = node.base;
+  const out = base?.raw !== undefined ? encodeDerived(node, base.raw, node.changedMask ?? 0xffff) : encodeFull(node);
+  // the encoding is kept for the next block's derived node (and the base dropped, so no chain of bases is kept)
+  node.raw = out;
+  node.base = undefined;
+  return out;
+}
+
+function childSize(c: Child): number {
+  if (c.inline === undefined) return varintLength(c.version) + HASH_LENGTH;
+  const key = c.inline.key;
+  const value = c.inline.value;
+  return varintLength(key.length) + key.length + varintLength(value.length) + value.length;
+}
+
+/** Writes one child's bytes at `o`; returns the offset after them. */
+function putChild(out: Buffer, o: number, c: Child): number {
+  if (c.inline !== undefined) {
+    const key = c.inline.key;
+    const value = c.inline.value;
+    let p = putVarint(out, o, key.length);
+    out.set(key, p);
+    p = putVarint(out, p + key.length, value.length);
+    out.set(value, p);
+    return p + value.length;
+  }
+  const p = putVarint(out, o, c.version);
+  // a hash is a latin1 string: copying its 32 char codes in JavaScript beats a native write call per hash
+  const h = c.hash;
+  for (let i = 0; i < HASH_LENGTH; i++) out[p + i] = h.charCodeAt(i);
+  return p + HASH_LENGTH;
+}
+
+function putHeader(out: Buffer, bitmap: number, leafmap: number, inlinemap: number): void {
+  out[0] = 0x01;
+  out[1] = bitmap >> 8;
+  out[2] = bitmap & 0xff;
+  out[3] = leafmap >> 8;
+  out[4] = leafmap & 0xff;
+  out[5] = inlinemap >> 8;
+  out[6] = inlinemap & 0xff;
+}
+
+/** Written straight into one Buffer of the exact size (from the shared pool), every child encoded. */
+function encodeFull(node: InternalNode): Buffer {
   let size = 7;
   for (let s = 0; s < 16; s++) {
     const c = node.children[s];
-    if (c === undefined) continue;
-    if (c.inline !== undefined) {
-      const { key, value } = c.inline;
-      size += varintLength(key.length) + key.length + varintLength(value.length) + value.length;
-    } else size += varintLength(c.version) + HASH_LENGTH;
+    if (c !== undefined) size += childSize(c);
   }
   const out = Buffer.allocUnsafe(size);
   let bitmap = 0;
@@ -185,29 +258,93 @@ export function encodeNode(node: TreeNode): Buffer {
     const bit = 1 << (15 - s);
     bitmap |= bit;
     if (c.leaf) leafmap |= bit;
-    if (c.inline !== undefined) {
-      inlinemap |= bit;
-      const { key, value } = c.inline;
-      o = putVarint(out, o, key.length);
-      out.set(key, o);
-      o = putVarint(out, o + key.length, value.length);
-      out.set(value, o);
-      o += value.length;
-    } else {
-      o = putVarint(out, o, c.version);
-      // a hash is a latin1 string: copying its 32 char codes in JavaScript beats a native write call per hash
-      const h = c.hash;
-      for (let i = 0; i < HASH_LENGTH; i++) out[o + i] = h.charCodeAt(i);
-      o += HASH_LENGTH;
-    }
+    if (c.inline !== undefined) inlinemap |= bit;
+    o = putChild(out, o, c);
   }
-  out[0] = 0x01;
-  out[1] = bitmap >> 8;
-  out[2] = bitmap & 0xff;
-  out[3] = leafmap >> 8;
-  out[4] = leafmap & 0xff;
-  out[5] = inlinemap >> 8;
-  out[6] = inlinemap & 0xff;
+  putHeader(out, bitmap, leafmap, inlinemap);
+  return out;
+}
+
+// Byte ranges of the 16 slots in a base node's encoding (start = end for an empty slot); module-level scratch
+// (encoding is synchronous), so scanning a base allocates nothing.
+const SEG_START = new Int32Array(16);
+const SEG_END = new Int32Array(16);
+const SCAN = { o: 0 };
+
+/**
+ * The encoding of a node derived from a base whose encoding is `baseRaw`: slots outside `changedMask` are the
+ * base's, so their bytes are copied from `baseRaw` in runs (one copy for each stretch of unchanged slots) and
+ * only the changed children are encoded. A block typically changes one or two of a node's 16 slots, and this
+ * neither reads the unchanged children's objects (scattered over the heap) nor copies their hashes byte by byte.
+ * The output is byte-identical to {@link encodeFull} of the same node.
+ */
+function encodeDerived(node: InternalNode, baseRaw: Buffer, changedMask: number): Buffer {
+  const baseBits = (baseRaw[1]! << 8) | baseRaw[2]!;
+  const baseInline = (baseRaw[5]! << 8) | baseRaw[6]!;
+  SCAN.o = 7;
+  for (let s = 0; s < 16; s++) {
+    const bit = 1 << (15 - s);
+    SEG_START[s] = SCAN.o;
+    if (baseBits & bit) {
+      if (baseInline & bit) {
+        const keyLength = readVarint(baseRaw, SCAN);
+        SCAN.o += keyLength;
+        const valueLength = readVarint(baseRaw, SCAN);
+        SCAN.o += valueLength;
+      } else {
+        readVarint(baseRaw, SCAN);
+        SCAN.o += HASH_LENGTH;
+      }
+    }
+    SEG_END[s] = SCAN.o;
+  }
+  if (SCAN.o !== baseRaw.length) throw new RangeError('base node encoding does not match its bitmaps');
+  let size = 7;
+  for (let s = 0; s < 16; s++) {
+    if (changedMask & (1 << s)) {
+      const c = node.children[s];
+      if (c !== undefined) size += childSize(c);
+    } else size += SEG_END[s]! - SEG_START[s]!;
+  }
+  const out = Buffer.allocUnsafe(size);
+  const keep = ~changedMask;
+  // header bits of unchanged slots come from the base (header bit 15 - s is slot s)
+  let keepBits = 0;
+  for (let s = 0; s < 16; s++) if (keep & (1 << s)) keepBits |= 1 << (15 - s);
+  let bitmap = baseBits & keepBits;
+  let leafmap = ((baseRaw[3]! << 8) | baseRaw[4]!) & keepBits;
+  let inlinemap = baseInline & keepBits;
+  let o = 7;
+  let runStart = -1;
+  let runEnd = -1;
+  for (let s = 0; s < 16; s++) {
+    if (!(changedMask & (1 << s))) {
+      const a = SEG_START[s]!;
+      const b = SEG_END[s]!;
+      if (a === b) continue;
+      if (runEnd === a) runEnd = b;
+      else {
+        if (runStart >= 0) o += baseRaw.copy(out, o, runStart, runEnd);
+        runStart = a;
+        runEnd = b;
+      }
+      continue;
+    }
+    if (runStart >= 0) {
+      o += baseRaw.copy(out, o, runStart, runEnd);
+      runStart = -1;
+      runEnd = -1;
+    }
+    const c = node.children[s];
+    if (c === undefined) continue;
+    const bit = 1 << (15 - s);
+    bitmap |= bit;
+    if (c.leaf) leafmap |= bit;
+    if (c.inline !== undefined) inlinemap |= bit;
+    o = putChild(out, o, c);
+  }
+  if (runStart >= 0) o += baseRaw.copy(out, o, runStart, runEnd);
+  putHeader(out, bitmap, leafmap, inlinemap);
   return out;
 }
 
@@ -239,15 +376,15 @@ export function decodeNode(bytes: Buffer): TreeNode {
       if (pos.o + valueLength > bytes.length) throw new RangeError('truncated inline leaf');
       const leaf = makeLeaf(key, bytes.subarray(pos.o, pos.o + valueLength));
       pos.o += valueLength;
-      children[s] = { version: 0, hash: leaf.hash, leaf: true, inline: leaf };
+      children[s] = makeChild(0, leaf.hash, true, undefined, leaf);
       continue;
     }
     const version = readVarint(bytes, pos);
     if (pos.o + HASH_LENGTH > bytes.length) throw new RangeError('truncated internal node');
     const hash = bytes.toString('latin1', pos.o, pos.o + HASH_LENGTH);
     pos.o += HASH_LENGTH;
-    children[s] = { version, hash, leaf: (leafmap & bit) !== 0 };
+    children[s] = makeChild(version, hash, (leafmap & bit) !== 0);
   }
   if (pos.o !== bytes.length) throw new RangeError('trailing bytes in internal node');
-  return { kind: 'internal', children };
+  return makeInternal(children, bytes);
 }

@@ -25,6 +25,7 @@ import {
   type InternalNode,
   isInlineable,
   type LeafNode,
+  makeChild,
   makeLeaf,
   type TreeNode,
 } from './_node.js';
@@ -65,18 +66,16 @@ export class TreeUpdate {
   apply(root: Child | undefined, changes: Change[]): Child | undefined {
     const r = this.#update(root, 0, ROOT_PATH, changes, 0, changes.length);
     // the block record points at the root by node key: a lone leaf at the top needs a node of its own
-    if (r?.inline !== undefined)
-      return this.#place({ ...r, inline: undefined, pending: r.inline }, ROOT_PATH, 0, false);
+    if (r?.inline !== undefined) return this.#place(makeChild(r.version, r.hash, true, r.inline), ROOT_PATH, 0, false);
     return this.#place(r, ROOT_PATH, 0, false);
   }
 
   /** Gives a leaf built in this update its final home: inline in the parent if small, else a node at `path`. */
   #place(c: Child | undefined, path: Uint8Array, depth: number, inline: boolean): Child | undefined {
     if (c?.pending === undefined) return c;
-    if (inline && isInlineable(c.pending))
-      return { version: this.version, hash: c.hash, leaf: true, inline: c.pending };
+    if (inline && isInlineable(c.pending)) return makeChild(this.version, c.hash, true, undefined, c.pending);
     this.written.push({ key: nodeKey(this.version, path, depth), node: c.pending });
-    return { version: this.version, hash: c.hash, leaf: true };
+    return makeChild(this.version, c.hash, true);
   }
 
   #update(
@@ -141,7 +140,7 @@ export class TreeUpdate {
 
   #build(depth: number, path: Uint8Array, leaves: LeafNode[]): Child | undefined {
     if (leaves.length === 0) return undefined;
-    if (leaves.length === 1) return { version: this.version, hash: leaves[0]!.hash, leaf: true, pending: leaves[0]! };
+    if (leaves.length === 1) return makeChild(this.version, leaves[0]!.hash, true, leaves[0]!);
     if (depth >= MAX_DEPTH) throw new RangeError('two keys with the same key hash');
     const children = new Array<Child | undefined>(16);
     const changed: number[] = [];
@@ -177,12 +176,11 @@ export class TreeUpdate {
     if (count === 1 && single.leaf) {
       if (single.pending !== undefined) return single;
       // an inline leaf floats up as it is: it will be re-placed by the parent
-      if (single.inline !== undefined)
-        return { version: this.version, hash: single.hash, leaf: true, pending: single.inline };
+      if (single.inline !== undefined) return makeChild(this.version, single.hash, true, single.inline);
       const leafKey = nodeKey(single.version, pathOf(path, depth, only), depth + 1);
       const leaf = asLeaf(this.#load(leafKey));
       this.stale.push(leafKey);
-      return { version: this.version, hash: single.hash, leaf: true, pending: leaf };
+      return makeChild(this.version, single.hash, true, leaf);
     }
     for (const s of changed) {
       const c = children[s];
@@ -190,7 +188,7 @@ export class TreeUpdate {
     }
     const node = deriveInternal(base, children, changed);
     this.written.push({ key: nodeKey(this.version, path, depth), node });
-    return { version: this.version, hash: ensureHashes(node), leaf: false };
+    return makeChild(this.version, ensureHashes(node), false);
   }
 }
 
