@@ -76,6 +76,8 @@ type Result = {
   blockCpuMs?: number;
   /** Tree nodes written per block (median). */
   nodesPerBlock?: number;
+  /** LevelDB operations (puts and deletes) in a block's batch per committed key (median). */
+  opsPerKey?: number;
   bytesPerKey: number;
   readsPerSec: Rate;
   coldReadsPerSec: Rate;
@@ -141,6 +143,7 @@ async function benchGasket(dir: string): Promise<Result> {
   const commitMs: number[] = [];
   const bytes: number[] = [];
   const nodes: number[] = [];
+  const ops: number[] = [];
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   for (let b = 0; b < BLOCKS; b++) {
@@ -156,6 +159,7 @@ async function benchGasket(dir: string): Promise<Result> {
     blockMs.push(end - tb);
     bytes.push(res.bytesWritten / res.keys);
     nodes.push(res.nodesWritten);
+    ops.push(res.operations / res.keys);
   }
   const keysPerSec = N / ((performance.now() - t0) / 1000);
   const cpu = process.cpuUsage(cpu0);
@@ -207,6 +211,7 @@ async function benchGasket(dir: string): Promise<Result> {
     lastCommitCpuMs: median(commitCpuMs.slice(-10)),
     blockCpuMs,
     nodesPerBlock: median(nodes),
+    opsPerKey: median(ops),
     bytesPerKey: median(bytes),
     readsPerSec,
     coldReadsPerSec,
@@ -397,7 +402,8 @@ async function main(): Promise<void> {
         '',
       ],
       ['tree nodes written per block, median', fmt(g.nodesPerBlock!), 'n/a', '', ''],
-      ['bytes written per committed key', fmt(g.bytesPerKey), fmt(m.bytesPerKey), '', ''],
+      ['bytes written per committed key, median', fmt(g.bytesPerKey), fmt(m.bytesPerKey), '', ''],
+      ['LevelDB operations per committed key, median', fmt(g.opsPerKey!, 2), 'n/a', '', ''],
       ...rateRows('reads/s (warm, 10,000 reads a round)', g.readsPerSec, m.readsPerSec, '>= 200,000'),
       ...rateRows('reads/s (cold, reopened)', g.coldReadsPerSec, m.coldReadsPerSec, ''),
       ['prove ms each', fmt(g.proveMs, 3), fmt(m.proveMs, 3), `${fmt(m.proveMs / g.proveMs, 1)}x`, ''],

@@ -17,7 +17,7 @@
  * @module
  */
 import { equalBytes, keyBytes, keyString, prefixEnd } from './_bytes.js';
-import { hashBytes, sha256 } from './_hash.js';
+import { hashBytes, hashOf, sha256 } from './_hash.js';
 import {
   type BlockRecord,
   decodeBlock,
@@ -42,6 +42,12 @@ import type { StateProof } from './proof.js';
 import type { StateBackend } from './StateBackend.js';
 
 type BatchOp = { type: 'put'; key: Buffer; value: Buffer | Uint8Array } | { type: 'del'; key: Buffer };
+/** classic-level's native chained batch: each operation is one native call taking the key and value as arguments. */
+type NativeBatch = {
+  _put(key: Buffer, value: Buffer | Uint8Array): void;
+  _del(key: Buffer): void;
+  _write(options: { sync: boolean }): Promise<void>;
+};
 type Range = { gte?: Buffer; lt?: Buffer; lte?: Buffer; limit?: number };
 
 /** The part of a classic-level / memory-level 3 database (buffer keys and values) the store uses. */
@@ -56,6 +62,8 @@ export interface LevelDb {
   compactRange?(start: Buffer, end: Buffer): Promise<void>;
   /** classic-level's implementation of `batch` (buffers only, no per-operation cloning). */
   _batch?(ops: BatchOp[], options: { sync: boolean }): Promise<void>;
+  /** classic-level's implementation of `batch()` without arguments (only used when `LoadedState.nativeBatch`). */
+  _chainedBatch?(): NativeBatch;
   readonly status: string;
 }
 
@@ -85,12 +93,20 @@ export type CommitBlockResult = {
   nodesWritten: number;
   /** Bytes of keys and values in the block's batch. */
   bytesWritten: number;
+  /** Operations (puts and deletes) in the block's batch: flat values, tree nodes, prune list, block record, latest. */
+  operations: number;
 };
 
 export type PruneResult = { removedNodes: number; oldestVersion: bigint };
 
 /** @internal what `openState` read from the database */
-export type LoadedState = { latest: number; pruned: number; block: BlockRecord };
+export type LoadedState = {
+  latest: number;
+  pruned: number;
+  block: BlockRecord;
+  /** The database is classic-level: write blocks through its native chained batch. */
+  nativeBatch?: boolean;
+};
 
 function copy(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes);
@@ -115,6 +131,7 @@ export class StateStore implements StateBackend {
   #busy: 'commitBlock' | 'prune' | 'revertTo' | undefined;
   #closed = false;
   readonly #direct: boolean;
+  readonly #native: boolean;
   #latest: number;
   #pruned: number;
   #block: BlockRecord;
@@ -124,6 +141,7 @@ export class StateStore implements StateBackend {
     this.#db = db;
     // classic-level and memory-level both implement `_batch` on buffer keys and values as the store uses them
     this.#direct = typeof db._batch === 'function';
+    this.#native = loaded.nativeBatch === true && typeof db._chainedBatch === 'function';
     this.path = path;
     this.#latest = loaded.latest;
     this.#pruned = loaded.pruned;
@@ -212,7 +230,17 @@ export class StateStore implements StateBackend {
    * operations.
    */
   async #write(ops: BatchOp[]): Promise<void> {
-    if (this.#direct && this.#db.status === 'open') await this.#db._batch!(ops, { sync: this.#sync });
+    if (this.#native && this.#db.status === 'open') {
+      // classic-level's `_batch` reads `type`, `key` and `value` of every operation object through N-API property
+      // lookups; its chained batch takes them as call arguments (measured: the synchronous part of a block's
+      // batch of about 2,700 operations takes 35-45% less main-thread time)
+      const batch = this.#db._chainedBatch!();
+      for (const op of ops) {
+        if (op.type === 'put') batch._put(op.key, op.value);
+        else batch._del(op.key);
+      }
+      await batch._write({ sync: this.#sync });
+    } else if (this.#direct && this.#db.status === 'open') await this.#db._batch!(ops, { sync: this.#sync });
     else await this.#db.batch(ops, { sync: this.#sync });
   }
 
@@ -286,7 +314,7 @@ export class StateStore implements StateBackend {
     this.#committing = pending;
     this.#busy = 'commitBlock';
     try {
-      const changes: Change[] = [];
+      const sortable: { order: string; change: Change }[] = [];
       const ops: BatchOp[] = [];
       let bytesWritten = 0;
       for (const [ks, value] of pending) {
@@ -297,9 +325,13 @@ export class StateStore implements StateBackend {
           ops.push({ type: 'put', key: fk, value });
           bytesWritten += fk.length + value.length;
         }
-        changes.push({ key, keyHash: sha256(key), value });
+        // sorted by the key hash as a latin1 string (same order as its bytes): a string comparison in JavaScript
+        // costs less than a native Buffer.compare call per comparison
+        const order = hashOf(key);
+        sortable.push({ order, change: { key, keyHash: Buffer.from(order, 'latin1'), value } });
       }
-      changes.sort((a, b) => Buffer.compare(a.keyHash, b.keyHash));
+      sortable.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
+      const changes = sortable.map((x) => x.change);
       const update = new TreeUpdate(version, this.#load);
       const rootNode = update.apply(this.#block.rootNode, changes);
       for (const { key, node } of update.written) {
@@ -333,6 +365,7 @@ export class StateStore implements StateBackend {
         keys: pending.size,
         nodesWritten: update.written.length,
         bytesWritten,
+        operations: ops.length,
       };
     } catch (error) {
       this.#overlay.pending = pending;

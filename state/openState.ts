@@ -76,7 +76,7 @@ export async function openState(options: OpenStateOptions): Promise<StateStore> 
     const { MemoryLevel } = await import('memory-level');
     const db = new MemoryLevel<Buffer, Buffer>({ keyEncoding: 'buffer', valueEncoding: 'buffer' });
     await db.open();
-    return load(db as unknown as LevelDb, MEMORY_PATH, true, options);
+    return load(db as unknown as LevelDb, MEMORY_PATH, true, options, false);
   }
   const path = resolve(options.path);
   const create = options.create ?? false;
@@ -113,14 +113,21 @@ export async function openState(options: OpenStateOptions): Promise<StateStore> 
     throw new StateDbForeignError(path, 'LevelDB cannot open it', { cause: error });
   }
   try {
-    return await load(db as unknown as LevelDb, path, create, options);
+    return await load(db as unknown as LevelDb, path, create, options, true);
   } catch (error) {
     await db.close();
     throw error;
   }
 }
 
-async function load(db: LevelDb, path: string, create: boolean, options: StateStoreOptions): Promise<StateStore> {
+/** `nativeBatch`: the database is classic-level, whose chained batch takes each operation in one native call. */
+async function load(
+  db: LevelDb,
+  path: string,
+  create: boolean,
+  options: StateStoreOptions,
+  nativeBatch: boolean,
+): Promise<StateStore> {
   const format = await db.get(META_FORMAT);
   if (format === undefined) {
     const any = await db.keys({ limit: 1 }).all();
@@ -165,5 +172,5 @@ async function load(db: LevelDb, path: string, create: boolean, options: StateSt
   } catch (cause) {
     throw new StateDbCorruptError(path, `block record ${latest} is malformed (${String(cause)})`);
   }
-  return new StateStore(db, path, { latest, pruned, block }, options);
+  return new StateStore(db, path, { latest, pruned, block, nativeBatch }, options);
 }
