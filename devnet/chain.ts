@@ -10,6 +10,12 @@
  * transactions are still admitted to the pool one at a time in the order they arrived (each waits for the ones
  * before it), so a pool's order, and so every block, never depends on which check finished first. With automine
  * each transaction gets its own block: a block takes the pool up to the transaction that asked for it.
+ *
+ * A block is built (executed, its root committed to the store) and then published (indexed, announced, its
+ * transactions answered) once the store has it on disk, in height order. Today's StateStore writes each block
+ * before `commitBlock` resolves, so publication follows at once; a store that writes blocks behind (group commit:
+ * several blocks in one LevelDB batch, see ChainOptions.flushed) lets the next block be built while earlier ones
+ * are written, and nothing whose receipt was returned can be lost by a crash.
  * @module
  */
 import { EventEmitter } from 'node:events';
@@ -84,7 +90,17 @@ export type ChainOptions = {
   readonly vm?: Omit<VmOptions, 'state'>;
   /** What checks signatures: by default the process's worker (signatureVerifier.ts); tests pass late answerers. */
   readonly signatures?: SignatureChecker;
+  /**
+   * Resolves when every block the store has committed so far is on disk. A store that writes blocks behind
+   * (group commit: `commitBlock` returns the root at once and writes several blocks in one batch later) says so
+   * with a `flushed()` method, which is the default here; a store without one (today's StateStore writes each
+   * block before `commitBlock` resolves) is durable at once. Tests pass a hook that holds blocks back.
+   */
+  readonly flushed?: () => Promise<void>;
 };
+
+/** What a store that writes blocks behind offers (see ChainOptions.flushed). */
+type WritesBehind = { flushed(): Promise<void> };
 
 export type SignatureChecker = { verify(tx: SignedTransaction): Promise<boolean> };
 
@@ -98,7 +114,12 @@ export class Chain extends EventEmitter<ChainEvents> {
   readonly config: ChainConfig;
   readonly devAccounts: readonly KeyPair[];
   automine = true;
+  /** The last published block: durable, indexed, announced. What readers see. */
   #head!: Block;
+  /** The last block built (executed, its root committed to the store), maybe not yet durable: the next parent. */
+  #tip!: Block;
+  /** Publication of built blocks, in height order, each once the store has it on disk. */
+  #publication: Promise<unknown> = Promise.resolve();
   #pending: SignedTransaction[] = [];
   /** Pending transactions by hash, and how many each sender has pending: constant-time pool checks. */
   #pendingByHash = new Map<string, SignedTransaction>();
@@ -116,6 +137,9 @@ export class Chain extends EventEmitter<ChainEvents> {
   /** Addresses dev_sendUnsigned may send as without their key (hex). Never part of consensus state. */
   readonly #impersonated = new Set<string>();
   readonly #signatures: SignatureChecker;
+  readonly #flushed: () => Promise<void>;
+  /** Transactions of blocks built but not yet durable, by hash: reported as pending until their block is published. */
+  readonly #unpublished = new Map<string, SignedTransaction>();
 
   private constructor(state: StateStore, config: ChainConfig, options: ChainOptions) {
     super();
@@ -123,6 +147,9 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.config = config;
     this.vm = new Vm({ ...options.vm, state });
     this.#signatures = options.signatures ?? signatureVerifier();
+    const behind = (state as Partial<WritesBehind>).flushed;
+    this.#flushed =
+      options.flushed ?? (typeof behind === 'function' ? () => behind.call(state) : () => Promise.resolve());
     this.devAccounts = Array.from({ length: config.devAccountCount }, (_, i) => devAccount(i));
   }
 
@@ -166,11 +193,13 @@ export class Chain extends EventEmitter<ChainEvents> {
       transactions: [],
       receipts: [],
     });
+    this.#tip = this.#head;
   }
 
   #resume(): void {
     const latest = this.state.version - 1n;
-    for (let height = 0n; height <= latest; height++) this.#index(this.getBlock(height)!);
+    for (let height = 0n; height <= latest; height++) this.#index(this.#readBlock(height));
+    this.#tip = this.#head;
     const head = this.#head;
     if (head.header.chainId !== this.config.chainId) {
       throw new DevnetError(
@@ -189,7 +218,11 @@ export class Chain extends EventEmitter<ChainEvents> {
   }
 
   getBlock(height: bigint): Block | undefined {
-    if (height < 0n || height >= this.state.version) return undefined;
+    if (height < 0n || height > this.#head.header.height) return undefined;
+    return this.#readBlock(height);
+  }
+
+  #readBlock(height: bigint): Block {
     const cached = this.#blockCache.get(height);
     if (cached) return cached;
     const block = decodeBlockMeta(this.state.blockMeta(height + 1n), this.state.rootAt(height + 1n));
@@ -217,7 +250,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       const block = this.getBlock(location.height)!;
       return { tx: block.transactions[location.index]!, receipt: block.receipts[location.index], location };
     }
-    const pending = this.#pendingByHash.get(key);
+    const pending = this.#pendingByHash.get(key) ?? this.#unpublished.get(key);
     return pending ? { tx: pending, receipt: undefined } : undefined;
   }
 
@@ -255,7 +288,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     });
     this.#admission = admitted.catch(() => undefined);
     const mined = await admitted;
-    if (mined) await mined.block;
+    if (mined) await (await mined.block).durable;
     return tx;
   }
 
@@ -273,7 +306,8 @@ export class Chain extends EventEmitter<ChainEvents> {
         `transaction is for chain ${tx.chainId}, this is chain ${this.config.chainId}`,
       );
     }
-    if (this.#pendingByHash.has(toHex(tx.hash)) || this.#txIndex.has(toHex(tx.hash))) {
+    const key = toHex(tx.hash);
+    if (this.#pendingByHash.has(key) || this.#unpublished.has(key) || this.#txIndex.has(key)) {
       throw new DevnetError('NONCE_TOO_LOW', 'this transaction is already known');
     }
     const skipSignature = options.impersonated === true && tx.impersonated === true && this.isImpersonated(tx.from);
@@ -349,11 +383,12 @@ export class Chain extends EventEmitter<ChainEvents> {
   async idle(): Promise<void> {
     await this.#admission;
     await this.#mining;
+    await this.#publication;
   }
 
-  /** Mines one block of the pending transactions (possibly none). Blocks are mined one at a time. */
-  mine(): Promise<Block> {
-    return this.#serial(() => this.#mineNow());
+  /** Mines one block of the pending transactions (possibly none), resolving once it is durable and published. */
+  async mine(): Promise<Block> {
+    return (await this.#serial(() => this.#mineNow())).durable;
   }
 
   /**
@@ -370,8 +405,8 @@ export class Chain extends EventEmitter<ChainEvents> {
    * Mines the next block; with `withPending` false it holds no transactions (the pool is kept for later), with
    * `upTo` it takes the pool only up to that transaction (automine: one block per transaction).
    */
-  async #mineNow(withPending = true, upTo?: SignedTransaction): Promise<Block> {
-    const parent = this.#head;
+  async #mineNow(withPending = true, upTo?: SignedTransaction): Promise<{ block: Block; durable: Promise<Block> }> {
+    const parent = this.#tip;
     const context: BlockContext = { height: parent.header.height + 1n, timestamp: this.#timestampAfter(parent) };
     const included: SignedTransaction[] = [];
     const receipts: Receipt[] = [];
@@ -402,9 +437,21 @@ export class Chain extends EventEmitter<ChainEvents> {
     const block: Block = { header: fullHeader, hash: blockHash(fullHeader), transactions: included, receipts };
     this.#nextTimestamp = undefined;
     this.#cacheBlock(block);
-    this.#index(block);
-    this.emit('block', block);
-    return block;
+    this.#tip = block;
+    for (const tx of included) this.#unpublished.set(toHex(tx.hash), tx);
+    // published in height order once on disk; the next block is built meanwhile (its write joins a later batch)
+    const durable = this.#publication.then(async () => {
+      try {
+        await this.#flushed();
+      } finally {
+        for (const tx of included) this.#unpublished.delete(toHex(tx.hash));
+      }
+      this.#index(block);
+      this.emit('block', block);
+      return block;
+    });
+    this.#publication = durable.catch(() => undefined);
+    return { block, durable };
   }
 
   #timestampAfter(parent: Block): bigint {
@@ -518,7 +565,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     gasLimit?: bigint;
     trace?: boolean;
   }): CallResult {
-    const context: BlockContext = { height: this.#head.header.height + 1n, timestamp: this.#timestampPeek() };
+    const context: BlockContext = { height: this.#tip.header.height + 1n, timestamp: this.#timestampPeek() };
     return this.vm.execute({
       contract: params.contract,
       method: params.method,
@@ -540,7 +587,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   }
 
   #estimate(tx: SignedTransaction): { gasUsed: bigint; status: string; error?: { code: string; message: string } } {
-    const context: BlockContext = { height: this.#head.header.height + 1n, timestamp: this.#timestampPeek() };
+    const context: BlockContext = { height: this.#tip.header.height + 1n, timestamp: this.#timestampPeek() };
     this.state.checkpoint();
     try {
       const sender = readAccount(this.state, tx.from);
@@ -554,7 +601,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   }
 
   #timestampPeek(): bigint {
-    const parent = this.#head.header.timestamp;
+    const parent = this.#tip.header.timestamp;
     const chosen = this.#nextTimestamp ?? parent + this.config.blockTime + this.#timeOffset;
     return chosen > parent ? chosen : parent + 1n;
   }
@@ -563,10 +610,10 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   /** The next block's timestamp (seconds); it must be after the head's. */
   setNextTimestamp(timestamp: bigint): void {
-    if (timestamp <= this.#head.header.timestamp) {
+    if (timestamp <= this.#tip.header.timestamp) {
       throw new DevnetError(
         'BAD_PARAMS',
-        `timestamp ${timestamp} is not after the head's ${this.#head.header.timestamp}`,
+        `timestamp ${timestamp} is not after the head's ${this.#tip.header.timestamp}`,
       );
     }
     this.#nextTimestamp = timestamp;
@@ -660,7 +707,7 @@ export class Chain extends EventEmitter<ChainEvents> {
         throw new DevnetError('BAD_PARAMS', `the state dump does not fit the store: ${(error as Error).message}`);
       }
       return this.#mineNow(false);
-    });
+    }).then(({ durable }) => durable);
   }
 
   snapshot(): bigint {
@@ -685,6 +732,7 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   async #rewind(height: bigint): Promise<void> {
     await this.#mining;
+    await this.#publication;
     this.#clearPending();
     this.#nextTimestamp = undefined;
     this.#timeOffset = 0n;
@@ -693,6 +741,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     for (const [key, h] of this.#blockByHash) if (h > height) this.#blockByHash.delete(key);
     for (const h of [...this.#blockCache.keys()]) if (h > height) this.#blockCache.delete(h);
     this.#head = this.getBlock(height)!;
+    this.#tip = this.#head;
   }
 }
 

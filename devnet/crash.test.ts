@@ -74,4 +74,45 @@ describe('crash safety', () => {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
   }, 120_000);
+
+  it('SIGKILL under 8 concurrent senders: every transaction answered before the kill has its receipt after restart', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'gasket-crash-acked-')), 'data');
+    const to = toHex(devAccount(9).address);
+    for (const killAfterMs of [300, 120]) {
+      const { child, rpc } = await startNode(dataDir);
+      await checkConsistent(rpc);
+      const answered: string[] = [];
+      let sending = true;
+      const senders = Array.from({ length: 8 }, async (_, i) => {
+        while (sending) {
+          try {
+            const { hash } = await rpc('dev_sendUnsigned', {
+              from: i + 1,
+              kind: 'transfer',
+              to,
+              value: '1',
+              gasLimit: '100000',
+            });
+            answered.push(hash);
+          } catch {
+            return; // the node died mid-request
+          }
+        }
+      });
+      await new Promise((resolve) => setTimeout(resolve, killAfterMs));
+      sending = false;
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      await Promise.all(senders);
+      const restarted = await startNode(dataDir);
+      await checkConsistent(restarted.rpc);
+      expect(answered.length).toBeGreaterThan(0);
+      for (const hash of answered) {
+        const receipt = await restarted.rpc('tx_getReceipt', { hash });
+        expect(receipt?.status, hash).toBe('ok');
+      }
+      restarted.child.kill('SIGTERM');
+      await new Promise((resolve) => restarted.child.once('exit', resolve));
+    }
+  }, 120_000);
 });
