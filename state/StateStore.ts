@@ -198,7 +198,7 @@ export class StateStore implements StateBackend {
     if (node.kind !== 'internal') return;
     if (key[9]! > BIN_DEPTH && node.bin !== undefined) {
       node.bin = undefined;
-      node.kinds = undefined;
+      node.kindBits = 0;
     }
     this.#nodes.set(ks, node);
   }

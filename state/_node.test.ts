@@ -35,7 +35,7 @@ describe('node encoding (format 2)', () => {
   it('internal nodes round-trip: pointers, versions of any size and inline leaves, same hash', () => {
     fc.assert(
       fc.property(fc.array(childArb, { minLength: 16, maxLength: 16 }), (children) => {
-        const node: InternalNode = { kind: 'internal', children };
+        const node: InternalNode = makeInternal(children);
         const decoded = decodeNode(encodeNode(node));
         if (decoded.kind !== 'internal') throw new Error('decoded a leaf');
         for (let s = 0; s < 16; s++) {
@@ -53,7 +53,7 @@ describe('node encoding (format 2)', () => {
             expect(hex(b!.inline!.value)).toBe(hex(a.inline.value));
           }
         }
-        expect(nodeHash(decoded)).toBe(nodeHash({ kind: 'internal', children: children.slice() }));
+        expect(nodeHash(decoded)).toBe(nodeHash(makeInternal(children.slice())));
       }),
     );
   });
@@ -63,7 +63,7 @@ describe('node encoding (format 2)', () => {
     const children = new Array<Child | undefined>(16);
     children[3] = { version: 300, hash: 'h'.repeat(32), leaf: false };
     children[9] = { version: 0, hash: leaf.hash, leaf: true, inline: leaf };
-    const bytes = encodeNode({ kind: 'internal', children });
+    const bytes = encodeNode(makeInternal(children));
     expect(() => decodeNode(bytes.subarray(0, bytes.length - 1))).toThrow(RangeError);
     expect(() => decodeNode(Buffer.concat([bytes, Buffer.of(0)]))).toThrow(RangeError);
   });

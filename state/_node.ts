@@ -72,10 +72,17 @@ export type LeafNode = {
 export type InternalNode = {
   kind: 'internal';
   children: (Child | undefined)[];
-  /** Binary heap of the node's sparse Merkle subtree: index 1 is the root, 16..31 the slots. */
+  /**
+   * Binary heap of the node's sparse Merkle subtree, positions 1..15 (1 is the root); positions 16..31 are the
+   * slots, whose hashes are the children's own (see {@link binAt}). Undefined until computed.
+   */
   bin?: Hash[];
-  /** Per heap index: 0 empty, 1 exactly one leaf below, 2 anything else. */
-  kinds?: Uint8Array;
+  /**
+   * Per heap position 1..15, 2 bits at bit 2 * (position - 1): 0 empty, 1 exactly one leaf below, 2 anything else
+   * (slots: {@link kindAt}). One small integer instead of a byte array per node: each block derives about 2,000
+   * nodes and keeps the top levels cached, and every object less is less for the garbage collector to copy.
+   */
+  kindBits: number;
   /** The node's encoding, once known (it was decoded from it or encoded to it). */
   raw?: Buffer;
   /** Until encoded: the node this one was derived from and the slots that differ (bit `s` for slot `s`). */
@@ -90,7 +97,7 @@ export function makeInternal(
   base: InternalNode | undefined = undefined,
   changedMask = 0,
 ): InternalNode {
-  return { kind: 'internal', children, bin: undefined, kinds: undefined, raw, base, changedMask };
+  return { kind: 'internal', children, bin: undefined, kindBits: 0, raw, base, changedMask };
 }
 
 export type TreeNode = LeafNode | InternalNode;
@@ -100,39 +107,48 @@ export function makeLeaf(key: Uint8Array, value: Uint8Array, keyHash: Uint8Array
   return { kind: 'leaf', key, value, keyHash, valueHash, hash: leafHash(keyHash, valueHash) };
 }
 
-function setSlot(node: InternalNode, slot: number): void {
-  const c = node.children[slot];
-  const i = 16 + slot;
-  node.kinds![i] = c === undefined ? 0 : c.leaf ? 1 : 2;
-  node.bin![i] = c === undefined ? PLACEHOLDER : c.hash;
+/** The kind of heap position `i` (1..31) of a node whose hashes are computed: 0 empty, 1 one leaf, 2 more. */
+export function kindAt(node: InternalNode, i: number): number {
+  if (i < 16) return (node.kindBits >> (2 * (i - 1))) & 3;
+  const c = node.children[i - 16];
+  return c === undefined ? 0 : c.leaf ? 1 : 2;
+}
+
+/** The hash of heap position `i` (1..31) of a node whose hashes are computed. */
+export function binAt(node: InternalNode, i: number): Hash {
+  if (i < 16) return node.bin![i]!;
+  const c = node.children[i - 16];
+  return c === undefined ? PLACEHOLDER : c.hash;
 }
 
 function rehash(node: InternalNode, i: number): void {
-  const kinds = node.kinds!;
   const bin = node.bin!;
-  const a = kinds[2 * i]!;
-  const b = kinds[2 * i + 1]!;
+  const a = kindAt(node, 2 * i);
+  const b = kindAt(node, 2 * i + 1);
+  let kind: number;
   if (a === 0 && b === 0) {
-    kinds[i] = 0;
+    kind = 0;
     bin[i] = PLACEHOLDER;
   } else if (a === 0 && b === 1) {
-    kinds[i] = 1;
-    bin[i] = bin[2 * i + 1]!;
+    kind = 1;
+    bin[i] = binAt(node, 2 * i + 1);
   } else if (a === 1 && b === 0) {
-    kinds[i] = 1;
-    bin[i] = bin[2 * i]!;
+    kind = 1;
+    bin[i] = binAt(node, 2 * i);
   } else {
-    kinds[i] = 2;
-    bin[i] = internalHash(bin[2 * i]!, bin[2 * i + 1]!);
+    kind = 2;
+    bin[i] = internalHash(binAt(node, 2 * i), binAt(node, 2 * i + 1));
   }
+  const shift = 2 * (i - 1);
+  node.kindBits = (node.kindBits & ~(3 << shift)) | (kind << shift);
 }
 
 /** Computes (all of) the node's binary hashes if not yet known; returns the node hash. */
 export function ensureHashes(node: InternalNode): Hash {
   if (node.bin === undefined) {
-    node.bin = new Array<Hash>(32);
-    node.kinds = new Uint8Array(32);
-    for (let s = 0; s < 16; s++) setSlot(node, s);
+    node.bin = new Array<Hash>(16);
+    node.bin[0] = PLACEHOLDER; // unused position: set so the array holds strings only
+    node.kindBits = 0;
     for (let i = 15; i >= 1; i--) rehash(node, i);
   }
   return node.bin[1]!;
@@ -155,13 +171,10 @@ export function deriveInternal(
   const node = makeInternal(children, undefined, base.raw === undefined ? undefined : base, mask);
   ensureHashes(base);
   node.bin = base.bin!.slice();
-  node.kinds = base.kinds!.slice();
+  node.kindBits = base.kindBits;
   // heap positions 1..15 above the changed slots, as bits of one integer (no array allocated per node)
   let dirty = 0;
-  for (const s of changed) {
-    setSlot(node, s);
-    for (let i = (16 + s) >> 1; i >= 1; i >>= 1) dirty |= 1 << i;
-  }
+  for (const s of changed) for (let i = (16 + s) >> 1; i >= 1; i >>= 1) dirty |= 1 << i;
   for (let i = 15; i >= 1; i--) if (dirty & (1 << i)) rehash(node, i);
   return node;
 }

@@ -19,11 +19,13 @@ import { compareBytes, equalBytes, keyString } from './_bytes.js';
 import type { Hash } from './_hash.js';
 import { nibbleAt, nodeKey, pathOf } from './_nibbles.js';
 import {
+  binAt,
   type Child,
   deriveInternal,
   ensureHashes,
   type InternalNode,
   isInlineable,
+  kindAt,
   type LeafNode,
   makeChild,
   makeLeaf,
@@ -184,7 +186,11 @@ export class TreeUpdate {
     }
     for (const s of changed) {
       const c = children[s];
-      if (c?.pending !== undefined) children[s] = this.#place(c, pathOf(path, depth, s), depth + 1, true);
+      if (c?.pending === undefined) continue;
+      // the slot's path is only needed (and allocated) when the leaf is too large to inline and gets a node
+      children[s] = isInlineable(c.pending)
+        ? makeChild(this.version, c.hash, true, undefined, c.pending)
+        : this.#place(c, pathOf(path, depth, s), depth + 1, false);
     }
     const node = deriveInternal(base, children, changed);
     this.written.push({ key: nodeKey(this.version, path, depth), node });
@@ -219,11 +225,10 @@ export function provePath(
     const node = load(nodeKey(c.version, keyHash, depth));
     if (node.kind === 'leaf') return { siblings, leaf: node };
     ensureHashes(node);
-    const kinds = node.kinds!;
     const n = nibbleAt(keyHash, depth);
     let i = 1;
     for (let level = 0; level <= 4; level++) {
-      const kind = kinds[i]!;
+      const kind = kindAt(node, i);
       if (kind === 0) return { siblings, leaf: undefined };
       if (kind === 1) {
         const size = 16 >> level;
@@ -237,7 +242,7 @@ export function provePath(
       }
       if (level === 4) break;
       const bit = (n >> (3 - level)) & 1;
-      siblings.push(node.bin![2 * i + 1 - bit]!);
+      siblings.push(binAt(node, 2 * i + 1 - bit));
       i = 2 * i + bit;
     }
     c = node.children[n];
