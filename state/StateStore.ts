@@ -314,7 +314,7 @@ export class StateStore implements StateBackend {
     this.#committing = pending;
     this.#busy = 'commitBlock';
     try {
-      const sortable: { order: string; change: Change }[] = [];
+      const changes: (Change & { order: string })[] = [];
       const ops: BatchOp[] = [];
       let bytesWritten = 0;
       for (const [ks, value] of pending) {
@@ -328,10 +328,9 @@ export class StateStore implements StateBackend {
         // sorted by the key hash as a latin1 string (same order as its bytes): a string comparison in JavaScript
         // costs less than a native Buffer.compare call per comparison
         const order = hashOf(key);
-        sortable.push({ order, change: { key, keyHash: Buffer.from(order, 'latin1'), value } });
+        changes.push({ key, keyHash: Buffer.from(order, 'latin1'), value, order });
       }
-      sortable.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
-      const changes = sortable.map((x) => x.change);
+      changes.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
       const update = new TreeUpdate(version, this.#load);
       const rootNode = update.apply(this.#block.rootNode, changes);
       for (const { key, node } of update.written) {
