@@ -111,17 +111,19 @@ export const GADGETS: readonly Gadget[] = [
 export type Genome = {
   readonly genes: readonly { readonly gadget: number; readonly times: number }[];
   readonly pages: number;
+  /** The memory's maximum is its initial size (loads are priced by the memory they can reach, schedule 4). */
+  readonly capped?: boolean;
 };
 
 /** The contract of a genome: `run` loops over the genes until out of gas. */
 export function genomeWat(genome: Genome, callee: Uint8Array): string {
   const body = genome.genes.map((gene) => GADGETS[gene.gadget]!.code.repeat(gene.times)).join('\n      ');
-  return adversarialModule(body, callee, genome.pages);
+  return adversarialModule(body, callee, genome.pages, genome.capped ? genome.pages : MAX_PAGES);
 }
 
-export function adversarialModule(body: string, callee: Uint8Array, pages = 2): string {
+export function adversarialModule(body: string, callee: Uint8Array, pages = 2, maxPages = MAX_PAGES): string {
   return `(module ${IMPORTS}
-  (memory (export "memory") ${pages} ${MAX_PAGES})
+  (memory (export "memory") ${pages} ${maxPages})
   (global $g (mut i32) (i32.const 1))
   (type $t1 (func (param i32) (result i32)))
   (table 1 funcref) (elem (i32.const 0) $tiny2)
@@ -204,6 +206,7 @@ export function search(lab: Lab, callee: Uint8Array, options: SearchOptions): { 
   const randomGenome = (): Genome => ({
     genes: Array.from({ length: 1 + pick(4) }, randomGene),
     pages: random() < 0.8 ? 2 : 2 + pick(MAX_PAGES - 1),
+    capped: random() < 0.5,
   });
   const mutate = (g: Genome): Genome => {
     const genes = [...g.genes];
@@ -219,11 +222,13 @@ export function search(lab: Lab, callee: Uint8Array, options: SearchOptions): { 
       };
     }
     const pages = random() < 0.1 ? 2 + pick(MAX_PAGES - 1) : g.pages;
-    return { genes, pages };
+    const capped = random() < 0.1 ? !g.capped : g.capped;
+    return { genes, pages, capped };
   };
   const crossover = (a: Genome, b: Genome): Genome => ({
     genes: [...a.genes.slice(0, 1 + pick(a.genes.length)), ...b.genes.slice(pick(b.genes.length))].slice(0, 8),
     pages: random() < 0.5 ? a.pages : b.pages,
+    capped: random() < 0.5 ? a.capped : b.capped,
   });
   const seen = new Map<string, Scored>();
   const score = (genome: Genome): Scored => {
@@ -263,5 +268,57 @@ export function search(lab: Lab, callee: Uint8Array, options: SearchOptions): { 
 
 export function describe(genome: Genome): string {
   const genes = genome.genes.map((gene) => `${GADGETS[gene.gadget]!.name} x${gene.times}`).join(', ');
-  return genome.pages === 2 ? genes : `${genes}; ${genome.pages} pages`;
+  const memory = genome.pages === 2 ? '' : `; ${genome.pages} pages`;
+  return `${genes}${memory}${genome.capped ? ', maximum the same' : ''}`;
+}
+
+/**
+ * Pointer chasing (an attack the search does not breed: its gadgets never build a chain): `fill` writes a
+ * full-period permutation of word addresses over `pages` of memory (declared maximum `pages`, so loads are priced
+ * for that class); `run` fills, then loads each next address from the one before until out of gas. Every load
+ * waits for the previous one and pays the latency of the cache level the memory fits in.
+ */
+export function pointerChaseWat(pages: number): string {
+  const words = pages * 16_384;
+  // x -> (x * 1103515245 + 12345) mod words has a full period (the multiplier is 1 mod 4, the increment odd).
+  const chase = '(local.set $a (i32.load (local.get $a)))'.repeat(10);
+  return `(module (memory (export "memory") ${pages} ${pages})
+  (func $fill (export "fill") (local $i i32)
+    (loop $fill
+      (i32.store (i32.shl (local.get $i) (i32.const 2))
+        (i32.shl (i32.and (i32.add (i32.mul (local.get $i) (i32.const 1103515245)) (i32.const 12345))
+          (i32.const ${words - 1})) (i32.const 2)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $fill (i32.lt_u (local.get $i) (i32.const ${words})))))
+  (func (export "run") (local $a i32)
+    (call $fill)
+    (loop $chase ${chase} (br $chase))))`;
+}
+
+/**
+ * Gas/s of the chase alone: `run` (fill, then chase until out of gas) less `fill`, in gas and in time, each the
+ * fastest of `reps` calls after a warm-up.
+ */
+export function evaluatePointerChase(
+  lab: Lab,
+  pages: number,
+  gasLimit: bigint,
+  reps = 5,
+): { gasPerSecond: number; ns: number; gas: bigint; status: string } {
+  const contract = lab.deploy(wat(pointerChaseWat(pages)));
+  const timed = (method: string) => {
+    const times: number[] = [];
+    let result = lab.call(contract, method, undefined, gasLimit);
+    for (let rep = 0; rep < reps; rep++) {
+      const start = nowNs();
+      result = lab.call(contract, method, undefined, gasLimit);
+      times.push(nowNs() - start);
+    }
+    return { ns: fastest(times), gas: result.gasUsed, status: result.error?.code ?? result.status };
+  };
+  const fill = timed('fill');
+  const run = timed('run');
+  const gas = run.gas - fill.gas;
+  const ns = run.ns - fill.ns;
+  return { gasPerSecond: (Number(gas) / ns) * 1e9, ns, gas, status: run.status };
 }

@@ -21,9 +21,17 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildExample, encodeArgs } from '../contracts/index.js';
-import { instrument, METERING_EXPORTS } from '../metering/index.js';
+import { DEFAULT_LIMITS, instrument, METERING_EXPORTS } from '../metering/index.js';
 import { CURRENT_HOST_COSTS, deployItemsCost } from '../vm/index.js';
-import { adversarialModule, CALLEE_WAT, describe, evaluate, genomeWat, search } from './adversarial.js';
+import {
+  adversarialModule,
+  CALLEE_WAT,
+  describe,
+  evaluate,
+  evaluatePointerChase,
+  genomeWat,
+  search,
+} from './adversarial.js';
 import { fastest, LAB_GAS, Lab, loadWabt, median, nowNs, wat } from './gasLab.js';
 import { buildKernels, REPO_ROOT } from './meteringInputs.js';
 
@@ -189,12 +197,26 @@ function fixtureRows(lab: Lab, callee: Uint8Array): Row[] {
     const note = /^;; (.*)$/m.exec(text)?.[1] ?? '';
     const body = text.replace(/^;;.*$/gm, '').trim();
     const pages = Number(/^;; pages (\d+)$/m.exec(text)?.[1] ?? 2);
+    const maxPages = Number(/^;; max-pages (\d+)$/m.exec(text)?.[1] ?? DEFAULT_LIMITS.maxMemoryPages);
     // `;; gas N`: a fixture that needs a larger limit than the search's (a large memory costs gas per page).
     const gasLimit = BigInt(/^;; gas (\d+)$/m.exec(text)?.[1] ?? ADVERSARY_GAS);
-    const r = evaluate(lab, wat(adversarialModule(body, callee, pages)), gasLimit, 9);
+    const r = evaluate(lab, wat(adversarialModule(body, callee, pages, maxPages)), gasLimit, 9);
     rows.push({ name: `fixture ${file}`, gas: Number(r.gas), ns: r.ns, gasPerSecond: r.gasPerSecond, note });
   }
   return rows;
+}
+
+/** Memory sizes of the pointer-chase rows: the largest of each load-price class (schedule 4) and the cap. */
+const CHASE_PAGES = [1, 4, 16, DEFAULT_LIMITS.maxMemoryPages];
+
+function pointerChaseRows(lab: Lab): Row[] {
+  return CHASE_PAGES.map((pages) => {
+    // The fill costs about 13 gas a word; the chase gets at least as much again.
+    const gasLimit = BigInt(Math.max(50_000_000, pages * 16_384 * 40));
+    const r = evaluatePointerChase(lab, pages, gasLimit, QUICK ? 3 : 7);
+    const name = `pointer chase over ${pages} page${pages === 1 ? '' : 's'} (maximum the same)`;
+    return { name, gas: Number(r.gas), ns: r.ns, gasPerSecond: r.gasPerSecond };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -422,7 +444,7 @@ async function main(): Promise<void> {
   );
 
   const callee = lab.deploy(wat(CALLEE_WAT));
-  const adversarial: Row[] = fixtureRows(lab, callee);
+  const adversarial: Row[] = [...fixtureRows(lab, callee), ...pointerChaseRows(lab)];
   if (!args.includes('--no-search')) {
     const started = nowNs();
     const found = search(lab, callee, {
@@ -458,7 +480,7 @@ async function main(): Promise<void> {
         const body = s.genome.genes.map((g) => GADGETS[g.gadget]!.code.repeat(g.times)).join('\n');
         writeFileSync(
           join(FIXTURES, `search-seed${SEED}-${i + 1}.wat`),
-          `;; search seed ${SEED}, find #${i + 1}: ${describe(s.genome)}\n;; pages ${s.genome.pages}\n${body}\n`,
+          `;; search seed ${SEED}, find #${i + 1}: ${describe(s.genome)}\n;; pages ${s.genome.pages}\n${s.genome.capped ? `;; max-pages ${s.genome.pages}\n` : ''}${body}\n`,
         );
       }
     }

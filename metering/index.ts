@@ -26,4 +26,15 @@ export {
   LIMITS_VERSION,
   type MeteringLimits,
 } from './limits.js';
-export { type CostSchedule, CURRENT_SCHEDULE, SCHEDULE_V1, SCHEDULE_V2, SCHEDULE_V3, SCHEDULES } from './schedule.js';
+export {
+  type CostSchedule,
+  CURRENT_SCHEDULE,
+  type LoadWeightClass,
+  loadWeightFor,
+  SCHEDULE_V1,
+  SCHEDULE_V2,
+  SCHEDULE_V3,
+  SCHEDULE_V4,
+  SCHEDULES,
+  scheduleForMemory,
+} from './schedule.js';

@@ -20,7 +20,7 @@ import { type DecodedModule, decodeModule, type Export, type FuncType, SECTION }
 import { MeteringError } from './errors.js';
 import { gateModule } from './gateModule.js';
 import { DEFAULT_LIMITS, LIMITS_BY_VERSION, LIMITS_VERSION, type MeteringLimits } from './limits.js';
-import { type CostSchedule, CURRENT_SCHEDULE, toolingSchedule } from './schedule.js';
+import { type CostSchedule, CURRENT_SCHEDULE, scheduleForMemory, toolingSchedule } from './schedule.js';
 
 export type InstrumentOptions = {
   /** Cost schedule; defaults to the current one. */
@@ -119,7 +119,7 @@ export function instrument(wasm: Uint8Array, options: InstrumentOptions = {}): I
 
   const ctx: AnalyzeContext = {
     module,
-    schedule,
+    schedule: scheduleForMemory(schedule, reachableMemoryPages(module, limits)),
     limits,
     tooling,
     functionNames,
@@ -185,6 +185,19 @@ export function instrument(wasm: Uint8Array, options: InstrumentOptions = {}): I
         .map((custom) => custom.name),
     },
   };
+}
+
+/**
+ * The most pages any memory of the module can reach: its declared maximum (none: 65,536), capped by
+ * `maxMemoryPages` as the output clamps it. Loads are priced by it (schedule 4).
+ */
+function reachableMemoryPages(module: DecodedModule, limits: MeteringLimits): number {
+  let pages = 0;
+  const imported = module.imports.filter((imp) => imp.kind === 'memory').map((imp) => imp.limits!);
+  for (const memory of [...imported, ...module.memories]) {
+    pages = Math.max(pages, Math.min(memory.max ?? 65_536, limits.maxMemoryPages));
+  }
+  return pages;
 }
 
 function validate(bytes: Uint8Array): boolean {

@@ -20,6 +20,7 @@ import {
   REF_MEMORY_GROW_PER_PAGE,
   REF_WEIGHTS,
   refClassOf,
+  refLoadWeight,
 } from './weights.js';
 
 export type { HostFunction, RefOutcome, RefRun, RefValue } from '../../vm/index.js';
@@ -29,12 +30,24 @@ export type OracleOptions = Omit<RefOptions, 'gas' | 'stackLimit'> & {
   readonly stackLimit?: { readonly maxUnits: number; readonly extraUnitsPerFrame?: number };
 };
 
-const ORACLE_GAS = Object.freeze({
-  weightOf: (opcode: number) => REF_WEIGHTS[refClassOf(opcode)],
-  memoryGrowPerPage: REF_MEMORY_GROW_PER_PAGE,
-  memoryGrowPerCurrentPage: REF_MEMORY_GROW_PER_CURRENT_PAGE,
-  bulkPerByte: REF_BULK_PER_BYTE,
-});
+const oracleGasByLoadWeight = new Map<number, RefOptions['gas']>();
+
+/** The oracle's gas model for a module whose memory can reach `pages` pages (loads are priced by it). */
+function oracleGas(pages: number): RefOptions['gas'] {
+  const load = refLoadWeight(pages);
+  let gas = oracleGasByLoadWeight.get(load);
+  if (!gas) {
+    const weights = { ...REF_WEIGHTS, load };
+    gas = Object.freeze({
+      weightOf: (opcode: number) => weights[refClassOf(opcode)],
+      memoryGrowPerPage: REF_MEMORY_GROW_PER_PAGE,
+      memoryGrowPerCurrentPage: REF_MEMORY_GROW_PER_CURRENT_PAGE,
+      bulkPerByte: REF_BULK_PER_BYTE,
+    });
+    oracleGasByLoadWeight.set(load, gas);
+  }
+  return gas;
+}
 
 /**
  * Runs export `name` of a fresh instance of `wasm` (bytes, or a module decoded once to run many times) with
@@ -48,5 +61,7 @@ export function runReference(
 ): RefRun {
   const module = wasm instanceof Uint8Array ? decodeReferenceModule(wasm) : wasm;
   const stackLimit = options.stackLimit && { ...options.stackLimit, frameCost: specFrameCost };
-  return new ReferenceMachine(module, { ...options, gas: ORACLE_GAS, stackLimit }).run(name, args);
+  // SPEC.md: the memory a load can reach is the declared maximum (none: 65,536 pages) under the cap.
+  const reachablePages = module.memory ? Math.min(module.memory.max ?? 65_536, options.memoryCapPages ?? 65_536) : 0;
+  return new ReferenceMachine(module, { ...options, gas: oracleGas(reachablePages), stackLimit }).run(name, args);
 }

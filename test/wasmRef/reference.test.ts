@@ -13,6 +13,7 @@ import { type RefValue, runReference } from './interpret.js';
 import { maxOperandHeight, REF_FRAME_BASE, specFrameCost } from './stackHeight.js';
 import {
   REF_BULK_PER_BYTE,
+  REF_LOAD_WEIGHT_BY_MEMORY,
   REF_MEMORY_GROW_PER_CURRENT_PAGE,
   REF_MEMORY_GROW_PER_PAGE,
   REF_WEIGHTS,
@@ -47,6 +48,8 @@ describe('weights', () => {
     expect(REF_MEMORY_GROW_PER_PAGE).toBe(CURRENT_SCHEDULE.memoryGrowPerPage);
     expect(REF_MEMORY_GROW_PER_CURRENT_PAGE).toBe(CURRENT_SCHEDULE.memoryGrowPerCurrentPage ?? 0);
     expect(REF_BULK_PER_BYTE).toBe(CURRENT_SCHEDULE.bulkPerByte);
+    const classes = (CURRENT_SCHEDULE.loadWeightByMemory ?? []).map((cls) => [cls.maxPages, cls.weight]);
+    expect(REF_LOAD_WEIGHT_BY_MEMORY).toEqual(classes);
   });
 });
 

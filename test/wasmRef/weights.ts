@@ -1,11 +1,11 @@
 /**
- * The oracle's gas weights, written from metering/SPEC.md's table "Weights, schedule version 3" and kept apart
+ * The oracle's gas weights, written from metering/SPEC.md's table "Weights, schedule version 4" and kept apart
  * from metering/'s tables on purpose: a test cross-checks that both agree class by class, and the oracle's class of
  * each opcode is this file's own reading of the SPEC.
  * @module
  */
 
-/** Weight of each instruction class, as SPEC.md lists it (schedule version 3). */
+/** Weight of each instruction class, as SPEC.md lists it (schedule version 4). */
 export const REF_WEIGHTS = Object.freeze({
   free: 0,
   const: 1,
@@ -13,8 +13,8 @@ export const REF_WEIGHTS = Object.freeze({
   global: 1,
   arith: 1,
   mul: 1,
-  div: 20,
-  load: 2,
+  div: 30,
+  load: 96,
   store: 1,
   branch: 1,
   brTable: 40,
@@ -26,6 +26,23 @@ export const REF_WEIGHTS = Object.freeze({
 });
 
 export type RefClass = keyof typeof REF_WEIGHTS;
+
+/**
+ * SPEC.md, "Loads by reachable memory" (schedule version 4): [most pages a module's memory can reach, load weight];
+ * the first row that covers the module applies.
+ */
+export const REF_LOAD_WEIGHT_BY_MEMORY: readonly (readonly [number, number])[] = Object.freeze([
+  [1, 20],
+  [4, 30],
+  [16, 60],
+  [65_536, 96],
+]);
+
+/** The load weight of a module whose memory can reach `pages` pages. */
+export function refLoadWeight(pages: number): number {
+  const row = REF_LOAD_WEIGHT_BY_MEMORY.find(([maxPages]) => pages <= maxPages);
+  return row ? row[1] : REF_WEIGHTS.load;
+}
 
 /** Dynamic costs (SPEC.md, "Dynamic costs"). */
 export const REF_MEMORY_GROW_PER_PAGE = 290_000;
