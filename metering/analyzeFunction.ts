@@ -36,7 +36,18 @@ export type Charge = {
   plus: Charge | undefined;
   /** The precharged then-arm this segment refunds (it starts the else path: at most one). */
   minus: Charge | undefined;
+  /** For a loop's first segment: the loop, whose scheme decides where its check goes. */
+  loop: LoopChecks | undefined;
 };
+
+/**
+ * Where a loop checks the counter (SPEC.md "When out of gas is detected"). `backEdges`: every branch to the loop's
+ * label is a plain `br`, so the check moves from the loop head to just before the loop (its first iteration) and
+ * to each `br` (every later one), as a `br_if` on `gas >= 0` followed by the out-of-gas trap: the same counter value
+ * is checked at the same points of the execution, without a separate branch at the head of every iteration.
+ * Otherwise (a `br_if` or `br_table` targets the loop) the loop head checks.
+ */
+export type LoopChecks = { backEdges: boolean };
 
 export type Insertion =
   | Charge
@@ -50,10 +61,17 @@ export type Insertion =
   | { at: number; kind: 'afterCall'; callee: number | undefined; live: boolean }
   /** Charge `rate` gas per unit of the unsigned i32 on top of the stack (memory.grow pages, bulk bytes). */
   | { at: number; kind: 'dynamic'; rate: number; perCurrentPage?: number }
-  /** Function epilogue before a `return`. */
-  | { at: number; kind: 'exit' }
+  /**
+   * Function epilogue before a `return`. `live`: false in unreachable code, where only an internal function's extra
+   * result is pushed (a `return` in a block opened in unreachable code is validated against the function's results).
+   */
+  | { at: number; kind: 'exit'; live: boolean }
   /** An `else` arm added to an `if` that has none, to refund its precharged then-arm (`charge.minus`). */
-  | { at: number; kind: 'elseRefund'; charge: Charge };
+  | { at: number; kind: 'elseRefund'; charge: Charge }
+  /** Before a `loop`: its first iteration's check, when the loop checks at its back edges. */
+  | { at: number; kind: 'loopEntry'; loop: LoopChecks }
+  /** Before a `br` to a loop (label `depth`) that checks at its back edges: the check, as a `br_if`, and a trap. */
+  | { at: number; kind: 'backEdge'; depth: number; loop: LoopChecks };
 
 /** What a charge subtracts at its place (negative: a refund); 0 for a precharged then-arm, charged earlier. */
 export function effectiveCost(charge: Charge): number {
@@ -142,6 +160,8 @@ type Frame = {
   leaves: boolean;
   /** For an `if`: whether an `else` was seen. */
   hasElse: boolean;
+  /** For a `loop`: where it checks. */
+  loop: LoopChecks | undefined;
 };
 
 /** `[] -> [t]` for every one-byte value type, shared: a block of one result allocates nothing. */
@@ -213,6 +233,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
       targeted: false,
       leaves: false,
       hasElse: false,
+      loop: undefined,
     },
   ];
   let frame = frames[0]!;
@@ -227,6 +248,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
     checksInside: false,
     plus: undefined,
     minus: undefined,
+    loop: undefined,
   });
   let segment: Charge | undefined = newCharge(codeStart, false);
   insertions.push(segment);
@@ -239,9 +261,13 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
     segment = newCharge(at, check);
     insertions.push(segment);
   };
-  const markTargeted = (depth: number) => {
+  /** Marks the frame `depth` labels out as a branch target; a conditional branch to a loop keeps its head check. */
+  const markTargeted = (depth: number, conditional: boolean) => {
     const target = frames[frames.length - 1 - depth];
-    if (target) target.targeted = true;
+    if (!target) return target;
+    target.targeted = true;
+    if (conditional && target.loop) target.loop.backEdges = false;
+    return target;
   };
   const pop = (n: number) => {
     height -= n;
@@ -320,6 +346,8 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
         const base = height;
         push(blockType.params.length);
         const before = segment;
+        const loop: LoopChecks | undefined = opcode === 0x03 ? { backEdges: true } : undefined;
+        if (loop && !frame.dead) insertions.push({ at, kind: 'loopEntry', loop });
         frame = {
           kind: opcode === 0x02 ? Kind.Block : opcode === 0x03 ? Kind.Loop : Kind.If,
           height: base,
@@ -333,9 +361,11 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
           targeted: false,
           leaves: false,
           hasElse: false,
+          loop,
         };
         frames.push(frame);
         if (opcode !== 0x02) startSegment(r.pos, opcode === 0x03); // loop: each iteration (checked); if: the then-arm
+        if (loop && segment) segment.loop = loop;
         if (opcode === 0x04) frame.thenFirst = segment;
         if (opcode === 0x04 && before && !before.checksInside && segment) {
           segment.precharged = true;
@@ -346,15 +376,20 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
       }
       case 'none':
         break;
-      case 'label':
-        markTargeted(r.u32());
+      case 'label': {
+        const depth = r.u32();
+        const target = markTargeted(depth, opcode !== 0x0c);
+        if (opcode === 0x0c && target?.loop && !frame.dead) {
+          insertions.push({ at, kind: 'backEdge', depth, loop: target.loop });
+        }
         break;
+      }
       case 'brTable': {
         const targets = r.u32();
         if (targets > limits.maxBrTableTargets) {
           fail('LIMIT', `br_table has more than ${limits.maxBrTableTargets} targets (maxBrTableTargets)`, at, op.name);
         }
-        for (let i = 0; i <= targets; i++) markTargeted(r.u32());
+        for (let i = 0; i <= targets; i++) markTargeted(r.u32(), true);
         break;
       }
       case 'func':
@@ -450,7 +485,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
         markDead();
         continue;
       case 0x0f: // return
-        if (!frame.dead) insertions.push({ at, kind: 'exit' });
+        insertions.push({ at, kind: 'exit', live: !frame.dead });
         markDead(true);
         continue;
       case 0x0d: // br_if

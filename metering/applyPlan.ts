@@ -2,7 +2,8 @@
  * Writes the instrumented module: every function body gets the gas local, the stack-limit prologue, a wrapper
  * block whose end runs the epilogue, and the insertions of its `FunctionPlan`; the memory maximum is clamped; the
  * gas, stack and trap globals are appended and exported. Internal functions (only called directly) take the
- * counter and the stack height as extra i64 and i32 parameters. Otherwise only insertions: every original
+ * counter and the stack height as extra i64 and i32 parameters and return the counter as an extra i64 result.
+ * Otherwise only insertions: every original
  * instruction stays byte for byte, and the only renumbering is of an internal function's declared locals (two
  * higher, after the extra parameters); new locals, globals and types go after the existing ones.
  * Code shapes: metering/SPEC.md.
@@ -38,7 +39,8 @@ export type ApplyOptions = {
   readonly checkedExits: ReadonlySet<number>;
   /**
    * Internal functions (only ever called directly): they take the gas counter and the caller's stack height as
-   * extra last i64 and i32 parameters instead of reading the globals at entry (SPEC.md, Internal functions).
+   * extra last i64 and i32 parameters instead of reading the globals at entry, and return the counter as an extra
+   * last i64 result instead of storing it at exit (SPEC.md, Internal functions).
    */
   readonly internal: ReadonlySet<number>;
 };
@@ -58,6 +60,8 @@ const OP = Object.freeze({
   i64Const: 0x42,
   i32GtU: 0x4b,
   i64LtS: 0x53,
+  i64GeS: 0x59,
+  brIf: 0x0d,
   i32Add: 0x6a,
   i32Sub: 0x6b,
   i64Add: 0x7c,
@@ -282,7 +286,9 @@ function writeBody(
       w.byte(OP.i64Const).byte(0).byte(OP.i64LtS);
       writeTrapIf(w, globals.trap, TRAP_REASON.outOfGas);
     }
-    counter.store(w);
+    // An internal function returns the counter as its extra last result; every other function stores it.
+    if (threaded) counter.get(w);
+    else counter.store(w);
     // A function that is not internal leaves the stack global as its caller set it (a callee may have changed
     // it); an internal function's caller sets it again before any call that reads it.
     if (!threaded && calls) {
@@ -299,13 +305,29 @@ function writeBody(
     }
     switch (insertion.kind) {
       case 'charge':
-        if (insertion.check) {
+        if (insertion.check && !insertion.loop?.backEdges) {
           // a loop head: trap if earlier segments already overdrew, then charge this one (SPEC.md)
           counter.get(w);
           w.byte(OP.i64Const).byte(0).byte(OP.i64LtS);
           writeTrapIf(w, globals.trap, TRAP_REASON.outOfGas);
         }
         writeAdjust(w, counter, effectiveCost(insertion));
+        break;
+      case 'loopEntry':
+        // the loop's first iteration is checked before the loop, the others at their `br` (SPEC.md)
+        if (insertion.loop.backEdges) {
+          counter.get(w);
+          w.byte(OP.i64Const).byte(0).byte(OP.i64LtS);
+          writeTrapIf(w, globals.trap, TRAP_REASON.outOfGas);
+        }
+        break;
+      case 'backEdge':
+        // `br L` becomes `br_if L (gas >= 0)`, then the trap; the original `br` follows, unreachable
+        if (insertion.loop.backEdges) {
+          counter.get(w);
+          w.byte(OP.i64Const).byte(0).byte(OP.i64GeS).byte(OP.brIf).u32(insertion.depth);
+          w.byte(OP.i32Const).s32(TRAP_REASON.outOfGas).byte(OP.globalSet).u32(globals.trap).byte(OP.unreachable);
+        }
         break;
       case 'elseRefund':
         w.byte(OP.else);
@@ -324,8 +346,10 @@ function writeBody(
         }
         break;
       case 'afterCall':
-        // every callee leaves the counter in the global (an internal one stores it at its exits)
-        if (insertion.live) counter.load(w);
+        // an internal callee returns the counter as its extra last result (popped also in unreachable code, for
+        // validation); every other callee leaves it in the global
+        if (insertion.callee !== undefined && internal.has(insertion.callee)) counter.set(w);
+        else if (insertion.live) counter.load(w);
         break;
       case 'dynamic':
         w.byte(OP.localTee).u32(tmpLocal);
@@ -341,7 +365,8 @@ function writeBody(
         counter.setAndCheck(w, globals.trap);
         break;
       case 'exit':
-        epilogue();
+        if (insertion.live) epilogue();
+        else if (threaded) counter.get(w); // unreachable, but validated: the return takes the extra result too
         break;
     }
   }
@@ -485,7 +510,7 @@ function resetBody(module: DecodedModule): Uint8Array {
 class TypeTable {
   readonly extra: FuncType[] = [];
   private readonly byKey = new Map<string, number>();
-  /** Type index of an internal function's type (the counter and height parameters appended), by original index. */
+  /** Type index of an internal function's type (counter and height params, counter result), by original index. */
   private readonly internalOf = new Map<number, number>();
   constructor(private readonly module: DecodedModule) {
     module.types.forEach((type, index) => {
@@ -507,7 +532,7 @@ class TypeTable {
     let index = this.internalOf.get(typeIndex);
     if (index === undefined) {
       const type = this.module.types[typeIndex]!;
-      index = this.indexOf({ params: [...type.params, OP.i64, OP.i32], results: type.results });
+      index = this.indexOf({ params: [...type.params, OP.i64, OP.i32], results: [...type.results, OP.i64] });
       this.internalOf.set(typeIndex, index);
     }
     return index;

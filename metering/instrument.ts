@@ -157,7 +157,7 @@ export function instrument(wasm: Uint8Array, options: InstrumentOptions = {}): I
     for (const insertion of plan.insertions) {
       if (insertion.kind === 'charge' && effectiveCost(insertion) !== 0) charges++;
       else if (insertion.kind === 'beforeCall' && insertion.live) callSites++;
-      else if (insertion.kind === 'exit') exits++;
+      else if (insertion.kind === 'exit' && insertion.live) exits++;
       else if (insertion.kind === 'dynamic') dynamicSites++;
     }
   }

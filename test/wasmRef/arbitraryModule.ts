@@ -32,6 +32,12 @@ export type GeneratorOptions = {
   readonly maxChoices?: number;
   /** Declare the memory without a maximum (for tests of metering's memory cap). Default false. */
   readonly noMemoryMax?: boolean;
+  /**
+   * Also write back edges as a plain `br` inside an `if` (the `loop { if (cond) { ...; br } }` shape compilers emit,
+   * which metering checks at the `br`: SPEC.md "Loop checks"), not only as `br_if`. Default false, so the modules
+   * of the other properties stay as they were for a given seed.
+   */
+  readonly plainBackEdges?: boolean;
 };
 
 /** Calls a run may make (so also its maximum wasm call depth, plus one). */
@@ -345,20 +351,27 @@ export function buildModuleText(choices: readonly number[], options: GeneratorOp
       return out;
     };
 
-    /** A guarded branch to the loop `label`, `to` labels out: taken only while the loop's counter allows. */
+    /**
+     * A guarded branch to the loop `label`, `to` labels out: taken only while the loop's counter allows. A `br_if`,
+     * or with `plainBackEdges` maybe an `if` (passing the loop's params through) around a plain `br`.
+     */
     const backEdge = (label: Label, to: number, depth: number): string[] => {
       const c = label.counter!;
-      return [
-        ...exprs(label.params!, depth),
+      const params = label.params!;
+      const guard = [
+        ...exprs(params, depth),
         `local.get ${c}`,
         'i32.const 1',
         'i32.add',
         `local.tee ${c}`,
         `i32.const ${label.iterations}`,
         'i32.lt_u',
-        `br_if ${to}`,
-        ...label.params!.map(() => 'drop'),
       ];
+      const branch =
+        options.plainBackEdges && tape.below(4) !== 0
+          ? [`if${blockType(params, params)}`, `br ${to + 1}`, 'end']
+          : [`br_if ${to}`];
+      return [...guard, ...branch, ...params.map(() => 'drop')];
     };
 
     const call = (callee: number, depth: number): string[] => [
