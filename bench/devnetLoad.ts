@@ -163,7 +163,19 @@ export async function waitFor(port: number, method: string, params: unknown, tim
 
 /** utime + stime of a process (all its threads), in milliseconds. */
 export function processCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  return statCpuMs(`/proc/${pid}/stat`);
+}
+
+/**
+ * utime + stime of a process's main thread alone (its thread id is the process id), in milliseconds: for a Node
+ * node, the thread that parses requests, executes and commits, whose time per transfer bounds its throughput.
+ */
+export function mainThreadCpuMs(pid: number): number {
+  return statCpuMs(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function statCpuMs(path: string): number {
+  const stat = readFileSync(path, 'latin1');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // fields[0] is field 3 (state); utime is field 14, stime field 15
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
@@ -250,6 +262,8 @@ export type LoadResult = {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly serverCpuMsPerTx: number;
+  /** The server's main thread alone (see mainThreadCpuMs). */
+  readonly mainThreadCpuMsPerTx: number;
   readonly clientCpuMsPerTx: number;
   /** receipt requests answered null (not mined yet) */
   readonly emptyPolls: number;
@@ -284,6 +298,7 @@ export async function runLoad(port: number, pid: number, plans: readonly ClientP
   const latencies: number[] = [];
   let emptyPolls = 0;
   const serverCpu0 = processCpuMs(pid);
+  const mainCpu0 = mainThreadCpuMs(pid);
   const clientCpu0 = process.cpuUsage();
   const start = now();
   let aborted: Error | undefined;
@@ -331,6 +346,7 @@ export async function runLoad(port: number, pid: number, plans: readonly ClientP
     .finally(() => clearInterval(watchdog));
   const elapsedMs = now() - start;
   const serverCpu = processCpuMs(pid) - serverCpu0;
+  const mainCpu = mainThreadCpuMs(pid) - mainCpu0;
   const clientCpu = process.cpuUsage(clientCpu0);
   for (const c of connections) {
     c.send.close();
@@ -343,6 +359,7 @@ export async function runLoad(port: number, pid: number, plans: readonly ClientP
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
     serverCpuMsPerTx: serverCpu / total,
+    mainThreadCpuMsPerTx: mainCpu / total,
     clientCpuMsPerTx: (clientCpu.user + clientCpu.system) / 1000 / total,
     emptyPolls,
   } satisfies LoadResult;
