@@ -6,9 +6,9 @@
  * receipt is fetched (bench/devnetLoad.ts), with automine and with 1 s interval mining; Gasket also with its
  * LevelDB data directory (persistence). Reported per case, medians over BENCH_REPS rounds: transfers/s, p50/p99
  * latency (send -> receipt available), server CPU per transaction (all threads, and the main thread alone), and
- * start-up time (spawn -> first answered chain id request). In process it also times Gasket's parts apart: signature checks, JSON-RPC parsing, execution
- * and block commits; with BENCH_PROFILE=1 it profiles the devnet (--cpu-prof) under 8 clients and lists the top
- * self-time functions.
+ * start-up time (spawn -> first answered chain id request). In process it also times Gasket's parts apart:
+ * signature checks, JSON-RPC parsing, execution and block commits; with BENCH_PROFILE=1 it profiles the devnet
+ * (--cpu-prof) under 8 clients and lists the top self-time functions.
  *
  * Environment: BENCH_TXS (transfers per automine case, default 2000), BENCH_INTERVAL_TXS (per interval case,
  * default 4000), BENCH_REPS (default 3), BENCH_TARGETS (comma list of gasket, gasket-disk, hardhat,
