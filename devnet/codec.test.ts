@@ -1,0 +1,44 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { readU64, readU128, u64, u128 } from './codec.js';
+
+/** The fixed-width integers as first written (a DataView per call): what every stored hash was computed over. */
+function reference(value: bigint, bytes: 8 | 16): Uint8Array {
+  const out = new Uint8Array(bytes);
+  const view = new DataView(out.buffer);
+  view.setBigUint64(0, BigInt.asUintN(64, value), true);
+  if (bytes === 16) view.setBigUint64(8, BigInt.asUintN(64, value >> 64n), true);
+  return out;
+}
+
+const anyBigint = fc.oneof(
+  fc.bigInt({ min: -(1n << 140n), max: 1n << 140n }),
+  fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+  fc.constantFrom(0n, 1n, -1n, (1n << 64n) - 1n, 1n << 64n, (1n << 128n) - 1n, 1n << 127n),
+);
+
+describe('fixed-width integers', () => {
+  it('encode as the reference does, into fresh arrays, and read back', () => {
+    fc.assert(
+      fc.property(anyBigint, anyBigint, fc.nat(7), (a, b, offset) => {
+        const ea = u64(a);
+        const eb = u64(b); // a second call must not change the first's bytes
+        expect(ea).toEqual(reference(a, 8));
+        expect(eb).toEqual(reference(b, 8));
+        expect(u128(a)).toEqual(reference(a, 16));
+        expect(readU64(ea, 'a')).toBe(BigInt.asUintN(64, a));
+        expect(readU128(u128(b), 'b')).toBe(BigInt.asUintN(128, b));
+        // reads of a view inside a larger buffer
+        const host = new Uint8Array(offset + 16);
+        host.set(u128(a), offset);
+        expect(readU128(host.subarray(offset, offset + 16), 'a')).toBe(BigInt.asUintN(128, a));
+        expect(readU64(host.subarray(offset, offset + 8), 'a')).toBe(BigInt.asUintN(64, a));
+      }),
+    );
+  });
+
+  it('refuses the wrong lengths', () => {
+    expect(() => readU64(new Uint8Array(7), 'x')).toThrow('x: expected 8 bytes');
+    expect(() => readU128(new Uint8Array(8), 'y')).toThrow('y: expected 16 bytes');
+  });
+});
