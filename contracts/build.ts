@@ -34,8 +34,13 @@ export const REPO_ROOT = findRoot();
 /** The SDK's runtime, as asc's `--runtime` takes it (relative to the root, no extension). */
 export const SDK_RUNTIME = 'contracts/sdk/assembly/rt/index';
 
-/** asc flags every contract is built with (besides the entry, `--runtime` and output). */
-export const ASC_FLAGS: readonly string[] = Object.freeze(['-O3', '--noColors']);
+/**
+ * asc flags every contract is built with (besides the entry, `--runtime` and output). The memory maximum of 16
+ * pages (1 MiB) puts a contract's loads in a cheaper price class (metering/SPEC.md, "Loads by reachable memory":
+ * 90 gas a load against 190 at the 64-page cap); a contract that needs more memory passes its own
+ * `--maximumMemory` in `flags` (the last one wins).
+ */
+export const ASC_FLAGS: readonly string[] = Object.freeze(['-O3', '--noColors', '--maximumMemory', '16']);
 
 export type BuildOptions = {
   /** Extra asc flags (e.g. `['-O0']` or `['--debug']`); appended after ASC_FLAGS. */

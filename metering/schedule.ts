@@ -112,19 +112,30 @@ export const SCHEDULE_V3: CostSchedule = Object.freeze({
  * ran 57x below the median honest gas/s with loads at 2). A load is priced by the memory it can reach, the
  * module's maximum after the cap, so that a chase in each class stays within the 3x target: the weights come from
  * `npm run bench:gas`'s pointer-chase rows (docs/gas-calibration.md). A contract that declares a small maximum
- * memory gets cheaper loads. Integer division goes from 20 to 30 (a dependent `i64.div_s` chain ran 3x below).
+ * memory gets cheaper loads. Integer division goes from 20 to 45, the calibration's figure for a dependent chain (an
+ * `i64.div_s` chain ran 3x below the median); `call` from 40 to 60 and `call_indirect` from 55 to 70, near the
+ * calibration's 62 and 61 (a call of a function with 4,000 locals ran 3x below); bulk memory from 50 to 90 a call
+ * (a `memory.fill` of 0 bytes, a call into V8's runtime, ran 3x below).
  */
 export const SCHEDULE_V4: CostSchedule = Object.freeze({
   version: 4,
-  weights: Object.freeze({ ...V2_WEIGHTS, memoryGrow: 1_000_000, div: 30, load: 96 }),
+  weights: Object.freeze({
+    ...V2_WEIGHTS,
+    memoryGrow: 1_000_000,
+    div: 45,
+    load: 190,
+    call: 60,
+    callIndirect: 70,
+    bulk: 90,
+  }),
   memoryGrowPerPage: 290_000,
   memoryGrowPerCurrentPage: 500_000,
   bulkPerByte: 1,
   loadWeightByMemory: Object.freeze([
-    Object.freeze({ maxPages: 1, weight: 20 }),
-    Object.freeze({ maxPages: 4, weight: 30 }),
-    Object.freeze({ maxPages: 16, weight: 60 }),
-    Object.freeze({ maxPages: 65_536, weight: 96 }),
+    Object.freeze({ maxPages: 1, weight: 30 }),
+    Object.freeze({ maxPages: 4, weight: 45 }),
+    Object.freeze({ maxPages: 16, weight: 90 }),
+    Object.freeze({ maxPages: 65_536, weight: 190 }),
   ]),
 });
 

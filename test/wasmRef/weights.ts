@@ -13,16 +13,16 @@ export const REF_WEIGHTS = Object.freeze({
   global: 1,
   arith: 1,
   mul: 1,
-  div: 30,
-  load: 96,
+  div: 45,
+  load: 190,
   store: 1,
   branch: 1,
   brTable: 40,
-  call: 40,
-  callIndirect: 55,
+  call: 60,
+  callIndirect: 70,
   memorySize: 1,
   memoryGrow: 1_000_000,
-  bulk: 50,
+  bulk: 90,
 });
 
 export type RefClass = keyof typeof REF_WEIGHTS;
@@ -32,10 +32,10 @@ export type RefClass = keyof typeof REF_WEIGHTS;
  * the first row that covers the module applies.
  */
 export const REF_LOAD_WEIGHT_BY_MEMORY: readonly (readonly [number, number])[] = Object.freeze([
-  [1, 20],
-  [4, 30],
-  [16, 60],
-  [65_536, 96],
+  [1, 30],
+  [4, 45],
+  [16, 90],
+  [65_536, 190],
 ]);
 
 /** The load weight of a module whose memory can reach `pages` pages. */
