@@ -28,6 +28,8 @@ export const C_FLAGS: readonly string[] = Object.freeze([
   '-Wl,--no-entry',
   '-Wl,--strip-all',
   '-Wl,-z,stack-size=16384',
+  // A 1 MiB maximum, as the AssemblyScript builds declare: loads are priced by the memory a contract can reach.
+  '-Wl,--max-memory=1048576',
 ]);
 
 export class CToolchainError extends Error {
