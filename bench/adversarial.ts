@@ -173,20 +173,26 @@ export function evaluate(
   gasLimit: bigint,
   reps = 3,
 ): { gasPerSecond: number; ns: number; gas: bigint; status: string } {
-  const contract = lab.deploy(code);
-  const times: number[] = [];
-  let gas = 0n;
-  let status = '';
-  for (let rep = 0; rep < reps + 1; rep++) {
-    const start = nowNs();
-    const result = lab.call(contract, 'run', undefined, gasLimit);
-    const elapsed = nowNs() - start;
-    if (rep > 0) times.push(elapsed);
-    gas = result.gasUsed;
-    status = result.error?.code ?? result.status;
-  }
-  const ns = fastest(times);
+  const { ns, gas, status } = timedCalls(lab, lab.deploy(code), 'run', gasLimit, reps);
   return { gasPerSecond: (Number(gas) / ns) * 1e9, ns, gas, status };
+}
+
+/** Calls `method` once to warm up, then `reps` times: the fastest time, and the last call's gas and status. */
+function timedCalls(
+  lab: Lab,
+  contract: Uint8Array,
+  method: string,
+  gasLimit: bigint,
+  reps: number,
+): { ns: number; gas: bigint; status: string } {
+  const times: number[] = [];
+  let result = lab.call(contract, method, undefined, gasLimit);
+  for (let rep = 0; rep < reps; rep++) {
+    const start = nowNs();
+    result = lab.call(contract, method, undefined, gasLimit);
+    times.push(nowNs() - start);
+  }
+  return { ns: fastest(times), gas: result.gasUsed, status: result.error?.code ?? result.status };
 }
 
 export type SearchOptions = {
@@ -306,18 +312,8 @@ export function evaluatePointerChase(
   reps = 5,
 ): { gasPerSecond: number; ns: number; gas: bigint; status: string } {
   const contract = lab.deploy(wat(pointerChaseWat(pages)));
-  const timed = (method: string) => {
-    const times: number[] = [];
-    let result = lab.call(contract, method, undefined, gasLimit);
-    for (let rep = 0; rep < reps; rep++) {
-      const start = nowNs();
-      result = lab.call(contract, method, undefined, gasLimit);
-      times.push(nowNs() - start);
-    }
-    return { ns: fastest(times), gas: result.gasUsed, status: result.error?.code ?? result.status };
-  };
-  const fill = timed('fill');
-  const run = timed('run');
+  const fill = timedCalls(lab, contract, 'fill', gasLimit, reps);
+  const run = timedCalls(lab, contract, 'run', gasLimit, reps);
   const gas = run.gas - fill.gas;
   const ns = run.ns - fill.ns;
   return { gasPerSecond: (Number(gas) / ns) * 1e9, ns, gas, status: run.status };
