@@ -36,6 +36,12 @@ export type Charge = {
   plus: Charge | undefined;
   /** The precharged then-arm this segment refunds (it starts the else path: at most one). */
   minus: Charge | undefined;
+  /**
+   * The segment after the `if` this segment ends at, charged in advance: the `if`'s arms run no check and never
+   * leave it, so that segment runs whenever this one does, unless a trap comes first (SPEC.md, "The code after an
+   * if whose arms stay inside it").
+   */
+  after: Charge | undefined;
   /** For a loop's first segment: the loop, whose scheme decides where its check goes. */
   loop: LoopChecks | undefined;
 };
@@ -84,13 +90,19 @@ function fullCost(charge: Charge): number {
 }
 
 /**
- * A charge's own cost plus that of the then-arm it precharges, which may precharge a nested then-arm in turn (a
- * then-arm starting with an `if`): a chain as long as the nesting, walked without recursion. Only its first link
- * can hold a refund (a precharged then-arm starts at its `if`, never at an `else`).
+ * A charge's own cost plus that of the segments it charges in advance (the then-arm of its `if` and the segment
+ * after that `if`), each of which may charge others in advance in turn (a then-arm starting with an `if`): a tree
+ * as deep as the nesting, walked without recursion. Only its root can hold a refund (a precharged then-arm starts
+ * at its `if`, never at an `else`; a precharged segment after an `if` starts at its `end`).
  */
 function chainCost(charge: Charge): number {
   let cost = 0;
-  for (let link: Charge | undefined = charge; link; link = link.plus) cost += link.cost;
+  const pending: Charge[] = [charge];
+  for (let link = pending.pop(); link; link = pending.pop()) {
+    cost += link.cost;
+    if (link.plus) pending.push(link.plus);
+    if (link.after) pending.push(link.after);
+  }
   return cost;
 }
 
@@ -162,6 +174,10 @@ type Frame = {
   hasElse: boolean;
   /** For a `loop`: where it checks. */
   loop: LoopChecks | undefined;
+  /** Something inside checks the counter or leaves the function (a call, a loop, a dynamic charge, `return`, `unreachable`). */
+  checks: boolean;
+  /** The outermost frame (index into the control stack) a branch from inside targets; Infinity if none. */
+  minTarget: number;
 };
 
 /** `[] -> [t]` for every one-byte value type, shared: a block of one result allocates nothing. */
@@ -234,6 +250,8 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
       leaves: false,
       hasElse: false,
       loop: undefined,
+      checks: false,
+      minTarget: Number.POSITIVE_INFINITY,
     },
   ];
   let frame = frames[0]!;
@@ -248,6 +266,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
     checksInside: false,
     plus: undefined,
     minus: undefined,
+    after: undefined,
     loop: undefined,
   });
   let segment: Charge | undefined = newCharge(codeStart, false);
@@ -263,9 +282,11 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
   };
   /** Marks the frame `depth` labels out as a branch target; a conditional branch to a loop keeps its head check. */
   const markTargeted = (depth: number, conditional: boolean) => {
-    const target = frames[frames.length - 1 - depth];
+    const index = frames.length - 1 - depth;
+    const target = frames[index];
     if (!target) return target;
     target.targeted = true;
+    if (index < frame.minTarget) frame.minTarget = index;
     if (conditional && target.loop) target.loop.backEdges = false;
     return target;
   };
@@ -348,6 +369,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
         const before = segment;
         const loop: LoopChecks | undefined = opcode === 0x03 ? { backEdges: true } : undefined;
         if (loop && !frame.dead) insertions.push({ at, kind: 'loopEntry', loop });
+        if (loop) frame.checks = true;
         frame = {
           kind: opcode === 0x02 ? Kind.Block : opcode === 0x03 ? Kind.Loop : Kind.If,
           height: base,
@@ -362,6 +384,8 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
           leaves: false,
           hasElse: false,
           loop,
+          checks: false,
+          minTarget: Number.POSITIVE_INFINITY,
         };
         frames.push(frame);
         if (opcode !== 0x02) startSegment(r.pos, opcode === 0x03); // loop: each iteration (checked); if: the then-arm
@@ -408,6 +432,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
           // A call to an import (the host) may revert: the caller's segment ends there, so a revert is charged
           // exactly what ran. A call to one of the module's own functions can only return or trap (a trap takes
           // all the gas), so the segment goes on through it: one charge fewer per call.
+          frame.checks = true;
           if (calleeIndex < module.importedFunctions) startSegment(r.pos);
           else if (segment) segment.checksInside = true;
           continue;
@@ -420,6 +445,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
         r.u32();
         pop(1 + callee.params.length);
         push(callee.results.length);
+        frame.checks = true;
         if (!frame.dead) {
           insertions.push({ at, kind: 'beforeCall', callee: undefined, live: true });
           insertions.push({ at: r.pos, kind: 'afterCall', callee: undefined, live: true });
@@ -475,6 +501,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
 
     switch (opcode) {
       case 0x00: // unreachable
+        frame.checks = true;
         markDead(true);
         continue;
       case 0x0c: // br
@@ -486,6 +513,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
         continue;
       case 0x0f: // return
         insertions.push({ at, kind: 'exit', live: !frame.dead });
+        frame.checks = true;
         markDead(true);
         continue;
       case 0x0d: // br_if
@@ -504,6 +532,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
       case 0x0b: {
         // end
         const closed = frames.pop()!;
+        const closedIndex = frames.length;
         height = closed.height;
         // An if without else whose then-arm leaves the function (an early `return`, or `unreachable`) and is not
         // branched out of: the code after it runs exactly when the condition is false, the common case for such
@@ -532,8 +561,27 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
           continue;
         }
         frame = frames[frames.length - 1]!;
+        if (closed.checks) frame.checks = true;
+        if (closed.minTarget < frame.minTarget) frame.minTarget = closed.minTarget;
+        // An if whose arms run no check and never leave it (no call, loop, dynamic charge, return, unreachable, or
+        // branch past its own label): the segment after it runs whenever the segment before it does (or a trap,
+        // which takes all the gas, comes first), so the segment before it pays for it too (SPEC.md, "The code
+        // after an if whose arms stay inside it").
+        const straight =
+          closed.kind === Kind.If &&
+          !guard &&
+          !closed.deadAtEntry &&
+          !closed.checks &&
+          closed.minTarget >= closedIndex &&
+          closed.before !== undefined &&
+          !closed.before.checksInside &&
+          closed.before.after === undefined;
         push(closed.results);
         startSegment(r.pos);
+        if (straight && segment) {
+          closed.before!.after = segment;
+          segment.precharged = true;
+        }
         if (guard && segment) {
           const before = closed.before!;
           const thenFirst = closed.thenFirst!;
@@ -548,6 +596,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
     if (op.cls === 'memoryGrow' || (op.cls === 'bulk' && opcode === 0xfc && op.name !== 'data.drop')) {
       const rate = op.cls === 'memoryGrow' ? schedule.memoryGrowPerPage : schedule.bulkPerByte;
       const perCurrentPage = op.cls === 'memoryGrow' ? (schedule.memoryGrowPerCurrentPage ?? 0) : 0;
+      frame.checks = true;
       if (!frame.dead && (rate > 0 || perCurrentPage > 0)) {
         insertions.push({ at, kind: 'dynamic', rate, ...(perCurrentPage > 0 ? { perCurrentPage } : {}) });
       }
