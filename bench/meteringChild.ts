@@ -4,6 +4,9 @@
  * - `cold instrument|binaryen FILE`: the import of one tool, then its first call on one module (JSON on stdout);
  * - `wasm-metering FILE REPS`: wasm-metering's `meterWASM` once to warm up, then REPS calls timed in CPU ms (median, JSON).
  *   It runs here because on some modules it exhausts V8's array limits and takes the process down.
+ * - `instrument REPS FILE...`: Gasket's `instrument` as a long-lived worker runs it: two untimed passes over all the
+ *   files (warm), then REPS calls per file timed in CPU ms (a JSON array of medians, or of error strings). In a
+ *   process of its own, like wasm-metering, so neither tool's timing counts the other's garbage or heap.
  * @module
  */
 import { readFileSync } from 'node:fs';
@@ -19,7 +22,11 @@ type WasmMetering = { meterWASM(wasm: Uint8Array, opts?: { meterType?: string })
 const [mode, first, second] = process.argv.slice(2);
 if (mode === 'cold') await cold(first!, second!);
 else if (mode === 'wasm-metering') wasmMetering(first!, Number(second));
-else throw new Error(`usage: meteringChild.js cold instrument|binaryen FILE | wasm-metering FILE REPS`);
+else if (mode === 'instrument') await instrumentWarm(Number(first), process.argv.slice(4));
+else
+  throw new Error(
+    `usage: meteringChild.js cold instrument|binaryen FILE | wasm-metering FILE REPS | instrument REPS FILE...`,
+  );
 
 async function cold(which: string, path: string): Promise<void> {
   const bytes = new Uint8Array(readFileSync(path));
@@ -38,6 +45,36 @@ async function cold(which: string, path: string): Promise<void> {
     module.dispose();
     console.log(JSON.stringify({ importMs: imported - start, firstMs: performance.now() - imported }));
   }
+}
+
+async function instrumentWarm(reps: number, paths: readonly string[]): Promise<void> {
+  const { instrument } = await import('../metering/index.js');
+  const modules = paths.map((path) => new Uint8Array(readFileSync(path)));
+  const run = (bytes: Uint8Array): string | undefined => {
+    try {
+      instrument(bytes, TOOLING_OPTIONS);
+      return undefined;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      return `fails${code ? ` (${code})` : ''}`;
+    }
+  };
+  for (let pass = 0; pass < 2; pass++) for (const bytes of modules) run(bytes);
+  const results = modules.map((bytes): number | string => {
+    const failure = run(bytes);
+    if (failure) return failure;
+    const times: number[] = [];
+    for (let r = 0; r < reps; r++) {
+      const begin = process.cpuUsage();
+      instrument(bytes, TOOLING_OPTIONS);
+      const used = process.cpuUsage(begin);
+      times.push((used.user + used.system) / 1000);
+    }
+    times.sort((a, b) => a - b);
+    const mid = times.length >> 1;
+    return times.length % 2 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2;
+  });
+  console.log(JSON.stringify(results));
 }
 
 function wasmMetering(path: string, count: number): void {
