@@ -97,11 +97,12 @@ function fullCost(charge: Charge): number {
  */
 function chainCost(charge: Charge): number {
   let cost = 0;
-  const pending: Charge[] = [charge];
-  for (let link = pending.pop(); link; link = pending.pop()) {
+  let pending: Charge[] | undefined; // allocated only when a segment after an `if` is precharged too
+  let link: Charge | undefined = charge;
+  while (link) {
     cost += link.cost;
-    if (link.plus) pending.push(link.plus);
-    if (link.after) pending.push(link.after);
+    if (link.after) (pending ??= []).push(link.after);
+    link = link.plus ?? pending?.pop();
   }
   return cost;
 }
