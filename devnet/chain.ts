@@ -102,7 +102,8 @@ export type ChainOptions = {
 /** What a store that writes blocks behind offers (see ChainOptions.flushed). */
 type WritesBehind = { flushed(): Promise<void> };
 
-export type SignatureChecker = { verify(tx: SignedTransaction): Promise<boolean> };
+/** `busy`: the chain has other work in flight (admissions, blocks), so handing the check to another core pays. */
+export type SignatureChecker = { verify(tx: SignedTransaction, options?: { busy?: boolean }): Promise<boolean> };
 
 export type TransactionLocation = { readonly height: bigint; readonly index: number };
 
@@ -132,6 +133,8 @@ export class Chain extends EventEmitter<ChainEvents> {
   #mining: Promise<unknown> = Promise.resolve();
   /** The last transaction admission queued: admissions run one after another, in arrival order. */
   #admission: Promise<unknown> = Promise.resolve();
+  /** Submissions in flight (until answered): where a signature is checked depends on it, never what is admitted. */
+  #inFlight = 0;
   readonly #snapshots = new Map<bigint, bigint>();
   #nextSnapshot = 1n;
   /** Addresses dev_sendUnsigned may send as without their key (hex). Never part of consensus state. */
@@ -258,7 +261,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   async submit(raw: Uint8Array): Promise<SignedTransaction> {
     const tx = decodeTransaction(raw);
     // the check starts now, on another thread; the admission below waits for it in turn
-    return this.#submitTx(tx, this.#signatures.verify(tx), {});
+    return this.#submitTx(tx, this.#signatures.verify(tx, { busy: this.#inFlight > 0 }), {});
   }
 
   /**
@@ -281,15 +284,20 @@ export class Chain extends EventEmitter<ChainEvents> {
     signatureValid: Promise<boolean> | undefined,
     options: { impersonated?: boolean },
   ): Promise<SignedTransaction> {
+    this.#inFlight++;
     const admitted = this.#admission.then(async () => {
       const valid = signatureValid === undefined ? undefined : await signatureValid;
       this.#addPending(this.validate(tx, { ...options, signatureValid: valid }));
       return this.automine ? { block: this.#serial(() => this.#mineNow(true, tx)) } : undefined;
     });
     this.#admission = admitted.catch(() => undefined);
-    const mined = await admitted;
-    if (mined) await (await mined.block).durable;
-    return tx;
+    try {
+      const mined = await admitted;
+      if (mined) await (await mined.block).durable;
+      return tx;
+    } finally {
+      this.#inFlight--;
+    }
   }
 
   /**

@@ -60,7 +60,8 @@ describe('unsignedBytes', () => {
 describe('SignatureVerifier', () => {
   const pooled = new SignatureVerifier({ threads: 1, minBatch: 1 });
   const inline = new SignatureVerifier({ threads: 0 });
-  afterAll(() => pooled.close());
+  const byDefault = new SignatureVerifier({ threads: 1 });
+  afterAll(() => Promise.all([pooled.close(), byDefault.close()]));
 
   it('answers as verifySignature does, for valid and tampered transactions, in a worker and inline', async () => {
     await fc.assert(
@@ -72,6 +73,11 @@ describe('SignatureVerifier', () => {
           // all asked in one turn: they travel as one batch, and each answer goes to its own transaction
           expect(await Promise.all(txs.map((tx) => pooled.verify(tx)))).toEqual(expected);
           expect(await Promise.all(txs.map((tx) => inline.verify(tx)))).toEqual(expected);
+          // one at a time (below the default smallest batch): inline, or on the worker when the caller is busy
+          for (const [i, tx] of txs.entries()) {
+            expect(await byDefault.verify(tx)).toBe(expected[i]);
+            expect(await byDefault.verify(tx, { busy: true })).toBe(expected[i]);
+          }
         },
       ),
       { numRuns: 25 },

@@ -9,9 +9,11 @@
  * as one message, after the turn's I/O callbacks. Handing a batch over is not free (on the 2-core VM measured,
  * `postMessage` and the worker's wake-up cost the main thread tens of µs, a signature check about 120 µs), and a
  * lone check gains nothing from another core while this thread waits for it, so a batch smaller than `minBatch`
- * (default 2) is checked inline: the worker is used when there is a backlog, which is when the second core helps.
- * (Handing lone checks over whenever the chain had work in flight was tried and measured: with 8 automine clients
- * on the shared 2-core VM it cost the node 0.15-0.2 ms more CPU a transfer on disk and no throughput.)
+ * (default 2) is checked inline unless the caller says its thread is busy: the worker is used when there is a
+ * backlog or other work to overlap with, which is when the second core helps. (Measured, 2026-11-25, gasket-disk,
+ * automine, 8 HTTP clients, 5 interleaved pairs at load 2.5-6: the busy rule cut the node's main-thread CPU from
+ * 0.69-0.78 to 0.60-0.66 ms a transfer for about 5% more CPU in all threads, throughput equal or higher; an earlier
+ * A/B at load 7-8 that counted all threads only had found it costlier. One client is never busy: unchanged.)
  * The worker starts on the first batch it gets (not at start-up) and does not keep the process alive while idle.
  * Without worker threads (or after the worker fails) every check runs inline; `threads: 0` asks for that.
  * @module
@@ -61,7 +63,7 @@ parentPort.on('message', ({ id, count, data }) => {
 `;
 
 type Check = [message: Uint8Array, publicKey: Uint8Array, signature: Uint8Array];
-type Batch = { readonly checks: Check[]; readonly waiters: ((ok: boolean) => void)[] };
+type Batch = { readonly checks: Check[]; readonly waiters: ((ok: boolean) => void)[]; busy?: boolean };
 
 export type SignatureVerifierOptions = {
   /** Worker threads to use; 0 checks inline on the calling thread. Default: one fewer than the cores, 1 to 4. */
@@ -88,8 +90,11 @@ export class SignatureVerifier {
     this.minBatch = options.minBatch ?? 2;
   }
 
-  /** Whether `tx`'s signature is valid: the same answer as `verifySignature(tx)`. */
-  verify(tx: SignedTransaction): Promise<boolean> {
+  /**
+   * Whether `tx`'s signature is valid: the same answer as `verifySignature(tx)`. `busy` says the caller's thread
+   * has other work in flight (a block being mined, say), so a lone check is worth handing over too.
+   */
+  verify(tx: SignedTransaction, options: { busy?: boolean } = {}): Promise<boolean> {
     if (
       this.threads === 0 ||
       this.#failed ||
@@ -102,6 +107,7 @@ export class SignatureVerifier {
     return new Promise<boolean>((resolve) => {
       this.#queued.checks.push([unsignedBytes(tx), tx.publicKey, tx.signature]);
       this.#queued.waiters.push(resolve);
+      if (options.busy) this.#queued.busy = true;
       if (!this.#flushScheduled) {
         this.#flushScheduled = true;
         setImmediate(() => this.#flush());
@@ -125,7 +131,7 @@ export class SignatureVerifier {
     const batch = this.#queued;
     this.#queued = { checks: [], waiters: [] };
     if (batch.checks.length === 0) return;
-    const worker = batch.checks.length < this.minBatch ? undefined : this.#worker();
+    const worker = batch.checks.length < this.minBatch && !batch.busy ? undefined : this.#worker();
     if (!worker) {
       answerInline(batch);
       return;
