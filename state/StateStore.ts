@@ -28,6 +28,7 @@ import {
   META_LATEST,
   META_PRUNED,
   P_BLOCK,
+  P_FLAT,
   P_NODE,
   P_STALE,
   u64,
@@ -35,6 +36,7 @@ import {
 } from './_layout.js';
 import { Lru } from './_lru.js';
 import { decodeNode, encodeNode, type LeafNode, type TreeNode } from './_node.js';
+import { NodeCache } from './_nodeCache.js';
 import { Overlay, type OverlayValue } from './_overlay.js';
 import { type Change, diffLeaves, lookup, provePath, TreeUpdate } from './_tree.js';
 import { StateDbCorruptError, StateInputError, StateUsageError, StateVersionError } from './errors.js';
@@ -81,7 +83,10 @@ export type StateStoreOptions = {
   sync?: boolean;
   /** Entries in the hot-value cache in front of the flat index. Default 262,144 (about 50 MB with 32-byte keys and values). */
   valueCacheSize?: number;
-  /** Decoded internal tree nodes of the top levels kept in memory (leaves are not cached). Default 16,384. */
+  /**
+   * Bound on the decoded internal tree nodes of the top levels kept in memory (leaves are not cached): one per
+   * nibble path of the levels whose paths fit (levels 0-3: 4,369; 273: levels 0-2; 0: none). Default 16,384.
+   */
   nodeCacheSize?: number;
 };
 
@@ -125,7 +130,7 @@ export class StateStore implements StateBackend {
   readonly #db: LevelDb;
   readonly #overlay = new Overlay();
   readonly #values: Lru<Uint8Array | null>;
-  readonly #nodes: Lru<TreeNode>;
+  readonly #nodes: NodeCache;
   readonly #sync: boolean;
   #committing: Map<string, OverlayValue> | undefined;
   #busy: 'commitBlock' | 'prune' | 'revertTo' | undefined;
@@ -148,7 +153,7 @@ export class StateStore implements StateBackend {
     this.#block = loaded.block;
     this.#sync = options.sync ?? false;
     this.#values = new Lru(options.valueCacheSize ?? DEFAULT_VALUE_CACHE_SIZE);
-    this.#nodes = new Lru(options.nodeCacheSize ?? DEFAULT_NODE_CACHE_SIZE);
+    this.#nodes = new NodeCache(CACHED_DEPTH, options.nodeCacheSize ?? DEFAULT_NODE_CACHE_SIZE);
   }
 
   /** The latest committed version (block height). */
@@ -189,28 +194,24 @@ export class StateStore implements StateBackend {
   }
 
   /**
-   * Keeps a decoded internal node of the top CACHED_DEPTH levels (callers check the depth) in memory (the nodes every block
-   * rewrites: 4,369 at most) with its binary hashes (so a changed child rehashes 4 of them). Deeper nodes and
+   * Keeps a decoded internal node of the top CACHED_DEPTH levels in memory (the nodes every block rewrites:
+   * 4,369 at most, one per path; see _nodeCache.ts; deeper keys are ignored) with its binary hashes (so a changed child rehashes 4 of them). Deeper nodes and
    * leaves come from LevelDB (and its block cache): caching them decoded costs more in garbage collection of a
    * large old generation than the `getSync` it saves.
    */
-  #cacheNode(key: Buffer, ks: string, node: TreeNode): void {
+  #cacheNode(key: Buffer, node: TreeNode): void {
     if (node.kind !== 'internal') return;
     if (key[9]! > BIN_DEPTH && node.bin !== undefined) {
       node.bin = undefined;
       node.kindBits = 0;
     }
-    this.#nodes.set(ks, node);
+    this.#nodes.set(key, node);
   }
 
   /** Synchronous node loader for the tree algorithms: node cache, then `getSync`. */
   readonly #load = (key: Buffer): TreeNode => {
-    // only the top levels are cached: deeper keys skip the cache key's string conversion altogether
-    const ks = key[9]! <= CACHED_DEPTH ? key.toString('latin1') : undefined;
-    if (ks !== undefined) {
-      const cached = this.#nodes.get(ks);
-      if (cached !== undefined) return cached;
-    }
+    const cached = this.#nodes.get(key);
+    if (cached !== undefined) return cached;
     const raw = this.#db.getSync(key);
     if (raw === undefined) throw new StateDbCorruptError(this.path, `tree node ${key.toString('hex')} is missing`);
     let node: TreeNode;
@@ -219,7 +220,7 @@ export class StateStore implements StateBackend {
     } catch (cause) {
       throw new StateDbCorruptError(this.path, `tree node ${key.toString('hex')} is malformed (${String(cause)})`);
     }
-    if (ks !== undefined) this.#cacheNode(key, ks, node);
+    this.#cacheNode(key, node);
     return node;
   };
 
@@ -317,9 +318,13 @@ export class StateStore implements StateBackend {
       const changes: (Change & { order: string })[] = [];
       const ops: BatchOp[] = [];
       let bytesWritten = 0;
-      for (const [ks, value] of pending) {
-        const key = keyBytes(ks);
-        const fk = flatKey(key);
+      // forEach, not for-of: no [key, value] array per entry; the flat key is written straight from the key string
+      // and the key is a view of it (one Buffer per key instead of two, and one copy of its bytes)
+      pending.forEach((value, ks) => {
+        const fk = Buffer.allocUnsafe(ks.length + 1);
+        fk[0] = P_FLAT;
+        for (let i = 0; i < ks.length; i++) fk[i + 1] = ks.charCodeAt(i);
+        const key = fk.subarray(1);
         if (value === null) ops.push({ type: 'del', key: fk });
         else {
           ops.push({ type: 'put', key: fk, value });
@@ -329,12 +334,13 @@ export class StateStore implements StateBackend {
         // costs less than a native Buffer.compare call per comparison
         const order = hashOf(key);
         changes.push({ key, keyHash: Buffer.from(order, 'latin1'), value, order });
-      }
+      });
       changes.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
-      const update = new TreeUpdate(version, this.#load);
+      const update = new TreeUpdate(version, this.#load, CACHED_DEPTH);
       const rootNode = update.apply(this.#block.rootNode, changes);
-      for (const { key, node } of update.written) {
-        const value = encodeNode(node);
+      for (const w of update.written) {
+        const key = w.key;
+        const value = w.value ?? encodeNode(w.node!);
         ops.push({ type: 'put', key, value });
         bytesWritten += key.length + value.length;
       }
@@ -351,11 +357,11 @@ export class StateStore implements StateBackend {
       ops.push({ type: 'put', key: META_LATEST, value: Buffer.from(u64(version)) });
       bytesWritten += 9 + blockValue.length + META_LATEST.length + 8;
       await this.#write(ops);
-      for (const { key, node } of update.written) {
-        if (key[9]! <= CACHED_DEPTH) this.#cacheNode(key, key.toString('latin1'), node);
-      }
-      for (const key of update.stale) if (key[9]! <= CACHED_DEPTH) this.#nodes.delete(key.toString('latin1'));
-      for (const [ks, value] of pending) this.#values.set(ks, value);
+      for (const key of update.stale) this.#nodes.delete(key);
+      for (const { key, node } of update.written) if (node !== undefined) this.#cacheNode(key, node);
+      pending.forEach((value, ks) => {
+        this.#values.set(ks, value);
+      });
       this.#latest = version;
       this.#block = block;
       return {
@@ -516,7 +522,7 @@ export class StateStore implements StateBackend {
           for (const [key, value] of chunk) {
             for (const node of decodeStaleList(value)) {
               ops.push({ type: 'del', key: node });
-              this.#nodes.delete(node.toString('latin1'));
+              this.#nodes.delete(node);
               removedNodes++;
             }
             ops.push({ type: 'del', key });

@@ -22,6 +22,7 @@ import {
   binAt,
   type Child,
   deriveInternal,
+  encodeNode,
   ensureHashes,
   type InternalNode,
   isInlineable,
@@ -54,14 +55,27 @@ function asInternal(node: TreeNode): InternalNode {
 export class TreeUpdate {
   readonly version: number;
   readonly #load: NodeLoader;
-  /** Nodes to write, with their keys. */
-  readonly written: { key: Buffer; node: TreeNode }[] = [];
+  /**
+   * Nodes to write, with their keys: nodes deeper than `keepDepth` are encoded as soon as they are finished and
+   * listed by their bytes only (`node` undefined), so the decoded node, its child array and its hashes die young
+   * instead of living until the block's batch is written (a scavenge during the commit would copy them all);
+   * nodes up to `keepDepth` (the ones the store caches decoded) are listed as nodes and encoded by the caller.
+   */
+  readonly written: { key: Buffer; node: TreeNode | undefined; value: Buffer | undefined }[] = [];
   /** Keys of nodes replaced by this update (stale since `version`). */
   readonly stale: Buffer[] = [];
 
-  constructor(version: number, load: NodeLoader) {
+  readonly #keepDepth: number;
+
+  constructor(version: number, load: NodeLoader, keepDepth = Number.POSITIVE_INFINITY) {
     this.version = version;
     this.#load = load;
+    this.#keepDepth = keepDepth;
+  }
+
+  #write(key: Buffer, node: TreeNode, depth: number): void {
+    if (depth > this.#keepDepth) this.written.push({ key, node: undefined, value: encodeNode(node) });
+    else this.written.push({ key, node, value: undefined });
   }
 
   /** Applies sorted, key-unique `changes` to the tree rooted at `root`; returns the new root pointer. */
@@ -76,7 +90,7 @@ export class TreeUpdate {
   #place(c: Child | undefined, path: Uint8Array, depth: number, inline: boolean): Child | undefined {
     if (c?.pending === undefined) return c;
     if (inline && isInlineable(c.pending)) return makeChild(this.version, c.hash, true, undefined, c.pending);
-    this.written.push({ key: nodeKey(this.version, path, depth), node: c.pending });
+    this.#write(nodeKey(this.version, path, depth), c.pending, depth);
     return makeChild(this.version, c.hash, true);
   }
 
@@ -193,8 +207,9 @@ export class TreeUpdate {
         : this.#place(c, pathOf(path, depth, s), depth + 1, false);
     }
     const node = deriveInternal(base, children, changed);
-    this.written.push({ key: nodeKey(this.version, path, depth), node });
-    return makeChild(this.version, ensureHashes(node), false);
+    const hash = ensureHashes(node);
+    this.#write(nodeKey(this.version, path, depth), node, depth);
+    return makeChild(this.version, hash, false);
   }
 }
 
