@@ -74,7 +74,9 @@ export const DEFAULT_CHAIN_CONFIG: ChainConfig = Object.freeze({
   blockTime: 1n,
   devAccountCount: 10,
   devAccountBalance: 10n ** 24n,
-  blockGasLimit: 1_000_000_000n,
+  // One second of compute at the schedule's 10 gas per ns: a block of 1 s holds what a node can run in 1 s (a token
+  // transfer is about 1,000,000 gas, so about 5,000 of them with their 2x gas limits).
+  blockGasLimit: 10_000_000_000n,
   maxNonceGap: 1_024n,
 });
 
