@@ -51,9 +51,11 @@ export type Charge = {
  * label is a plain `br`, so the check moves from the loop head to just before the loop (its first iteration) and
  * to each `br` (every later one), as a `br_if` on `gas >= 0` followed by the out-of-gas trap: the same counter value
  * is checked at the same points of the execution, without a separate branch at the head of every iteration.
- * Otherwise (a `br_if` or `br_table` targets the loop) the loop head checks.
+ * Otherwise (a `br_if` or `br_table` targets the loop) the loop head checks. `targeted`: some branch targets the
+ * label; a loop that nothing targets runs once, like a block, and checks nowhere (a nest of 1,000 such loops was
+ * instrumented with 1,000 checks, 5x the module's size, for V8 to compile at deploy).
  */
-export type LoopChecks = { backEdges: boolean };
+export type LoopChecks = { backEdges: boolean; targeted: boolean };
 
 export type Insertion =
   | Charge
@@ -288,7 +290,10 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
     if (!target) return target;
     target.targeted = true;
     if (index < frame.minTarget) frame.minTarget = index;
-    if (conditional && target.loop) target.loop.backEdges = false;
+    if (target.loop) {
+      target.loop.targeted = true;
+      if (conditional) target.loop.backEdges = false;
+    }
     return target;
   };
   const pop = (n: number) => {
@@ -368,7 +373,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
         const base = height;
         push(blockType.params.length);
         const before = segment;
-        const loop: LoopChecks | undefined = opcode === 0x03 ? { backEdges: true } : undefined;
+        const loop: LoopChecks | undefined = opcode === 0x03 ? { backEdges: true, targeted: false } : undefined;
         if (loop && !frame.dead) insertions.push({ at, kind: 'loopEntry', loop });
         if (loop) frame.checks = true;
         frame = {

@@ -314,8 +314,9 @@ function writeBody(
         writeAdjust(w, counter, effectiveCost(insertion));
         break;
       case 'loopEntry':
-        // the loop's first iteration is checked before the loop, the others at their `br` (SPEC.md)
-        if (insertion.loop.backEdges) {
+        // the loop's first iteration is checked before the loop, the others at their `br` (SPEC.md); a loop that no
+        // branch targets never iterates and needs no check
+        if (insertion.loop.backEdges && insertion.loop.targeted) {
           counter.get(w);
           w.byte(OP.i64Const).byte(0).byte(OP.i64LtS);
           writeTrapIf(w, globals.trap, TRAP_REASON.outOfGas);
