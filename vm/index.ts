@@ -27,6 +27,7 @@ export {
   HOST_COSTS_V1,
   HOST_COSTS_V2,
   HOST_COSTS_V3,
+  HOST_COSTS_V4,
   HOST_LIMITS,
   type HostCost,
   type HostCostTable,
