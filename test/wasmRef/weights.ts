@@ -19,7 +19,7 @@ export const REF_WEIGHTS = Object.freeze({
   branch: 1,
   brTable: 40,
   call: 60,
-  callIndirect: 70,
+  callIndirect: 95,
   memorySize: 1,
   memoryGrow: 1_000_000,
   bulk: 90,
