@@ -115,12 +115,17 @@ export const HOST_COSTS_V3 = Object.freeze({
  * (was 37,000 + 250). @noble/hashes' blake3 takes 18-20 us for 1 KiB and 2.1-2.7 us for nothing in a clean
  * process, but 23-72 us for 1 KiB inside the node under the search's mixed load; the search's worst find (blake3 of
  * 1 KiB x12 with emits) ran 2.0-8.4x below the median honest gas/s, blake3 of 1 KiB alone 2.3-7.4x, of nothing
- * 3.5-4.2x. The new price covers the slow figure within 2.5x.
+ * 3.5-4.2x. The new price covers the slow figure within 2.5x. `log` and `emit` go from 7 to 20 a byte: what they
+ * copy stays in the frame until the transaction ends (a loop of 4 KiB logs keeps 600 KB per 5,000,000 gas for the
+ * collector), and a search find of `log` of 4 KiB ran 1.7-3.3x below the median in a fresh process, 15x in the
+ * search's long-running one.
  */
 export const HOST_COSTS_V4 = Object.freeze({
   ...HOST_COSTS_V3,
   version: 4,
   blake3: cost(80_000, 800),
+  log: cost(6_000, 20),
+  emit: cost(24_000, 20),
 });
 
 /** A host price list: the V1 shape, with the terms V2 and V3 added optional (absent means 0). */
