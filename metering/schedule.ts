@@ -113,7 +113,7 @@ export const SCHEDULE_V3: CostSchedule = Object.freeze({
  * module's maximum after the cap, so that a chase in each class stays within the 3x target: the weights come from
  * `npm run bench:gas`'s pointer-chase rows (docs/gas-calibration.md). A contract that declares a small maximum
  * memory gets cheaper loads. Integer division goes from 20 to 45, the calibration's figure for a dependent chain (an
- * `i64.div_s` chain ran 3x below the median); `call` from 40 to 60 and `call_indirect` from 55 to 95, near or above the
+ * `i64.div_s` chain ran 3x below the median); `call` from 40 to 80 and `call_indirect` from 55 to 95, near or above the
  * calibration's 62 and 61 (a call of a function with 4,000 locals ran 3x below); bulk memory from 50 to 90 a call
  * (a `memory.fill` of 0 bytes, a call into V8's runtime, ran 3x below).
  */
@@ -124,7 +124,7 @@ export const SCHEDULE_V4: CostSchedule = Object.freeze({
     memoryGrow: 1_000_000,
     div: 45,
     load: 190,
-    call: 60,
+    call: 80,
     callIndirect: 95,
     bulk: 90,
   }),

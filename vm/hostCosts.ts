@@ -126,6 +126,8 @@ export const HOST_COSTS_V4 = Object.freeze({
   blake3: cost(80_000, 800),
   log: cost(6_000, 20),
   emit: cost(24_000, 20),
+  /** A cross-contract call sets up a frame even when the callee lacks the method (2.8-2.9x below at 40,000). */
+  call: cost(55_000, 4),
 });
 
 /** A host price list: the V1 shape, with the terms V2 and V3 added optional (absent means 0). */

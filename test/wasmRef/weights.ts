@@ -18,7 +18,7 @@ export const REF_WEIGHTS = Object.freeze({
   store: 1,
   branch: 1,
   brTable: 40,
-  call: 60,
+  call: 80,
   callIndirect: 95,
   memorySize: 1,
   memoryGrow: 1_000_000,
