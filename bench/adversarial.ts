@@ -164,15 +164,13 @@ export function prng(seed: number): () => number {
   };
 }
 
-export type Scored = { genome: Genome; gasPerSecond: number; ns: number; gas: bigint; status: string };
+/** What a run until out of gas measured: gas/s, the fastest time, the gas used and how it ended. */
+export type Measurement = { gasPerSecond: number; ns: number; gas: bigint; status: string };
+
+export type Scored = { genome: Genome } & Measurement;
 
 /** Gas/s of a contract body run until out of gas with `gasLimit`, fastest of `reps` after one warm-up. */
-export function evaluate(
-  lab: Lab,
-  code: Uint8Array,
-  gasLimit: bigint,
-  reps = 3,
-): { gasPerSecond: number; ns: number; gas: bigint; status: string } {
+export function evaluate(lab: Lab, code: Uint8Array, gasLimit: bigint, reps = 3): Measurement {
   const { ns, gas, status } = timedCalls(lab, lab.deploy(code), 'run', gasLimit, reps);
   return { gasPerSecond: (Number(gas) / ns) * 1e9, ns, gas, status };
 }
@@ -305,12 +303,7 @@ export function pointerChaseWat(pages: number): string {
  * Gas/s of the chase alone: `run` (fill, then chase until out of gas) less `fill`, in gas and in time, each the
  * fastest of `reps` calls after a warm-up.
  */
-export function evaluatePointerChase(
-  lab: Lab,
-  pages: number,
-  gasLimit: bigint,
-  reps = 5,
-): { gasPerSecond: number; ns: number; gas: bigint; status: string } {
+export function evaluatePointerChase(lab: Lab, pages: number, gasLimit: bigint, reps = 5): Measurement {
   const contract = lab.deploy(wat(pointerChaseWat(pages)));
   const fill = timedCalls(lab, contract, 'fill', gasLimit, reps);
   const run = timedCalls(lab, contract, 'run', gasLimit, reps);
