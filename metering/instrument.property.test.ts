@@ -128,6 +128,24 @@ function runMetered(module: WebAssembly.Module, generated: GeneratedModule, limi
   return { ...observed, remaining: gas.value as bigint, trapReason: trap.value as number, stackAfter: stack.value };
 }
 
+/**
+ * The instrumented run that returned with ample gas used exactly `refGas`: that limit suffices and gives the same
+ * outcome, and one less runs out of gas.
+ */
+function expectExactGas(module: WebAssembly.Module, generated: GeneratedModule, ample: Metered, refGas: bigint): void {
+  expect(AMPLE_GAS - ample.remaining).toBe(refGas);
+  const exact = runMetered(module, generated, refGas);
+  expect(comparable(exact)).toEqual(comparable(ample));
+  expect(exact.remaining).toBe(0n);
+  if (refGas > 0n) {
+    const short = runMetered(module, generated, refGas - 1n);
+    expect({ kind: short.kind, trapReason: short.trapReason }).toEqual({
+      kind: 'trap',
+      trapReason: TRAP_REASON.outOfGas,
+    });
+  }
+}
+
 function referenceGlobals(ref: RefRun, generated: GeneratedModule): Record<string, unknown> {
   return Object.fromEntries(generated.globals.map((g) => [g, ref.globals[Number(g.slice(1))]]));
 }
@@ -210,18 +228,7 @@ describe('metering on random integer modules', () => {
         const module = new WebAssembly.Module(instrument(bytes).code);
         const ample = runMetered(module, generated, AMPLE_GAS);
         expect(ample.kind).toBe('return');
-        expect(AMPLE_GAS - ample.remaining).toBe(ref.gas);
-
-        const exact = runMetered(module, generated, ref.gas);
-        expect(comparable(exact)).toEqual(comparable(ample));
-        expect(exact.remaining).toBe(0n);
-        if (ref.gas > 0n) {
-          const short = runMetered(module, generated, ref.gas - 1n);
-          expect({ kind: short.kind, trapReason: short.trapReason }).toEqual({
-            kind: 'trap',
-            trapReason: TRAP_REASON.outOfGas,
-          });
-        }
+        expectExactGas(module, generated, ample, ref.gas);
       }),
       { numRuns: RUNS },
     );
@@ -243,17 +250,7 @@ describe('metering on random integer modules', () => {
         expect(ample.trapReason).toBe(TRAP_REASON.none);
         const ref = reference(bytes);
         if (ref.kind !== 'return' || !countedExactly(ref.gas)) return;
-        expect(AMPLE_GAS - ample.remaining).toBe(ref.gas);
-        const exact = runMetered(module, generated, ref.gas);
-        expect(comparable(exact)).toEqual(comparable(ample));
-        expect(exact.remaining).toBe(0n);
-        if (ref.gas > 0n) {
-          const short = runMetered(module, generated, ref.gas - 1n);
-          expect({ kind: short.kind, trapReason: short.trapReason }).toEqual({
-            kind: 'trap',
-            trapReason: TRAP_REASON.outOfGas,
-          });
-        }
+        expectExactGas(module, generated, ample, ref.gas);
       }),
       { numRuns: RUNS },
     );
