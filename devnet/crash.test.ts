@@ -15,6 +15,15 @@ import { devAccount } from './keys.js';
 
 type Rpc = (method: string, params?: Record<string, unknown>) => Promise<any>;
 
+/** After `ms`, stops the senders, kills the node with SIGKILL and waits for it and for the senders to finish. */
+async function killWhileSending(child: ChildProcess, ms: number, stop: () => void, senders: Promise<unknown>) {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  stop();
+  child.kill('SIGKILL');
+  await new Promise((resolve) => child.once('exit', resolve));
+  await senders;
+}
+
 async function startNode(dataDir: string): Promise<{ child: ChildProcess; rpc: Rpc }> {
   const node = await spawnDevnet(['--data-dir', dataDir]);
   const rpc: Rpc = async (method, params) => {
@@ -59,11 +68,14 @@ describe('crash safety', () => {
           }
         }
       })();
-      await new Promise((resolve) => setTimeout(resolve, killAfterMs));
-      sending = false;
-      child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
-      await sender;
+      await killWhileSending(
+        child,
+        killAfterMs,
+        () => {
+          sending = false;
+        },
+        sender,
+      );
       lastHeight = height;
     }
     const { child, rpc } = await startNode(dataDir);
@@ -99,11 +111,14 @@ describe('crash safety', () => {
           }
         }
       });
-      await new Promise((resolve) => setTimeout(resolve, killAfterMs));
-      sending = false;
-      child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
-      await Promise.all(senders);
+      await killWhileSending(
+        child,
+        killAfterMs,
+        () => {
+          sending = false;
+        },
+        Promise.all(senders),
+      );
       const restarted = await startNode(dataDir);
       await checkConsistent(restarted.rpc);
       expect(answered.length).toBeGreaterThan(0);
