@@ -15,13 +15,31 @@ import { devAccount } from './keys.js';
 
 type Rpc = (method: string, params?: Record<string, unknown>) => Promise<any>;
 
-/** After `ms`, stops the senders, kills the node with SIGKILL and waits for it and for the senders to finish. */
-async function killWhileSending(child: ChildProcess, ms: number, stop: () => void, senders: Promise<unknown>) {
+/**
+ * Runs `senders` loops of `send` (each until the node stops answering), kills the node with SIGKILL after `ms`, and
+ * waits for it to exit and for the loops to end.
+ */
+async function sendUntilKilled(
+  child: ChildProcess,
+  ms: number,
+  senders: number,
+  send: (index: number) => Promise<void>,
+): Promise<void> {
+  let sending = true;
+  const loops = Array.from({ length: senders }, async (_, index) => {
+    while (sending) {
+      try {
+        await send(index);
+      } catch {
+        return; // the node died mid-request
+      }
+    }
+  });
   await new Promise((resolve) => setTimeout(resolve, ms));
-  stop();
+  sending = false;
   child.kill('SIGKILL');
   await new Promise((resolve) => child.once('exit', resolve));
-  await senders;
+  await Promise.all(loops);
 }
 
 async function startNode(dataDir: string): Promise<{ child: ChildProcess; rpc: Rpc }> {
@@ -58,24 +76,9 @@ describe('crash safety', () => {
       const { child, rpc } = await startNode(dataDir);
       const height = await checkConsistent(rpc);
       expect(height).toBeGreaterThanOrEqual(lastHeight);
-      let sending = true;
-      const sender = (async () => {
-        while (sending) {
-          try {
-            await rpc('dev_sendUnsigned', { from: 0, kind: 'transfer', to, value: '1', gasLimit: '100000' });
-          } catch {
-            return; // the node died mid-request
-          }
-        }
-      })();
-      await killWhileSending(
-        child,
-        killAfterMs,
-        () => {
-          sending = false;
-        },
-        sender,
-      );
+      await sendUntilKilled(child, killAfterMs, 1, async () => {
+        await rpc('dev_sendUnsigned', { from: 0, kind: 'transfer', to, value: '1', gasLimit: '100000' });
+      });
       lastHeight = height;
     }
     const { child, rpc } = await startNode(dataDir);
@@ -94,31 +97,16 @@ describe('crash safety', () => {
       const { child, rpc } = await startNode(dataDir);
       await checkConsistent(rpc);
       const answered: string[] = [];
-      let sending = true;
-      const senders = Array.from({ length: 8 }, async (_, i) => {
-        while (sending) {
-          try {
-            const { hash } = await rpc('dev_sendUnsigned', {
-              from: i + 1,
-              kind: 'transfer',
-              to,
-              value: '1',
-              gasLimit: '100000',
-            });
-            answered.push(hash);
-          } catch {
-            return; // the node died mid-request
-          }
-        }
+      await sendUntilKilled(child, killAfterMs, 8, async (i) => {
+        const { hash } = await rpc('dev_sendUnsigned', {
+          from: i + 1,
+          kind: 'transfer',
+          to,
+          value: '1',
+          gasLimit: '100000',
+        });
+        answered.push(hash);
       });
-      await killWhileSending(
-        child,
-        killAfterMs,
-        () => {
-          sending = false;
-        },
-        Promise.all(senders),
-      );
       const restarted = await startNode(dataDir);
       await checkConsistent(restarted.rpc);
       expect(answered.length).toBeGreaterThan(0);
