@@ -253,6 +253,18 @@ function putHeader(out: Buffer, bitmap: number, leafmap: number, inlinemap: numb
   out[6] = inlinemap & 0xff;
 }
 
+// The header bitmaps of the node being encoded; module-level scratch (encoding is synchronous).
+const HEADER = { bitmap: 0, leafmap: 0, inlinemap: 0 };
+
+/** Encodes child `c` of slot `s` at `o` and sets its header bits; returns the offset after it. */
+function putSlot(out: Buffer, o: number, s: number, c: Child): number {
+  const bit = 1 << (15 - s);
+  HEADER.bitmap |= bit;
+  if (c.leaf) HEADER.leafmap |= bit;
+  if (c.inline !== undefined) HEADER.inlinemap |= bit;
+  return putChild(out, o, c);
+}
+
 /** Written straight into one Buffer of the exact size (from the shared pool), every child encoded. */
 function encodeFull(node: InternalNode): Buffer {
   let size = 7;
@@ -261,20 +273,15 @@ function encodeFull(node: InternalNode): Buffer {
     if (c !== undefined) size += childSize(c);
   }
   const out = Buffer.allocUnsafe(size);
-  let bitmap = 0;
-  let leafmap = 0;
-  let inlinemap = 0;
+  HEADER.bitmap = 0;
+  HEADER.leafmap = 0;
+  HEADER.inlinemap = 0;
   let o = 7;
   for (let s = 0; s < 16; s++) {
     const c = node.children[s];
-    if (c === undefined) continue;
-    const bit = 1 << (15 - s);
-    bitmap |= bit;
-    if (c.leaf) leafmap |= bit;
-    if (c.inline !== undefined) inlinemap |= bit;
-    o = putChild(out, o, c);
+    if (c !== undefined) o = putSlot(out, o, s, c);
   }
-  putHeader(out, bitmap, leafmap, inlinemap);
+  putHeader(out, HEADER.bitmap, HEADER.leafmap, HEADER.inlinemap);
   return out;
 }
 
@@ -336,9 +343,9 @@ function encodeDerived(node: InternalNode, baseRaw: Buffer, changedMask: number)
   // header bits of unchanged slots come from the base (header bit 15 - s is slot s)
   let keepBits = 0;
   for (let s = 0; s < 16; s++) if (keep & (1 << s)) keepBits |= 1 << (15 - s);
-  let bitmap = baseBits & keepBits;
-  let leafmap = ((baseRaw[3]! << 8) | baseRaw[4]!) & keepBits;
-  let inlinemap = baseInline & keepBits;
+  HEADER.bitmap = baseBits & keepBits;
+  HEADER.leafmap = ((baseRaw[3]! << 8) | baseRaw[4]!) & keepBits;
+  HEADER.inlinemap = baseInline & keepBits;
   let o = 7;
   let runStart = -1;
   let runEnd = -1;
@@ -361,15 +368,10 @@ function encodeDerived(node: InternalNode, baseRaw: Buffer, changedMask: number)
       runEnd = -1;
     }
     const c = node.children[s];
-    if (c === undefined) continue;
-    const bit = 1 << (15 - s);
-    bitmap |= bit;
-    if (c.leaf) leafmap |= bit;
-    if (c.inline !== undefined) inlinemap |= bit;
-    o = putChild(out, o, c);
+    if (c !== undefined) o = putSlot(out, o, s, c);
   }
   if (runStart >= 0) o += baseRaw.copy(out, o, runStart, runEnd);
-  putHeader(out, bitmap, leafmap, inlinemap);
+  putHeader(out, HEADER.bitmap, HEADER.leafmap, HEADER.inlinemap);
   return out;
 }
 
