@@ -14,6 +14,20 @@ export function DecodedBytes({ data, decoded }: { data: Uint8Array; decoded: Ret
   return decoded.ok ? <code class="decoded">{formatValue(decoded.value)}</code> : <Hex value={toHexString(data)} />;
 }
 
+/** An event's topic (as text) and data (decoded when it can be) as two table cells. */
+export function EventTopicAndData({ topic, data }: { topic: Uint8Array; data: Uint8Array }) {
+  return (
+    <>
+      <td>
+        <strong>{bytesLabel(topic)}</strong>
+      </td>
+      <td>
+        <DecodedBytes data={data} decoded={decodePlain(data)} />
+      </td>
+    </>
+  );
+}
+
 export function EventList({ events }: { events: Receipt['events'] }) {
   if (events.length === 0) return <p class="muted">No events.</p>;
   return (
@@ -24,12 +38,7 @@ export function EventList({ events }: { events: Receipt['events'] }) {
           <td>
             <Address value={event.contract} />
           </td>
-          <td>
-            <strong>{bytesLabel(event.topic)}</strong>
-          </td>
-          <td>
-            <DecodedBytes data={event.data} decoded={decodePlain(event.data)} />
-          </td>
+          <EventTopicAndData topic={event.topic} data={event.data} />
         </tr>
       ))}
     </ListTable>

@@ -35,6 +35,11 @@ export function CopyButton({ text }: { text: string }) {
   );
 }
 
+/** A transaction's kind; a call shows its method. */
+export function TxKind({ tx }: { tx: { kind: string; method?: string | null } }) {
+  return tx.kind === 'call' ? <code>{tx.method}</code> : <>{tx.kind}</>;
+}
+
 /** A hex value, shortened, with its whole value as a tooltip, a copy button, and a link when given. */
 export function Hex({ value, href, full }: { value: string; href?: string; full?: boolean }) {
   const text = full ? value : shortHex(value);

@@ -7,12 +7,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type ContractInterface, type DevAccount, type EventLog, toHexString } from '../../../client/browser.js';
 import { useChain } from '../chain.js';
-import { bytesLabel, formatValue, storageKeyLabel } from '../format.js';
+import { formatValue, storageKeyLabel } from '../format.js';
 import { useAsync } from '../hooks.js';
 import { contractInterface, decodePlain } from '../interfaces.js';
 import { MethodForm } from '../MethodForm.js';
 import { client } from '../node.js';
-import { DecodedBytes } from '../ReceiptView.js';
+import { DecodedBytes, EventTopicAndData } from '../ReceiptView.js';
 import { classifyQuery } from '../search.js';
 import { storageFromDump } from '../storage.js';
 import { BlockLink, Card, ErrorBox, Hex, ListTable, Loading, NotFound, Num, Rows } from '../ui.js';
@@ -144,12 +144,7 @@ function ContractEvents({ address }: { address: string; contract: ContractInterf
               <td>
                 <Hex value={event.txHash} href={`#/tx/${event.txHash}`} />
               </td>
-              <td>
-                <strong>{bytesLabel(event.topic)}</strong>
-              </td>
-              <td>
-                <DecodedBytes data={event.data} decoded={decodePlain(event.data)} />
-              </td>
+              <EventTopicAndData topic={event.topic} data={event.data} />
             </tr>
           ))}
         </ListTable>

@@ -7,7 +7,7 @@ import { formatInteger } from '../format.js';
 import { useAsync } from '../hooks.js';
 import { client } from '../node.js';
 import { classifyQuery } from '../search.js';
-import { Address, Card, ErrorBox, Hex, ListTable, Loading, NotFound, Num, Rows, Time } from '../ui.js';
+import { Address, Card, ErrorBox, Hex, ListTable, Loading, NotFound, Num, Rows, Time, TxKind } from '../ui.js';
 
 export function BlockPage({ id }: { id: string }) {
   const query = classifyQuery(id);
@@ -52,7 +52,9 @@ export function BlockPage({ id }: { id: string }) {
                 <td>
                   <Hex value={tx.hash} href={`#/tx/${tx.hash}`} />
                 </td>
-                <td>{tx.kind === 'call' ? <code>{tx.method}</code> : tx.kind}</td>
+                <td>
+                  <TxKind tx={tx} />
+                </td>
                 <td>
                   <Address value={tx.from} />
                 </td>

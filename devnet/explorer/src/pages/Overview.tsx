@@ -7,7 +7,20 @@ import type { Block, Transaction } from '../../../client/browser.js';
 import { useChain } from '../chain.js';
 import { useAsync } from '../hooks.js';
 import { client } from '../node.js';
-import { Address, BlockLink, Card, ErrorBox, GasChart, Hex, ListTable, Loading, Num, Rows, Time } from '../ui.js';
+import {
+  Address,
+  BlockLink,
+  Card,
+  ErrorBox,
+  GasChart,
+  Hex,
+  ListTable,
+  Loading,
+  Num,
+  Rows,
+  Time,
+  TxKind,
+} from '../ui.js';
 
 /** How many of the latest transactions are listed. */
 const LATEST_TXS = 12;
@@ -90,7 +103,9 @@ export function Overview() {
                   <td>
                     <Hex value={tx.hash} href={`#/tx/${tx.hash}`} />
                   </td>
-                  <td>{tx.kind === 'call' ? <code>{tx.method}</code> : tx.kind}</td>
+                  <td>
+                    <TxKind tx={tx} />
+                  </td>
                   <td>
                     <Address value={tx.from} />
                   </td>
