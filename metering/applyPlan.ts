@@ -13,6 +13,7 @@ import { ByteReader, ByteWriter } from './_bytes.js';
 import { effectiveCost, type FunctionPlan } from './analyzeFunction.js';
 import { type DecodedModule, type FuncType, SECTION, type Section } from './decodeModule.js';
 import type { MeteringLimits } from './limits.js';
+import { type VersionedLoop, writeDispatch, writeSettle } from './loopVersioning.js';
 
 /** Why the instrumented code trapped, as left in the `__gasket_trap` global. */
 export const TRAP_REASON = Object.freeze({ none: 0, outOfGas: 1, stackLimit: 2 });
@@ -43,6 +44,8 @@ export type ApplyOptions = {
    * last i64 result instead of storing it at exit (SPEC.md, Internal functions).
    */
   readonly internal: ReadonlySet<number>;
+  /** Counted loops that get a fast copy, by function index (SPEC.md, Counted loops; metering/loopVersioning.ts). */
+  readonly versionedLoops?: ReadonlyMap<number, readonly VersionedLoop[]>;
 };
 
 const OP = Object.freeze({
@@ -122,6 +125,7 @@ export function applyPlan(module: DecodedModule, plans: readonly FunctionPlan[],
       options.limits.maxStackUnits,
       options.checkedExits.has(plan.functionIndex),
       internal,
+      options.versionedLoops?.get(plan.functionIndex),
     );
     code.u32(body.length).bytes(body.view());
   }
@@ -214,6 +218,7 @@ function writeBody(
   maxStackUnits: number,
   checkExits: boolean,
   internal: ReadonlySet<number>,
+  versionedLoops: readonly VersionedLoop[] | undefined,
 ): void {
   // An internal function gets the counter and the caller's stack height as its extra last parameters (declared
   // locals shift by two); other functions keep the counter in an extra local after the declared ones, and read the
@@ -231,12 +236,20 @@ function writeBody(
   const counter: GasCounter = new LocalCounter(gasLocal, globals.gas);
 
   // Locals: the original groups, then one i64 (gas) and one i32 (height) unless they are parameters, and one i32
-  // (scratch).
+  // (scratch); two i64 (scratch) if a loop is versioned.
+  const versioned = new Map((versionedLoops ?? []).map((loop) => [loop.at, loop]));
   const locals = new ByteReader(bytes, plan.localsStart, plan.codeStart);
   const groups = locals.u32();
-  w.u32(groups + (threaded ? 1 : 3)).range(bytes, locals.pos, plan.codeStart);
+  w.u32(groups + (threaded ? 1 : 3) + (versioned.size > 0 ? 1 : 0)).range(bytes, locals.pos, plan.codeStart);
   if (!threaded) w.u32(1).byte(OP.i64).u32(1).byte(OP.i32);
   w.u32(1).byte(OP.i32);
+  if (versioned.size > 0) w.u32(2).byte(OP.i64);
+  const versionLocals = {
+    gas: gasLocal,
+    start: tmpLocal + 1,
+    trips: tmpLocal + 2,
+    local: (index: number) => (threaded && index >= params ? index + 2 : index),
+  };
 
   // Original instructions, copied byte for byte; in an internal function the immediates of local.get/set/tee
   // naming a declared local are re-encoded two higher (the counter and height parameters come before them).
@@ -298,11 +311,39 @@ function writeBody(
   };
 
   let cursor = plan.codeStart;
-  for (const insertion of plan.insertions) {
-    if (insertion.at > cursor) {
-      copy(cursor, insertion.at);
-      cursor = insertion.at;
+  const insertions = plan.insertions;
+  /** Writes insertions `from`.. up to offset `to` with the code between; `fast`: a versioned loop's fast copy. */
+  const writeRange = (from: number, to: number, fast: VersionedLoop | undefined): number => {
+    let k = from;
+    for (; k < insertions.length && insertions[k]!.at < to; k++) {
+      const insertion = insertions[k]!;
+      if (insertion.at > cursor) {
+        copy(cursor, insertion.at);
+        cursor = insertion.at;
+      }
+      if (fast && (insertion === fast.headCharge || insertion.kind === 'backEdge')) continue; // paid at the exit
+      const loop = insertion.kind === 'loopEntry' ? versioned.get(insertion.at) : undefined;
+      writeInsertion(insertion);
+      if (!loop) continue;
+      // a counted loop: its fast copy without per-iteration charge or check if the counter covers every iteration
+      // it can run, else the original (SPEC.md, Counted loops)
+      writeDispatch(w, loop, versionLocals);
+      w.byte(OP.if).byte(OP.emptyBlockType);
+      const refs = nextRef;
+      writeRange(k + 1, loop.end, loop);
+      copy(cursor, loop.end);
+      writeSettle(w, loop, versionLocals);
+      w.byte(OP.else);
+      cursor = loop.at;
+      nextRef = refs;
+      k = writeRange(k + 1, loop.end, undefined) - 1;
+      copy(cursor, loop.end);
+      cursor = loop.end;
+      w.byte(OP.end);
     }
+    return k;
+  };
+  const writeInsertion = (insertion: (typeof insertions)[number]) => {
     switch (insertion.kind) {
       case 'charge':
         if (insertion.check && !insertion.loop?.backEdges) {
@@ -370,7 +411,8 @@ function writeBody(
         else if (threaded) counter.get(w); // unreachable, but validated: the return takes the extra result too
         break;
     }
-  }
+  };
+  writeRange(0, Number.POSITIVE_INFINITY, undefined);
   // The original body, its final `end` now closing the wrapper block; then the epilogue and the real end.
   copy(cursor, plan.end);
   epilogue();

@@ -20,6 +20,7 @@ import { type DecodedModule, decodeModule, type Export, type FuncType, SECTION }
 import { MeteringError } from './errors.js';
 import { gateModule } from './gateModule.js';
 import { DEFAULT_LIMITS, LIMITS_BY_VERSION, LIMITS_VERSION, type MeteringLimits } from './limits.js';
+import { findVersionedLoops, type VersionedLoop } from './loopVersioning.js';
 import { type CostSchedule, CURRENT_SCHEDULE, scheduleForMemory, toolingSchedule } from './schedule.js';
 
 export type InstrumentOptions = {
@@ -128,6 +129,12 @@ export function instrument(wasm: Uint8Array, options: InstrumentOptions = {}): I
   const plans: FunctionPlan[] = new Array(module.codeBodies.length);
   for (let i = 0; i < module.codeBodies.length; i++) plans[i] = analyzeFunction(ctx, i);
 
+  const versionedLoops = new Map<number, VersionedLoop[]>();
+  for (const plan of plans) {
+    const loops = findVersionedLoops(module.bytes, plan);
+    if (loops.length > 0) versionedLoops.set(plan.functionIndex, loops);
+  }
+
   const checkedExits = new Set(module.exports.filter((exp) => exp.kind === 'func').map((exp) => exp.index));
   if (module.start !== undefined) checkedExits.add(module.start);
   const code = applyPlan(module, plans, {
@@ -136,6 +143,7 @@ export function instrument(wasm: Uint8Array, options: InstrumentOptions = {}): I
     capMemory: limits.maxMemoryPages < 65_536,
     checkedExits,
     internal: internalFunctions(module, plans, checkedExits),
+    versionedLoops,
   });
   // The output is not validated again: it is valid by construction (insertions only, each balanced on the operand
   // stack, types and locals appended), and the tests compile the output of every module they instrument (random

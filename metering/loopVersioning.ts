@@ -1,0 +1,514 @@
+/**
+ * Loop versioning by trip count (SPEC.md, "Counted loops"): an innermost loop of the shape compilers emit for
+ * `for (i = a; i < n; i += k)` gets a second, fast copy without a charge or a check per iteration, taken when the
+ * counter covers every iteration the loop can run. Its iterations' first-segment charges are paid at its exit,
+ * counted from the induction variable, so gas stays exact; the original, checked loop runs otherwise, so out of
+ * gas comes at exactly the same point as without versioning.
+ *
+ * Why: in a tight loop the `i64.sub` of the segment charge (a loop-carried dependency, a register held across the
+ * loop) and the back-edge check are most of what metering costs (docs/benchmarks.md, Metering).
+ *
+ * Recognised shape, on the original instruction stream (asc -O3, clang and binaryen all emit it):
+ *
+ *     loop (empty type)
+ *       HEAD                      ;; ends with the condition: `x y cmp`, or `x y cmp if (result i32) .. else i32.const 0 end`
+ *       if (empty type)           ;; no else
+ *         BODY                    ;; writes i once, at its top level: `i = i + k`, `i = i - k`, `i = i + s`
+ *         br 1                    ;; the only branch to the loop
+ *       end
+ *     end
+ *
+ * where one of `x`, `y` is `local.get i` (i32) and the other an `i32.const` or a local the loop never writes; the
+ * step `k` is a constant, `s` a local the loop never writes; no instruction of the loop calls, grows or copies
+ * memory, returns, traps by `unreachable`, opens a nested loop or branches to the loop, to the `if` or past them
+ * (other than the final `br 1`). Then every iteration that continues runs HEAD and BODY through, and writes i once;
+ * the condition implies `i REL bound`, so the loop continues at most T times, T computed at entry from i, the
+ * bound and the step (T = 0 when the relation does not hold, the fast copy refused when i could wrap).
+ * Pure analysis: plain data that applyPlan.ts writes (`writeDispatch`, `writeSettle`).
+ * @module
+ */
+import { ByteReader, type ByteWriter } from './_bytes.js';
+import { MISC_OPCODES, OPCODES } from './_opcodes.js';
+import { type Charge, effectiveCost, type FunctionPlan, type LoopChecks } from './analyzeFunction.js';
+
+/** The relation between the induction variable and its bound that every continuing iteration satisfies. */
+export type LoopRelation = 'lt' | 'le' | 'gt' | 'ge';
+
+/** A loop operand: an `i32.const` value, or a local (original numbering) the loop never writes. */
+export type LoopOperand =
+  | { readonly kind: 'const'; readonly value: number }
+  | { readonly kind: 'local'; readonly index: number };
+
+export type VersionedLoop = {
+  /** Offset of the `loop` opcode, and just after its `end`. */
+  readonly at: number;
+  readonly end: number;
+  readonly loop: LoopChecks;
+  /** The induction local (original numbering; an internal function's declared locals move at write time). */
+  readonly induction: number;
+  readonly relation: LoopRelation;
+  readonly unsigned: boolean;
+  readonly bound: LoopOperand;
+  /**
+   * The step added per iteration: a nonzero constant (negative for a count down), or a local (upward loops only:
+   * the fast copy also needs it positive at entry).
+   */
+  readonly step: LoopOperand;
+  /** The loop's first segment (each iteration's charge, with the then-arm it precharges): paid at the exit. */
+  readonly headCharge: Charge;
+  /** Its cost, H: what each iteration that ran is charged at the exit. */
+  readonly perIterationCharge: number;
+  /**
+   * W: the most gas one iteration can charge (H plus every other positive charge inside the loop, each of which
+   * runs at most once an iteration). The fast copy is taken only if the counter covers T * W.
+   */
+  readonly perIterationBound: number;
+};
+
+/** Above this per-iteration bound a loop is not versioned: T < 2^34 and W < 2^28 keep T * W below 2^62. */
+const MAX_PER_ITERATION = 2 ** 28;
+
+type Instr = { op: number; at: number; imm: number; type: number };
+
+const LOOP = 0x03;
+const IF = 0x04;
+const ELSE = 0x05;
+const END = 0x0b;
+const BR = 0x0c;
+const LOCAL_GET = 0x20;
+const LOCAL_SET = 0x21;
+const LOCAL_TEE = 0x22;
+const I32_CONST = 0x41;
+const I32_ADD = 0x6a;
+const I32_SUB = 0x6b;
+const EMPTY = 0x40;
+const I32 = 0x7f;
+
+/** i32 comparisons, as `x REL y` with x the left operand: relation and signedness. */
+const COMPARISONS: Readonly<Record<number, { relation: LoopRelation; unsigned: boolean }>> = {
+  72: { relation: 'lt', unsigned: false },
+  73: { relation: 'lt', unsigned: true },
+  74: { relation: 'gt', unsigned: false },
+  75: { relation: 'gt', unsigned: true },
+  76: { relation: 'le', unsigned: false },
+  77: { relation: 'le', unsigned: true },
+  78: { relation: 'ge', unsigned: false },
+  79: { relation: 'ge', unsigned: true },
+};
+const FLIPPED: Readonly<Record<LoopRelation, LoopRelation>> = { lt: 'gt', gt: 'lt', le: 'ge', ge: 'le' };
+
+/** Opcodes a versioned loop may not contain: they check, leave, trap on purpose, or nest a loop. */
+const REFUSED = new Set([0x00, LOOP, 0x0f, 0x10, 0x11, 0x40]);
+
+/**
+ * The loops of one function that get a fast copy. Candidates come from the plan (loops checked at their back
+ * edges, with one back edge and no call, dynamic charge or exit inside), so only their bytes are decoded again.
+ */
+export function findVersionedLoops(bytes: Uint8Array, plan: FunctionPlan): VersionedLoop[] {
+  const found: VersionedLoop[] = [];
+  const insertions = plan.insertions;
+  for (let k = 0; k < insertions.length; k++) {
+    const entry = insertions[k]!;
+    if (entry.kind !== 'loopEntry' || !entry.loop.backEdges || !entry.loop.targeted) continue;
+    const loop = entry.loop;
+    let head: Charge | undefined;
+    let backEdge = -1;
+    let others = 0;
+    let ok = true;
+    for (let j = k + 1; j < insertions.length && ok; j++) {
+      const insertion = insertions[j]!;
+      if (insertion.kind === 'charge') {
+        if (insertion.loop === loop) head = insertion;
+        else others += Math.max(0, effectiveCost(insertion));
+      } else if (insertion.kind === 'elseRefund') {
+        others += Math.max(0, effectiveCost(insertion.charge));
+      } else if (insertion.kind === 'backEdge' && insertion.loop === loop) {
+        backEdge = insertion.at;
+        break;
+      } else {
+        ok = false; // a call, a dynamic charge, an exit, a nested loop, a back edge of another loop
+      }
+    }
+    if (!ok || !head || backEdge < 0) continue;
+    // the back edge must be the loop's last instructions: `br 1`, the if's `end`, the loop's `end`
+    if (bytes[backEdge + 1] !== 1 || bytes[backEdge + 2] !== END || bytes[backEdge + 3] !== END) continue;
+    const end = backEdge + 4;
+    // charges after the back edge, still inside the loop: the else arm's refund (negative) or a segment of cost 0
+    for (let j = k + 1; j < insertions.length && insertions[j]!.at < end; j++) {
+      const insertion = insertions[j]!;
+      if (insertion.at <= backEdge) continue;
+      if (insertion.kind === 'charge') others += Math.max(0, effectiveCost(insertion));
+      else if (insertion.kind === 'elseRefund') others += Math.max(0, effectiveCost(insertion.charge));
+    }
+    const perIterationCharge = effectiveCost(head);
+    const perIterationBound = perIterationCharge + others;
+    if (perIterationCharge <= 0 || perIterationBound >= MAX_PER_ITERATION) continue;
+    const shape = matchCountedLoop(bytes, entry.at, end);
+    if (shape)
+      found.push({ ...shape, at: entry.at, end, loop, headCharge: head, perIterationCharge, perIterationBound });
+  }
+  return found;
+}
+
+type Shape = Pick<VersionedLoop, 'induction' | 'relation' | 'unsigned' | 'bound' | 'step'>;
+
+/** Decodes `[at, end)` and matches the counted-loop shape of the module header; undefined if it does not fit. */
+function matchCountedLoop(bytes: Uint8Array, at: number, end: number): Shape | undefined {
+  const code = decode(bytes, at, end);
+  if (!code) return undefined;
+  const n = code.length;
+  if (code[0]!.op !== LOOP || code[0]!.type !== EMPTY) return undefined;
+  // frames: 0 the loop, then nested blocks; find the `if` the second-last `end` closes, and check every branch
+  const openers: number[] = [];
+  const frameOf: number[] = new Array(n).fill(-1); // for each `end`/`else`: the index of its opener
+  const depthAt: number[] = new Array(n).fill(0); // frames open around each instruction
+  const written = new Map<number, number[]>(); // local -> indices of local.set / local.tee
+  for (let i = 0; i < n; i++) {
+    const ins = code[i]!;
+    depthAt[i] = openers.length;
+    if (REFUSED.has(ins.op) && i > 0) return undefined;
+    if (ins.op === 0x02 || ins.op === LOOP || ins.op === IF) openers.push(i);
+    else if (ins.op === ELSE) frameOf[i] = openers[openers.length - 1]!;
+    else if (ins.op === END) frameOf[i] = openers.pop()!;
+    else if (ins.op === LOCAL_SET || ins.op === LOCAL_TEE) {
+      const list = written.get(ins.imm);
+      if (list) list.push(i);
+      else written.set(ins.imm, [i]);
+    }
+  }
+  if (openers.length !== 0 || frameOf[n - 1] !== 0) return undefined;
+  const ifIndex = frameOf[n - 2]!;
+  const ifOp = code[ifIndex];
+  if (!ifOp || ifOp.op !== IF || ifOp.type !== EMPTY || depthAt[ifIndex] !== 1) return undefined;
+  const brIndex = n - 3;
+  if (code[brIndex]!.op !== BR || code[brIndex]!.imm !== 1 || depthAt[brIndex] !== 2) return undefined;
+  // no else of the main if; every branch but the back edge lands strictly inside the loop's if or HEAD's blocks
+  const frameStack: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const ins = code[i]!;
+    if (ins.op === ELSE && frameOf[i] === ifIndex) return undefined;
+    if (ins.op === 0x02 || ins.op === LOOP || ins.op === IF) frameStack.push(i);
+    else if (ins.op === END) frameStack.pop();
+    if (i === brIndex) continue;
+    if (ins.op === BR || ins.op === 0x0d) {
+      if (!landsInside(frameStack, ins.imm, ifIndex)) return undefined;
+    } else if (ins.op === 0x0e) {
+      for (const depth of brTableTargets(bytes, ins.at)) if (!landsInside(frameStack, depth, ifIndex)) return undefined;
+    }
+  }
+
+  // HEAD is code[1 .. ifIndex): its end computes the condition
+  let cmpIndex = ifIndex - 1;
+  const last = code[cmpIndex]!;
+  if (last.op === END) {
+    // `x y cmp if (result i32) X else i32.const 0 end`: the condition implies the comparison
+    const innerIf = frameOf[cmpIndex]!;
+    if (code[innerIf]!.op !== IF || code[innerIf]!.type !== I32 || depthAt[innerIf] !== 1) return undefined;
+    const elseIndex = cmpIndex - 2;
+    if (code[elseIndex]?.op !== ELSE || frameOf[elseIndex] !== innerIf) return undefined;
+    const zero = code[cmpIndex - 1]!;
+    if (zero.op !== I32_CONST || zero.imm !== 0) return undefined;
+    cmpIndex = innerIf - 1;
+  }
+  const comparison = COMPARISONS[code[cmpIndex]?.op ?? -1];
+  if (!comparison || cmpIndex < 3) return undefined;
+  const left = code[cmpIndex - 2]!;
+  const right = code[cmpIndex - 1]!;
+  if (depthAt[cmpIndex - 2] !== 1 || depthAt[cmpIndex] !== 1) return undefined;
+  const operand = (ins: Instr): LoopOperand | undefined =>
+    ins.op === I32_CONST
+      ? { kind: 'const', value: ins.imm }
+      : ins.op === LOCAL_GET
+        ? { kind: 'local', index: ins.imm }
+        : undefined;
+  const x = operand(left);
+  const y = operand(right);
+  if (!x || !y) return undefined;
+  const writes = (o: LoopOperand) => (o.kind === 'local' ? (written.get(o.index)?.length ?? 0) : 0);
+  let induction: number;
+  let bound: LoopOperand;
+  let relation = comparison.relation;
+  if (x.kind === 'local' && writes(x) === 1 && writes(y) === 0) {
+    induction = x.index;
+    bound = y;
+  } else if (y.kind === 'local' && writes(y) === 1 && writes(x) === 0) {
+    induction = y.index;
+    bound = x;
+    relation = FLIPPED[relation];
+  } else {
+    return undefined;
+  }
+
+  // the one write of i: at BODY's top level, `i + k`, `k + i`, `i - k`, `i + s`, `s + i` right before it
+  const setIndex = written.get(induction)![0]!;
+  if (setIndex <= ifIndex || setIndex >= brIndex || depthAt[setIndex] !== 2 || setIndex < 3) return undefined;
+  const a = code[setIndex - 3]!;
+  const b = code[setIndex - 2]!;
+  const arith = code[setIndex - 1]!;
+  const isI = (ins: Instr) => ins.op === LOCAL_GET && ins.imm === induction;
+  let step: LoopOperand | undefined;
+  if (arith.op === I32_ADD) {
+    const other = isI(a) ? b : isI(b) ? a : undefined;
+    const o = other && !isI(other) ? operand(other) : undefined;
+    if (o && writes(o) === 0) step = o;
+  } else if (arith.op === I32_SUB && isI(a) && b.op === I32_CONST && b.imm !== -(2 ** 31)) {
+    step = { kind: 'const', value: -b.imm };
+  }
+  if (!step) return undefined;
+  const up = relation === 'lt' || relation === 'le';
+  if (step.kind === 'const' && (step.value === 0 || step.value > 0 !== up)) return undefined;
+  if (step.kind === 'local' && (!up || step.index === induction)) return undefined;
+  return { induction, relation, unsigned: comparison.unsigned, bound, step };
+}
+
+/** Whether a branch `depth` labels out, from inside `frames` (opener indices), lands strictly inside. */
+function landsInside(frames: readonly number[], depth: number, ifIndex: number): boolean {
+  const target = frames.length - 1 - depth;
+  if (target < 1) return false; // the loop itself or beyond
+  const opener = frames[target]!;
+  return opener !== ifIndex;
+}
+
+function brTableTargets(bytes: Uint8Array, at: number): number[] {
+  const r = new ByteReader(bytes, at + 1);
+  const targets: number[] = [];
+  for (let n = r.u32(), i = 0; i <= n; i++) targets.push(r.u32());
+  return targets;
+}
+
+/** The instructions of `[at, end)` with the immediates the matcher reads; undefined on anything unexpected. */
+function decode(bytes: Uint8Array, at: number, end: number): Instr[] | undefined {
+  const r = new ByteReader(bytes, at, end);
+  const out: Instr[] = [];
+  while (r.pos < end) {
+    const start = r.pos;
+    const op = r.byte();
+    let imm = 0;
+    let type = 0;
+    const info = op === 0xfc ? MISC_OPCODES[r.u32()] : OPCODES[op];
+    if (!info) return undefined;
+    switch (info.imm) {
+      case 'block': {
+        const first = bytes[r.pos]!;
+        if (first === EMPTY || (first >= 0x60 && first <= 0x7f)) {
+          type = first;
+          r.pos++;
+        } else {
+          r.s33();
+          type = -1; // a type index: never one of the shapes matched
+        }
+        break;
+      }
+      case 'label':
+      case 'local':
+      case 'global':
+      case 'func':
+      case 'table':
+      case 'data':
+      case 'elem':
+      case 'memory':
+        imm = r.u32();
+        break;
+      case 'brTable':
+        for (let n = r.u32(), i = 0; i <= n; i++) r.u32();
+        break;
+      case 'callIndirect':
+      case 'memoryMemory':
+      case 'dataMemory':
+      case 'elemTable':
+      case 'tableTable':
+        r.u32();
+        r.u32();
+        break;
+      case 'memarg':
+        r.u32();
+        r.skipLeb();
+        break;
+      case 'i32':
+        imm = readS32(r);
+        break;
+      case 'i64':
+      case 'refNull':
+        r.skipLeb();
+        break;
+      case 'f32':
+        r.skip(4);
+        break;
+      case 'f64':
+        r.skip(8);
+        break;
+      case 'selectT':
+        r.skip(r.u32());
+        break;
+      case 'none':
+        break;
+    }
+    out.push({ op, at: start, imm, type });
+  }
+  return out;
+}
+
+function readS32(r: ByteReader): number {
+  let result = 0;
+  let shift = 0;
+  let b: number;
+  do {
+    b = r.byte();
+    result |= (b & 0x7f) << shift;
+    shift += 7;
+  } while (b & 0x80 && shift < 35);
+  if (shift < 32 && b & 0x40) result |= -1 << shift;
+  return result | 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Code: the dispatch before the loop, the settlement after its fast copy
+
+/** Locals the written code uses, in the output's numbering. */
+export type VersionLocals = {
+  /** The gas counter. */
+  readonly gas: number;
+  /** i64 scratch: the induction variable's value at entry, widened. */
+  readonly start: number;
+  /** i64 scratch: the distance to the bound, then the trip count bound T. */
+  readonly trips: number;
+  /** Maps an original local index to the output's. */
+  readonly local: (index: number) => number;
+};
+
+const OP = Object.freeze({
+  if: 0x04,
+  else: 0x05,
+  end: 0x0b,
+  select: 0x1b,
+  localGet: 0x20,
+  localSet: 0x21,
+  localTee: 0x22,
+  i32Const: 0x41,
+  i64Const: 0x42,
+  i32GtS: 0x4a,
+  i64GtS: 0x55,
+  i64LeS: 0x57,
+  i64GeS: 0x59,
+  i32And: 0x71,
+  i64Add: 0x7c,
+  i64Sub: 0x7d,
+  i64Mul: 0x7e,
+  i64DivU: 0x80,
+  i64ExtendI32S: 0xac,
+  i64ExtendI32U: 0xad,
+});
+
+/**
+ * Pushes an i32: 1 if the fast copy may run (the step is positive, i cannot wrap within T iterations, and the
+ * counter covers T * W), else 0. Leaves i's widened value in `start` for the settlement. Values, all i64:
+ * a = i, b = bound, u = |step|; d = b - a upward, a - b downward; T = d > 0 ? ceil(d / u) : 0 for < and >,
+ * d >= 0 ? floor(d / u) + 1 : 0 for <= and >=; the last value of i, a +- T * u, must stay in i32's range
+ * (signed or unsigned, as the comparison).
+ */
+export function writeDispatch(w: ByteWriter, loop: VersionedLoop, locals: VersionLocals): void {
+  const up = loop.relation === 'lt' || loop.relation === 'le';
+  const strict = loop.relation === 'lt' || loop.relation === 'gt';
+  const extend = loop.unsigned ? OP.i64ExtendI32U : OP.i64ExtendI32S;
+  const stepLocal = loop.step.kind === 'local' ? locals.local(loop.step.index) : -1;
+  const unitStep = loop.step.kind === 'const' && Math.abs(loop.step.value) === 1;
+  const pushStep = () => {
+    if (loop.step.kind === 'const') w.byte(OP.i64Const).sleb(Math.abs(loop.step.value));
+    else w.byte(OP.localGet).u32(stepLocal).byte(OP.i64ExtendI32S);
+  };
+  const pushBound = () => {
+    if (loop.bound.kind === 'const') {
+      w.byte(OP.i64Const).sleb(loop.unsigned ? loop.bound.value >>> 0 : loop.bound.value);
+    } else {
+      w.byte(OP.localGet).u32(locals.local(loop.bound.index)).byte(extend);
+    }
+  };
+  if (stepLocal >= 0) {
+    // a step read from a local must be positive (a count up), or the loop takes its checked copy
+    w.byte(OP.localGet).u32(stepLocal).byte(OP.i32Const).byte(0).byte(OP.i32GtS);
+    w.byte(OP.if).byte(0x7f);
+  }
+  // a = i (widened), d = the distance in the loop's direction
+  w.byte(OP.localGet).u32(locals.local(loop.induction)).byte(extend).byte(OP.localSet).u32(locals.start);
+  if (up) {
+    pushBound();
+    w.byte(OP.localGet).u32(locals.start).byte(OP.i64Sub);
+  } else {
+    w.byte(OP.localGet).u32(locals.start);
+    pushBound();
+    w.byte(OP.i64Sub);
+  }
+  w.byte(OP.localSet).u32(locals.trips);
+  // T = select(q, 0, d > 0 or d >= 0), q = ceil(d / u) (strict) or floor(d / u) + 1
+  w.byte(OP.localGet).u32(locals.trips);
+  if (strict) {
+    if (!unitStep) {
+      pushStep();
+      w.byte(OP.i64Const).byte(1).byte(OP.i64Sub).byte(OP.i64Add);
+      pushStep();
+      w.byte(OP.i64DivU);
+    }
+  } else {
+    if (!unitStep) {
+      pushStep();
+      w.byte(OP.i64DivU);
+    }
+    w.byte(OP.i64Const).byte(1).byte(OP.i64Add);
+  }
+  w.byte(OP.i64Const).byte(0);
+  w.byte(OP.localGet)
+    .u32(locals.trips)
+    .byte(OP.i64Const)
+    .byte(0)
+    .byte(strict ? OP.i64GtS : OP.i64GeS);
+  w.byte(OP.select).byte(OP.localSet).u32(locals.trips);
+  // the last value of i stays in range: a + T * u <= max (up), a - T * u >= min (down)
+  w.byte(OP.localGet).u32(locals.start).byte(OP.localGet).u32(locals.trips);
+  if (!unitStep) {
+    pushStep();
+    w.byte(OP.i64Mul);
+  }
+  if (up) {
+    w.byte(OP.i64Add)
+      .byte(OP.i64Const)
+      .sleb(loop.unsigned ? 0xffff_ffff : 0x7fff_ffff)
+      .byte(OP.i64LeS);
+  } else {
+    w.byte(OP.i64Sub)
+      .byte(OP.i64Const)
+      .sleb(loop.unsigned ? 0 : -0x8000_0000)
+      .byte(OP.i64GeS);
+  }
+  // and the counter covers T iterations of W at most
+  w.byte(OP.localGet).u32(locals.gas).byte(OP.localGet).u32(locals.trips);
+  w.byte(OP.i64Const).sleb(loop.perIterationBound).byte(OP.i64Mul).byte(OP.i64GeS);
+  w.byte(OP.i32And);
+  if (stepLocal >= 0) w.byte(OP.else).byte(OP.i32Const).byte(0).byte(OP.end);
+}
+
+/**
+ * After the fast copy: charge H for each time the loop's first segment ran, t + 1 with t = |i - a| / u the
+ * iterations that continued (exact: i moved by u each time and did not wrap) and one more for the head that left.
+ */
+export function writeSettle(w: ByteWriter, loop: VersionedLoop, locals: VersionLocals): void {
+  const up = loop.relation === 'lt' || loop.relation === 'le';
+  const extend = loop.unsigned ? OP.i64ExtendI32U : OP.i64ExtendI32S;
+  const pushI = () => w.byte(OP.localGet).u32(locals.local(loop.induction)).byte(extend);
+  w.byte(OP.localGet).u32(locals.gas);
+  if (up) {
+    pushI();
+    w.byte(OP.localGet).u32(locals.start).byte(OP.i64Sub);
+  } else {
+    w.byte(OP.localGet).u32(locals.start);
+    pushI();
+    w.byte(OP.i64Sub);
+  }
+  if (loop.step.kind === 'local') {
+    w.byte(OP.localGet).u32(locals.local(loop.step.index)).byte(OP.i64ExtendI32S).byte(OP.i64DivU);
+  } else if (Math.abs(loop.step.value) !== 1) {
+    w.byte(OP.i64Const).sleb(Math.abs(loop.step.value)).byte(OP.i64DivU);
+  }
+  // t iterations continued, and the head ran once more to leave: t + 1 first segments
+  w.byte(OP.i64Const).byte(1).byte(OP.i64Add);
+  w.byte(OP.i64Const).sleb(loop.perIterationCharge).byte(OP.i64Mul).byte(OP.i64Sub).byte(OP.localSet).u32(locals.gas);
+}
