@@ -7,9 +7,14 @@
  * `getSync` on the flat index. The LRU holds committed values only, so overlay writes and reverts can never make
  * it stale; block commits refresh it and `revertTo` clears it.
  *
- * Write path: `put`/`delete` go to the overlay; `commitBlock` applies the overlay to the tree copy-on-write and
- * writes flat values, new nodes, the prune list and the block record in one atomic LevelDB batch, then returns
- * the new root. The root depends only on the final key/value set (the tree's shape is canonical).
+ * Write path: `put`/`delete` go to the overlay; `commitBlock` applies the overlay to the tree copy-on-write,
+ * builds one atomic LevelDB batch (flat values, new nodes, the prune list and the block record) and returns the
+ * new root without waiting for the disk (write-behind): the batch is written in the background, in block order,
+ * on libuv's thread pool while the caller builds the next block. Until it lands, reads of that block (values,
+ * nodes, block records) are served from the in-memory copy of the batch. `flushed()` resolves once every block
+ * committed so far is on disk; `close()` waits for it. A crash loses only blocks `flushed()` had not yet
+ * confirmed, and the reopened store is at the last block written, with a consistent root (batches are atomic and
+ * written one after another). The root depends only on the final key/value set (the tree's shape is canonical).
  *
  * Versions are block heights: a new store is at version 0 with the empty root; each `commitBlock` adds one.
  * Every version stays readable (`getAt`, `prove`, `rootAt`) until `prune` drops it; `revertTo` rolls back.
@@ -39,7 +44,7 @@ import { decodeNode, encodeNode, type LeafNode, type TreeNode } from './_node.js
 import { NodeCache } from './_nodeCache.js';
 import { Overlay, type OverlayValue } from './_overlay.js';
 import { type Change, diffLeaves, lookup, provePath, TreeUpdate } from './_tree.js';
-import { StateDbCorruptError, StateInputError, StateUsageError, StateVersionError } from './errors.js';
+import { StateDbCorruptError, StateInputError, StateUsageError, StateVersionError, StateWriteError } from './errors.js';
 import type { StateProof } from './proof.js';
 import type { StateBackend } from './StateBackend.js';
 
@@ -77,6 +82,11 @@ export const DEFAULT_NODE_CACHE_SIZE = 1 << 14;
 const CACHED_DEPTH = 3;
 /** Deepest node level whose binary hashes stay cached with it. */
 const BIN_DEPTH = 3;
+/**
+ * Blocks committed in memory whose batches may still be waiting for the disk before `commitBlock` waits for the
+ * oldest: bounds the memory held by unwritten batches (about 1 MB per 1,000-key block) when the disk falls behind.
+ */
+const MAX_UNWRITTEN = 4;
 
 export type StateStoreOptions = {
   /** fsync each block batch (survives power loss, not only process death). Default false. */
@@ -104,6 +114,21 @@ export type CommitBlockResult = {
 
 export type PruneResult = { removedNodes: number; oldestVersion: bigint };
 
+/**
+ * A block committed in memory whose batch is not yet known to be on disk: what reads of it need until then
+ * (its block record, its flat values and its node bytes, indexed by node key on first use).
+ */
+type Unwritten = {
+  version: number;
+  block: BlockRecord;
+  values: Map<string, OverlayValue>;
+  nodeKeys: Buffer[];
+  nodeValues: Buffer[];
+  nodeIndex: Map<string, Buffer> | undefined;
+  /** Settles (never rejects) once the block's batch is written or refused. */
+  settled: Promise<void>;
+};
+
 /** @internal what `openState` read from the database */
 export type LoadedState = {
   latest: number;
@@ -124,6 +149,31 @@ function checkKey(key: Uint8Array): void {
   }
 }
 
+/** One block's LevelDB batch being filled (see `StateStore.#newBatch`), with its size for `CommitBlockResult`. */
+class BlockBatch {
+  readonly native: NativeBatch | undefined;
+  readonly ops: BatchOp[] = [];
+  operations = 0;
+  bytes = 0;
+
+  constructor(native: NativeBatch | undefined) {
+    this.native = native;
+  }
+
+  put(key: Buffer, value: Buffer | Uint8Array): void {
+    this.operations++;
+    this.bytes += key.length + value.length;
+    if (this.native !== undefined) this.native._put(key, value);
+    else this.ops.push({ type: 'put', key, value });
+  }
+
+  del(key: Buffer): void {
+    this.operations++;
+    if (this.native !== undefined) this.native._del(key);
+    else this.ops.push({ type: 'del', key });
+  }
+}
+
 export class StateStore implements StateBackend {
   /** The database path (or `:memory:`), as named in errors. */
   readonly path: string;
@@ -140,6 +190,12 @@ export class StateStore implements StateBackend {
   #latest: number;
   #pruned: number;
   #block: BlockRecord;
+  /** Blocks committed in memory and not yet on disk, oldest first (see {@link Unwritten}). */
+  #unwritten: Unwritten[] = [];
+  /** The last block write queued: each block's batch is written after the one before it. */
+  #writes: Promise<void> = Promise.resolve();
+  /** The first failed block write: every later block is then refused (its batch is never written). */
+  #writeFailure: StateWriteError | undefined;
 
   /** @internal use `openState` */
   constructor(db: LevelDb, path: string, loaded: LoadedState, options: StateStoreOptions = {}) {
@@ -212,7 +268,7 @@ export class StateStore implements StateBackend {
   readonly #load = (key: Buffer): TreeNode => {
     const cached = this.#nodes.get(key);
     if (cached !== undefined) return cached;
-    const raw = this.#db.getSync(key);
+    const raw = (this.#unwritten.length > 0 ? this.#unwrittenNode(key) : undefined) ?? this.#db.getSync(key);
     if (raw === undefined) throw new StateDbCorruptError(this.path, `tree node ${key.toString('hex')} is missing`);
     let node: TreeNode;
     try {
@@ -224,25 +280,70 @@ export class StateStore implements StateBackend {
     return node;
   };
 
-  /**
-   * Writes one atomic batch. The database's own `_batch` (the abstract-level implementation contract, which
-   * classic-level and memory-level have) is called directly when present: the public `batch()` clones and
-   * re-validates every operation, which costs more than the database itself for a block's ~4,000 buffer-keyed
-   * operations.
-   */
-  async #write(ops: BatchOp[]): Promise<void> {
-    if (this.#native && this.#db.status === 'open') {
-      // classic-level's `_batch` reads `type`, `key` and `value` of every operation object through N-API property
-      // lookups; its chained batch takes them as call arguments (measured: the synchronous part of a block's
-      // batch of about 2,700 operations takes 35-45% less main-thread time)
-      const batch = this.#db._chainedBatch!();
-      for (const op of ops) {
-        if (op.type === 'put') batch._put(op.key, op.value);
-        else batch._del(op.key);
+  /** The bytes of node `key` if an unwritten block wrote it (its index is built on first use). */
+  #unwrittenNode(key: Buffer): Buffer | undefined {
+    const version = NodeCache.versionOf(key);
+    for (const u of this.#unwritten) {
+      if (u.version !== version) continue;
+      if (u.nodeIndex === undefined) {
+        u.nodeIndex = new Map();
+        for (let i = 0; i < u.nodeKeys.length; i++)
+          u.nodeIndex.set(u.nodeKeys[i]!.toString('latin1'), u.nodeValues[i]!);
       }
-      await batch._write({ sync: this.#sync });
-    } else if (this.#direct && this.#db.status === 'open') await this.#db._batch!(ops, { sync: this.#sync });
-    else await this.#db.batch(ops, { sync: this.#sync });
+      return u.nodeIndex.get(key.toString('latin1'));
+    }
+    return undefined;
+  }
+
+  /**
+   * A block's batch. On classic-level it is the native chained batch, filled while the block is built: each
+   * operation is one native call taking the key and value as arguments, and LevelDB copies them at once, so
+   * nothing of the batch stays on the JavaScript heap while it waits for its turn to be written (`_batch(ops)`
+   * reads `type`, `key` and `value` of every operation object through N-API property lookups: measured, the
+   * chained batch takes 35-45% less main-thread time for a block's 2,700 operations). Otherwise the database's
+   * own `_batch` (the abstract-level implementation contract, which memory-level has) gets the operation list:
+   * the public `batch()` clones and re-validates every operation.
+   */
+  #newBatch(): BlockBatch {
+    return new BlockBatch(this.#native && this.#db.status === 'open' ? this.#db._chainedBatch!() : undefined);
+  }
+
+  async #writeBatch(batch: BlockBatch): Promise<void> {
+    if (batch.native !== undefined) await batch.native._write({ sync: this.#sync });
+    else if (this.#direct && this.#db.status === 'open') await this.#db._batch!(batch.ops, { sync: this.#sync });
+    else await this.#db.batch(batch.ops, { sync: this.#sync });
+  }
+
+  /**
+   * Queues a committed block's batch behind the ones before it. Once it is on disk its in-memory copy is dropped;
+   * if it fails, it and every later block are refused for good (a later batch written without an earlier one
+   * would leave a tree whose nodes are missing), and `flushed()` and the next `commitBlock` report the failure.
+   */
+  #queueWrite(batch: BlockBatch, unwritten: Unwritten): void {
+    const write = this.#writes.then(async () => {
+      if (this.#writeFailure !== undefined) throw this.#writeFailure;
+      try {
+        await this.#writeBatch(batch);
+      } catch (cause) {
+        this.#writeFailure ??= new StateWriteError(this.path, unwritten.version, cause);
+        throw this.#writeFailure;
+      }
+      // blocks are written in order, so the one landing is the oldest unwritten
+      if (this.#unwritten[0] === unwritten) this.#unwritten.shift();
+    });
+    // the chain itself never rejects: each write checks the failure recorded before it
+    this.#writes = write.catch(() => undefined);
+    unwritten.settled = this.#writes;
+  }
+
+  /**
+   * Resolves once every block committed before the call is on disk (a crash can no longer lose it); rejects
+   * with the `STATE_WRITE_FAILED` error if a block's batch could not be written. `commitBlock` returns before
+   * its batch is written (write-behind): await this before telling anyone outside the process about a block.
+   */
+  async flushed(): Promise<void> {
+    await this.#writes;
+    if (this.#writeFailure !== undefined) throw this.#writeFailure;
   }
 
   // ---- StateBackend -------------------------------------------------------------------------------------
@@ -255,6 +356,8 @@ export class StateStore implements StateBackend {
     if (v === undefined && this.#committing !== undefined) v = this.#committing.get(ks);
     if (v === undefined) {
       v = this.#values.get(ks);
+      // an unwritten block's values are in the cache unless evicted since: then the newest unwritten one wins
+      for (let i = this.#unwritten.length - 1; v === undefined && i >= 0; i--) v = this.#unwritten[i]!.values.get(ks);
       if (v === undefined) {
         v = this.#db.getSync(flatKey(key)) ?? null;
         this.#values.set(ks, v);
@@ -298,8 +401,9 @@ export class StateStore implements StateBackend {
   // ---- blocks -------------------------------------------------------------------------------------------
 
   /**
-   * Commits the overlay as the next version in one atomic LevelDB batch (flat values, tree nodes, prune list,
-   * block record with `meta`) and returns the new root. Needs every checkpoint closed.
+   * Commits the overlay as the next version and returns the new root; its LevelDB batch (flat values, tree nodes,
+   * prune list, block record with `meta`; one atomic batch) is written behind: await `flushed()` for the disk.
+   * Needs every checkpoint closed. Throws `STATE_WRITE_FAILED` once an earlier block's write has failed.
    */
   async commitBlock(meta: Uint8Array = new Uint8Array(0)): Promise<CommitBlockResult> {
     this.#exclusive('commitBlock');
@@ -310,14 +414,15 @@ export class StateStore implements StateBackend {
         'Commit or revert every checkpoint before committing the block.',
       );
     }
+    if (this.#writeFailure !== undefined) throw this.#writeFailure;
     const version = this.#latest + 1;
     const pending = this.#overlay.take();
     this.#committing = pending;
     this.#busy = 'commitBlock';
+    let result: CommitBlockResult;
     try {
       const changes: (Change & { order: string })[] = [];
-      const ops: BatchOp[] = [];
-      let bytesWritten = 0;
+      const batch = this.#newBatch();
       // forEach, not for-of: no [key, value] array per entry; the flat key is written straight from the key string
       // and the key is a view of it (one Buffer per key instead of two, and one copy of its bytes)
       pending.forEach((value, ks) => {
@@ -325,11 +430,8 @@ export class StateStore implements StateBackend {
         fk[0] = P_FLAT;
         for (let i = 0; i < ks.length; i++) fk[i + 1] = ks.charCodeAt(i);
         const key = fk.subarray(1);
-        if (value === null) ops.push({ type: 'del', key: fk });
-        else {
-          ops.push({ type: 'put', key: fk, value });
-          bytesWritten += fk.length + value.length;
-        }
+        if (value === null) batch.del(fk);
+        else batch.put(fk, value);
         // sorted by the key hash as a latin1 string (same order as its bytes): a string comparison in JavaScript
         // costs less than a native Buffer.compare call per comparison
         const order = hashOf(key);
@@ -338,25 +440,31 @@ export class StateStore implements StateBackend {
       changes.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
       const update = new TreeUpdate(version, this.#load, CACHED_DEPTH);
       const rootNode = update.apply(this.#block.rootNode, changes);
+      const nodeKeys: Buffer[] = [];
+      const nodeValues: Buffer[] = [];
       for (const w of update.written) {
-        const key = w.key;
         const value = w.value ?? encodeNode(w.node!);
-        ops.push({ type: 'put', key, value });
-        bytesWritten += key.length + value.length;
+        batch.put(w.key, value);
+        nodeKeys.push(w.key);
+        nodeValues.push(value);
       }
-      if (update.stale.length > 0) {
-        const key = versionKey(P_STALE, version);
-        const value = encodeStaleList(update.stale);
-        ops.push({ type: 'put', key, value });
-        bytesWritten += key.length + value.length;
-      }
+      if (update.stale.length > 0) batch.put(versionKey(P_STALE, version), encodeStaleList(update.stale));
       const root = rootNode === undefined ? new Uint8Array(32) : hashBytes(rootNode.hash);
       const block: BlockRecord = { root, rootNode, meta: copy(meta) };
-      const blockValue = encodeBlock(block);
-      ops.push({ type: 'put', key: versionKey(P_BLOCK, version), value: blockValue });
-      ops.push({ type: 'put', key: META_LATEST, value: Buffer.from(u64(version)) });
-      bytesWritten += 9 + blockValue.length + META_LATEST.length + 8;
-      await this.#write(ops);
+      batch.put(versionKey(P_BLOCK, version), encodeBlock(block));
+      batch.put(META_LATEST, Buffer.from(u64(version)));
+      // committed in memory from here on: reads of this block come from `unwritten` until its batch lands
+      const unwritten: Unwritten = {
+        version,
+        block,
+        values: pending,
+        nodeKeys,
+        nodeValues,
+        nodeIndex: undefined,
+        settled: Promise.resolve(),
+      };
+      this.#unwritten.push(unwritten);
+      this.#queueWrite(batch, unwritten);
       for (const key of update.stale) this.#nodes.delete(key);
       for (const { key, node } of update.written) if (node !== undefined) this.#cacheNode(key, node);
       pending.forEach((value, ks) => {
@@ -364,13 +472,13 @@ export class StateStore implements StateBackend {
       });
       this.#latest = version;
       this.#block = block;
-      return {
+      result = {
         version: BigInt(version),
         root: copy(block.root),
         keys: pending.size,
         nodesWritten: update.written.length,
-        bytesWritten,
-        operations: ops.length,
+        bytesWritten: batch.bytes,
+        operations: batch.operations,
       };
     } catch (error) {
       this.#overlay.pending = pending;
@@ -379,6 +487,11 @@ export class StateStore implements StateBackend {
       this.#committing = undefined;
       this.#busy = undefined;
     }
+    // the disk is behind by more than a few blocks: wait for the oldest (a failure surfaces in flushed() and the
+    // next commitBlock; this block is committed in memory either way)
+    while (this.#unwritten.length > MAX_UNWRITTEN && this.#writeFailure === undefined)
+      await this.#unwritten[0]!.settled;
+    return result;
   }
 
   #version(version: bigint | number): number {
@@ -400,6 +513,7 @@ export class StateStore implements StateBackend {
 
   #readBlock(version: number): BlockRecord {
     if (version === this.#latest) return this.#block;
+    for (const u of this.#unwritten) if (u.version === version) return u.block;
     const raw = this.#db.getSync(versionKey(P_BLOCK, version));
     if (raw === undefined) throw new StateDbCorruptError(this.path, `block record ${version} is missing`);
     try {
@@ -444,7 +558,9 @@ export class StateStore implements StateBackend {
     this.#open();
     const pfx = keyString(prefix);
     const merged = new Map<string, OverlayValue>();
-    for (const map of [this.#committing, this.#overlay.pending]) {
+    // unwritten blocks oldest first, then the overlay: the newest write of a key wins; the database iterator below
+    // may or may not see the unwritten blocks, whose keys these entries cover either way
+    for (const map of [...this.#unwritten.map((u) => u.values), this.#committing, this.#overlay.pending]) {
       if (map === undefined) continue;
       for (const [ks, v] of map) if (ks.startsWith(pfx)) merged.set(ks, v);
     }
@@ -508,6 +624,8 @@ export class StateStore implements StateBackend {
     const oldest = Math.max(0, this.#latest - k + 1, this.#pruned);
     this.#busy = 'prune';
     try {
+      // the prune lists and nodes it deletes must be on disk first (and a failed write stops it here)
+      await this.flushed();
       if (oldest > this.#pruned) {
         await this.#db.put(META_PRUNED, Buffer.from(u64(oldest)));
         this.#pruned = oldest;
@@ -557,6 +675,7 @@ export class StateStore implements StateBackend {
     if (v === this.#latest) return;
     this.#busy = 'revertTo';
     try {
+      await this.flushed();
       const target = this.#readBlock(v);
       const now = new Map<string, LeafNode>();
       const then = new Map<string, LeafNode>();
@@ -588,12 +707,20 @@ export class StateStore implements StateBackend {
   /** Compacts the whole database (LevelDB `compactRange`; a no-op in memory), e.g. after `prune`. */
   async compact(): Promise<void> {
     this.#open();
+    await this.flushed();
     if (typeof this.#db.compactRange === 'function') await this.#db.compactRange(Buffer.of(0), Buffer.of(0xff));
   }
 
+  /**
+   * Waits for every committed block to be written, then closes the database. If a block's write failed, the
+   * database is closed all the same and the `STATE_WRITE_FAILED` error is thrown: the blocks after the last one
+   * written are lost (a reopen is at that block).
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#writes;
     await this.#db.close();
+    if (this.#writeFailure !== undefined) throw this.#writeFailure;
   }
 }

@@ -76,6 +76,22 @@ export class StateDbLockedError extends StateError {
   }
 }
 
+/**
+ * A block's batch could not be written (disk full, I/O error, the database closed under it). The blocks from that
+ * one on exist only in memory and the store accepts no more: reopen it to continue from the last block written.
+ */
+export class StateWriteError extends StateError {
+  override name = 'StateWriteError';
+  readonly version: bigint;
+  constructor(path: string, version: number, cause: unknown) {
+    super('STATE_WRITE_FAILED', `Block ${version} could not be written to state database ${path}`, {
+      details: `The state is lost from block ${version} on; reopen the store to continue from the last block written (${String(cause)}).`,
+      cause,
+    });
+    this.version = BigInt(version);
+  }
+}
+
 /** A version that was never committed, or that `prune` has removed. */
 export class StateVersionError extends StateError {
   override name = 'StateVersionError';

@@ -1,6 +1,14 @@
 /**
  * state/: the public face of the Merkleized, versioned state store on LevelDB.
  * Other folders import state only through this file.
+ *
+ * Durability (write-behind): `StateStore.commitBlock()` returns the block's root as soon as it is computed; its
+ * one atomic LevelDB batch is written in the background, blocks in order. Reads (`get`, `getAt`, `prove`,
+ * `rootAt`, `entries`) see the block at once. The hook is one method: `await state.flushed()` resolves once every
+ * block committed before the call is on disk (rejects with `StateWriteError`, code `STATE_WRITE_FAILED`, if a
+ * write failed; the store then refuses further blocks). Await it before announcing a block outside the process;
+ * devnet/chain.ts does (ChainOptions.flushed). `close()`, `prune()`, `revertTo()` and `compact()` wait for it
+ * themselves. A process killed before a block's write landed reopens at the last block written, consistent.
  * @module
  */
 
@@ -16,6 +24,7 @@ export {
   StateInputError,
   StateUsageError,
   StateVersionError,
+  StateWriteError,
 } from './errors.js';
 export {
   ADDRESS_LENGTH,

@@ -118,14 +118,32 @@ describe('openState', () => {
     expect(() => s.get(Uint8Array.of(1))).toThrow(expect.objectContaining({ code: 'STATE_CLOSED' }));
   });
 
-  it('rejects writes and a second commit while a block commit is running', async () => {
+  it('a block is committed when commitBlock returns: writes made while its batch is written go to the next block', async () => {
     const s = await openState({ inMemory: true });
     s.put(Uint8Array.of(1), Uint8Array.of(1));
     const committing = s.commitBlock();
     expect(s.get(Uint8Array.of(1))).toEqual(Uint8Array.of(1));
+    s.put(Uint8Array.of(2), Uint8Array.of(2));
+    const next = s.commitBlock();
+    expect((await committing).version).toBe(1n);
+    expect((await next).version).toBe(2n);
+    expect(s.getAt(Uint8Array.of(2), 1)).toBeUndefined();
+    expect(s.getAt(Uint8Array.of(2), 2)).toEqual(Uint8Array.of(2));
+    await s.flushed();
+    await s.close();
+  });
+
+  it('rejects writes and a second commit while revertTo is running', async () => {
+    const s = await openState({ inMemory: true });
+    s.put(Uint8Array.of(1), Uint8Array.of(1));
+    await s.commitBlock();
+    s.put(Uint8Array.of(1), Uint8Array.of(2));
+    await s.commitBlock();
+    const reverting = s.revertTo(1);
     expect(() => s.put(Uint8Array.of(2), Uint8Array.of(2))).toThrow(expect.objectContaining({ code: 'STATE_BUSY' }));
     await expect(s.commitBlock()).rejects.toMatchObject({ code: 'STATE_BUSY' });
-    await committing;
+    await reverting;
+    expect(s.get(Uint8Array.of(1))).toEqual(Uint8Array.of(1));
     s.put(Uint8Array.of(2), Uint8Array.of(2));
     await s.close();
   });
