@@ -182,9 +182,16 @@ export function loadWeightFor(classes: readonly LoadWeightClass[], pages: number
  * priced like integer arithmetic. Never used for contracts.
  */
 export function toolingSchedule(base: CostSchedule): CostSchedule {
-  const arith = base.weights.arith ?? 1;
-  return Object.freeze({
-    ...base,
-    weights: Object.freeze({ ...base.weights, float: arith, reference: arith, table: arith }),
-  });
+  // One derived schedule per base: the per-schedule caches (load classes, opcode weight tables) stay warm across calls.
+  let tooling = toolingSchedules.get(base);
+  if (!tooling) {
+    const arith = base.weights.arith ?? 1;
+    tooling = Object.freeze({
+      ...base,
+      weights: Object.freeze({ ...base.weights, float: arith, reference: arith, table: arith }),
+    });
+    toolingSchedules.set(base, tooling);
+  }
+  return tooling;
 }
+const toolingSchedules = new WeakMap<CostSchedule, CostSchedule>();
