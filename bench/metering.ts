@@ -8,9 +8,8 @@
  *    emit, hash) against binaryen's bare `readBinary` + `emitBinary` round trip (a lower bound for any
  *    binaryen-based rewriter) and wasm-metering's `meterWASM`, on real contracts (a directory of .wasm files given
  *    with `--contracts DIR` or GASKET_BENCH_CONTRACTS), binaryen fuzz modules and AssemblyScript std programs.
- *    Each tool runs in a process of its own, as a worker would: `instrument` in one child warmed on the whole
- *    corpus, wasm-metering in one child per module (it can take its process down), binaryen here (its module is
- *    loaded here anyway).
+ *    `instrument` and wasm-metering run in a process of their own per module (bench/meteringChild.ts), warmed by the
+ *    same rule; binaryen here (its module is loaded here anyway).
  * 3. Cold: the first `instrument()` and the first binaryen round trip in a fresh process, per module.
  *
  * Prints markdown tables for docs/benchmarks.md. Flags: `--quick` (fewer repetitions), `--no-runtime`, `--no-speed`, `--no-cold`.
@@ -49,7 +48,7 @@ const require = createRequire(import.meta.url);
 const wasmMetering = require('wasm-metering') as WasmMetering;
 
 const args = process.argv.slice(2);
-/** The child-process side (bench/meteringChild.ts): cold first calls, and wasm-metering, which can crash V8. */
+/** The child-process side (bench/meteringChild.ts): cold first calls, and warm timings of one tool on one module. */
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'meteringChild.js');
 await main();
 
@@ -246,10 +245,19 @@ function measureSpeed(corpus: readonly CorpusModule[], binaryen: Binaryen, reps:
     }
     return corpus.map((module) => timesOf(tool, module));
   };
-  // `instrument` is timed in a child process of its own, warmed on the whole corpus, as wasm-metering is timed in
-  // one of its own: in this process its CPU time counted the collection of binaryen's and the kernels' garbage
-  // (cw-empty: 2.2 ms here against 0.9-1.2 ms in a clean worker).
-  const instrumentMs = instrumentInChild(corpus, dir, reps, failed);
+  // `instrument` and wasm-metering are timed in long-lived child processes, one per tool, under the same warm-up
+  // rule (bench/meteringChild.ts): in this process `instrument`'s CPU time counted the collection of binaryen's and
+  // the kernels' garbage (cw-empty: 2.2 ms here against 0.9-1.2 ms in a clean worker). wasm-metering first meets
+  // each module in a probe process of its own: on some it exhausts V8's array limits and takes its process down.
+  const wasmMeteringFailed = new Map(
+    corpus.map((module) => [module.name, probeWasmMetering(module, dir)] as const).filter(([, failure]) => failure),
+  );
+  const instrumentMs = warmInChild('instrument', corpus, dir, reps, (module) =>
+    failed.get(`instrument:${module.name}`),
+  );
+  const wasmMeteringMs = warmInChild('wasm-metering', corpus, dir, reps, (module) =>
+    wasmMeteringFailed.get(module.name),
+  );
   const binaryenMs = timedPass('binaryen');
   return corpus.map((module, index) => {
     let bytesOut = 0;
@@ -261,32 +269,9 @@ function measureSpeed(corpus: readonly CorpusModule[], binaryen: Binaryen, reps:
       instrumentMs: instrumentMs[index]!,
       bytesOut,
       binaryenMs: binaryenMs[index]!,
-      // wasm-metering takes seconds and can exhaust V8's array limits on large modules: a child process each,
-      // warmed on the same module first, fewer repetitions on large modules.
-      wasmMeteringMs: wasmMeteringInChild(module, dir, module.bytes.length > 200_000 ? Math.min(reps, 3) : reps),
+      wasmMeteringMs: wasmMeteringMs[index]!,
     };
   });
-}
-
-function instrumentInChild(
-  corpus: readonly CorpusModule[],
-  dir: string,
-  reps: number,
-  failed: ReadonlyMap<string, string>,
-): (number | string)[] {
-  const files = corpus.map((module) => {
-    const file = join(dir, `instrument-${module.name}.wasm`);
-    writeFileSync(file, module.bytes);
-    return file;
-  });
-  const child = spawnSync(process.execPath, [CHILD, 'instrument', String(reps), ...files], {
-    encoding: 'utf8',
-    timeout: 600_000,
-    maxBuffer: 1 << 24,
-  });
-  const line = child.stdout?.trim().split('\n').pop() ?? '';
-  const times = JSON.parse(line) as (number | string)[];
-  return corpus.map((module, index) => failed.get(`instrument:${module.name}`) ?? times[index]!);
 }
 
 function binaryenRoundTrip(binaryen: Binaryen, bytes: Uint8Array): number {
@@ -297,17 +282,39 @@ function binaryenRoundTrip(binaryen: Binaryen, bytes: Uint8Array): number {
   return out.length;
 }
 
-function wasmMeteringInChild(module: CorpusModule, dir: string, reps: number): number | string {
-  const file = join(dir, `wm-${module.name}.wasm`);
-  writeFileSync(file, module.bytes);
-  const child = spawnSync(process.execPath, [CHILD, 'wasm-metering', file, String(reps)], {
+/** One tool over the modules it can process, in a long-lived child; `skip` names the modules it fails on. */
+function warmInChild(
+  tool: 'instrument' | 'wasm-metering',
+  corpus: readonly CorpusModule[],
+  dir: string,
+  reps: number,
+  skip: (module: CorpusModule) => string | undefined,
+): (number | string)[] {
+  const runs = corpus.filter((module) => !skip(module));
+  const files = runs.map((module) => {
+    const file = join(dir, `${tool}-${module.name}.wasm`);
+    writeFileSync(file, module.bytes);
+    return file;
+  });
+  const child = spawnSync(process.execPath, [CHILD, 'warm', tool, String(reps), ...files], {
     encoding: 'utf8',
-    timeout: 300_000,
+    timeout: 1_800_000,
+    maxBuffer: 1 << 24,
   });
   const line = child.stdout?.trim().split('\n').pop() ?? '';
+  const times = JSON.parse(line) as (number | string)[];
+  return corpus.map((module) => skip(module) ?? times[runs.indexOf(module)]!);
+}
+
+/** The reason wasm-metering cannot process the module (a thrown error or a crash of its process), if any. */
+function probeWasmMetering(module: CorpusModule, dir: string): string | undefined {
+  const file = join(dir, `probe-${module.name}.wasm`);
+  writeFileSync(file, module.bytes);
+  const child = spawnSync(process.execPath, [CHILD, 'probe', file], { encoding: 'utf8', timeout: 300_000 });
+  const line = child.stdout?.trim().split('\n').pop() ?? '';
   try {
-    const result = JSON.parse(line) as { ms?: number; error?: string };
-    return result.ms ?? `fails (${result.error})`;
+    const result = JSON.parse(line) as { ok?: boolean; error?: string };
+    return result.ok ? undefined : `fails (${result.error})`;
   } catch {
     return child.error ? 'fails (timeout)' : `fails (crash${child.signal ? `, ${child.signal}` : ''})`;
   }
