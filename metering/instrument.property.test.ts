@@ -258,6 +258,75 @@ describe('metering on random integer modules', () => {
     expect(plainLoops).toBeGreaterThan(RUNS / 10);
   });
 
+  it('counted loops (fast copy when the counter covers them): same results, exact oracle gas, used - 1 runs out', () => {
+    let versioned = 0;
+    let returned = 0;
+    fc.assert(
+      fc.property(arbitraryModule({ countedLoops: true }), (generated) => {
+        const bytes = assembleModule(generated.text);
+        const instrumented = instrument(bytes);
+        versioned += instrumented.report.versionedLoops;
+        const raw = runRaw(bytes, generated);
+        const module = new WebAssembly.Module(instrumented.code);
+        const ample = runMetered(module, generated, AMPLE_GAS);
+        expect(comparable(ample)).toEqual(comparable(raw));
+        expect(sameMemory(raw.memory, ample.memory)).toBe(true);
+        expect(ample.error).toBe(raw.error);
+        expect(ample.trapReason).toBe(TRAP_REASON.none);
+        const ref = reference(bytes);
+        if (ref.kind !== 'return' || !countedExactly(ref.gas)) return;
+        returned++;
+        expectExactGas(module, generated, ample, ref.gas);
+      }),
+      { numRuns: RUNS },
+    );
+    // The generator must produce loops metering versions, or this property tests nothing new.
+    expect(versioned).toBeGreaterThan(RUNS / 2);
+    expect(returned).toBeGreaterThan(RUNS / 4);
+  });
+
+  it('counted loops: under any gas limit, the same outcome, trap reason, memory and gas as without the fast copy', () => {
+    let limited = 0;
+    fc.assert(
+      fc.property(
+        arbitraryModule({ countedLoops: true }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 4, maxLength: 4 }),
+        (generated, fractions) => {
+          const bytes = assembleModule(generated.text);
+          const fast = instrument(bytes);
+          if (fast.report.versionedLoops === 0) return;
+          const fastModule = new WebAssembly.Module(fast.code);
+          const plainModule = new WebAssembly.Module(instrument(bytes, { loopVersioning: false }).code);
+          const used = AMPLE_GAS - runMetered(plainModule, generated, AMPLE_GAS).remaining;
+          if (used >= AMPLE_GAS / 2n) return;
+          // around the exact figure, and anywhere below it (where the loops' dispatch flips from fast to checked)
+          const scale = 1_000_000;
+          const limits = [
+            used,
+            used - 1n,
+            used + 1n,
+            0n,
+            ...fractions.map((f) => (used * BigInt(Math.floor(f * scale))) / BigInt(scale)),
+          ];
+          for (const limit of limits.filter((l) => l >= 0n)) {
+            const a = runMetered(fastModule, generated, limit);
+            const b = runMetered(plainModule, generated, limit);
+            expect({ ...comparable(a), reason: a.trapReason, remaining: a.remaining, error: a.error }).toEqual({
+              ...comparable(b),
+              reason: b.trapReason,
+              remaining: b.remaining,
+              error: b.error,
+            });
+            expect(sameMemory(a.memory, b.memory)).toBe(true);
+            if (b.trapReason === TRAP_REASON.outOfGas) limited++;
+          }
+        },
+      ),
+      { numRuns: RUNS },
+    );
+    expect(limited).toBeGreaterThan(RUNS);
+  });
+
   it('caps memory: without a declared maximum, memory.grow stops at maxMemoryPages like the oracle with that cap', () => {
     let capped = 0;
     fc.assert(

@@ -35,6 +35,11 @@ export type InstrumentOptions = {
   readonly tooling?: boolean;
   /** Initial value of the gas global; meaningful in tooling mode, where no host sets it. Default 0. */
   readonly initialGas?: bigint;
+  /**
+   * Give counted loops a fast copy (SPEC.md, Counted loops). Default true; false only to compare against the code
+   * without it (tests, benchmarks): gas and outcomes are the same either way.
+   */
+  readonly loopVersioning?: boolean;
 };
 
 export type InstrumentReport = {
@@ -47,6 +52,8 @@ export type InstrumentReport = {
   readonly exits: number;
   /** memory.grow and bulk-memory sites with a dynamic charge. */
   readonly dynamicSites: number;
+  /** Counted loops given a fast copy (SPEC.md, Counted loops). */
+  readonly versionedLoops: number;
   readonly maxFrameCost: number;
   /** `block`, `loop` and `if` instructions in all defined functions (the VM prices deploys per item). */
   readonly blocks: number;
@@ -130,9 +137,11 @@ export function instrument(wasm: Uint8Array, options: InstrumentOptions = {}): I
   for (let i = 0; i < module.codeBodies.length; i++) plans[i] = analyzeFunction(ctx, i);
 
   const versionedLoops = new Map<number, VersionedLoop[]>();
-  for (const plan of plans) {
+  let versionedCount = 0;
+  for (const plan of options.loopVersioning === false ? [] : plans) {
     const loops = findVersionedLoops(module.bytes, plan);
     if (loops.length > 0) versionedLoops.set(plan.functionIndex, loops);
+    versionedCount += loops.length;
   }
 
   const checkedExits = new Set(module.exports.filter((exp) => exp.kind === 'func').map((exp) => exp.index));
@@ -183,6 +192,7 @@ export function instrument(wasm: Uint8Array, options: InstrumentOptions = {}): I
       callSites,
       exits,
       dynamicSites,
+      versionedLoops: versionedCount,
       maxFrameCost,
       blocks,
       locals,

@@ -38,6 +38,15 @@ export type GeneratorOptions = {
    * of the other properties stay as they were for a given seed.
    */
   readonly plainBackEdges?: boolean;
+  /**
+   * Also write counted loops of the shape metering versions (SPEC.md "Counted loops"): `loop { cond; if { body;
+   * i += step; br 1 } }` over an induction local compared with a constant or a local bound, counting up or down,
+   * signed or unsigned, with the bound on either side, a constant or local step, zero trips (bound already passed),
+   * starts and steps near the i32 edges (where the fast copy must be refused), and early exits (`cmp && x`, a
+   * branch out of the body). A loop that could run long or wrap gets a guard conjunct that stops it within
+   * LOOP_MAX * 2 iterations. Default false.
+   */
+  readonly countedLoops?: boolean;
 };
 
 /** Calls a run may make (so also its maximum wasm call depth, plus one). */
@@ -497,7 +506,103 @@ export function buildModuleText(choices: readonly number[], options: GeneratorOp
 
     /** A target label for br/br_if/br_table: never a loop (loops end only through their counter). */
     const targets = () => labels.flatMap((l, i) => (l.loop ? [] : [{ label: l, depth: labels.length - 1 - i }]));
-    const loops = () => labels.flatMap((l, i) => (l.loop ? [{ label: l, depth: labels.length - 1 - i }] : []));
+    // (a counted loop has no counter: a `continue` could skip its step forever)
+    const loops = () =>
+      labels.flatMap((l, i) => (l.loop && l.counter !== undefined ? [{ label: l, depth: labels.length - 1 - i }] : []));
+
+    /** A counted loop (GeneratorOptions.countedLoops); its locals are its own, written nowhere else. */
+    const countedLoop = (depth: number): string[] => {
+      const i = locals.length + counters++;
+      const guard = locals.length + counters++;
+      const unsigned = tape.below(3) === 0;
+      const relation = tape.of(['lt', 'le', 'gt', 'ge'] as const);
+      const up = relation === 'lt' || relation === 'le';
+      const magnitude = tape.pick<() => number>([
+        [6, () => 1],
+        [3, () => 2 + tape.below(3)],
+        [1, () => tape.of([0x10000, 0x40000000, 0x7fffffff])],
+      ])();
+      const stepLocal = up && tape.below(4) === 0 ? locals.length + counters++ : undefined;
+      // a step read from a local may also be 0 or negative (the fast copy must refuse it)
+      const step = stepLocal !== undefined && tape.below(4) === 0 ? tape.of([0, -1, -2]) : up ? magnitude : -magnitude;
+      const start = tape.pick<() => number>([
+        [4, () => tape.below(10) - 3],
+        [1, () => tape.of(I32_EDGES)],
+      ])();
+      const bound = tape.pick<() => number>([
+        [4, () => (start + (up ? 1 : -1) * (tape.below(10) - 2)) | 0],
+        [1, () => tape.of(I32_EDGES)],
+      ])();
+      const boundLocal = tape.below(3) === 0 ? locals.length + counters++ : undefined;
+      // the loop as V8 runs it (i32 wrapping): does it stop by itself within LOOP_MAX * 2 iterations?
+      const norm = (v: number) => (unsigned ? v >>> 0 : v | 0);
+      const holds = (v: number) => {
+        const [a, b] = [norm(v), norm(bound)];
+        return relation === 'lt' ? a < b : relation === 'le' ? a <= b : relation === 'gt' ? a > b : a >= b;
+      };
+      let value = start;
+      let trips = 0;
+      while (trips <= LOOP_MAX * 2 && holds(value)) {
+        value = (value + step) | 0;
+        trips++;
+      }
+      const guarded = trips > LOOP_MAX * 2 || tape.below(4) === 0;
+      const limit = tape.below(LOOP_MAX * 2 + 1);
+      const operand = (local: number | undefined, v: number) =>
+        local === undefined ? `i32.const ${v}` : `local.get ${local}`;
+      const flipped = tape.below(2) === 0;
+      const flip = { lt: 'gt', gt: 'lt', le: 'ge', ge: 'le' } as const;
+      const cmp = (r: 'lt' | 'le' | 'gt' | 'ge') => `i32.${r}_${unsigned ? 'u' : 's'}`;
+      const comparison = flipped
+        ? [operand(boundLocal, bound), `local.get ${i}`, cmp(flip[relation])]
+        : [`local.get ${i}`, operand(boundLocal, bound), cmp(relation)];
+      const earlyExit = guarded
+        ? [`local.get ${guard}`, 'i32.const 1', 'i32.add', `local.tee ${guard}`, `i32.const ${limit}`, 'i32.le_u']
+        : tape.below(3) === 0
+          ? expr('i32', MAX_DEPTH - 1)
+          : [];
+      const condition =
+        earlyExit.length > 0
+          ? [...comparison, 'if (result i32)', ...earlyExit, 'else', 'i32.const 0', 'end']
+          : comparison;
+      const stepOperand = operand(stepLocal, step);
+      const increment = tape.pick<() => string[]>([
+        [3, () => [`local.get ${i}`, stepOperand, 'i32.add', `local.set ${i}`]],
+        [1, () => [stepOperand, `local.get ${i}`, 'i32.add', `local.set ${i}`]],
+        [
+          stepLocal === undefined && step !== -0x80000000 ? 1 : 0,
+          () => [`local.get ${i}`, `i32.const ${-step | 0}`, 'i32.sub', `local.tee ${i}`, 'drop'],
+        ],
+      ])();
+      /** Mostly straight statements (kept versionable); sometimes any statement (calls, branches out, returns). */
+      const bodyStmts = (): string[] =>
+        Array.from({ length: tape.below(3) }, () =>
+          tape.below(4) === 0
+            ? stmt(depth + 2)
+            : tape.pick<() => string[]>([
+                [
+                  locals.length > 0 ? 2 : 0,
+                  () => {
+                    const l = tape.below(locals.length);
+                    return [...expr(locals[l]!, MAX_DEPTH - 1), `local.set ${l}`];
+                  },
+                ],
+                [1, () => [...address(MAX_DEPTH - 1), `local.get ${i}`, 'i32.store']],
+                [1, () => structured('if', [], [], MAX_DEPTH - 2)],
+              ])(),
+        ).flat();
+      const out = [`i32.const ${start}`, `local.set ${i}`, 'i32.const 0', `local.set ${guard}`];
+      if (boundLocal !== undefined) out.push(`i32.const ${bound}`, `local.set ${boundLocal}`);
+      if (stepLocal !== undefined) out.push(`i32.const ${step}`, `local.set ${stepLocal}`);
+      labels.push({ results: [], loop: true });
+      out.push('loop', ...condition, 'if');
+      labels.push({ results: [], loop: false });
+      out.push(...bodyStmts(), ...increment, ...bodyStmts(), 'br 1', 'end');
+      labels.pop();
+      labels.pop();
+      out.push('end');
+      return out;
+    };
 
     function stmt(depth: number): string[] {
       budget--;
@@ -591,6 +696,7 @@ export function buildModuleText(choices: readonly number[], options: GeneratorOp
           () => [...address(d), `i32.const ${tape.below(passive.length + 2)}`, ...length(d), 'memory.init $p'],
         ],
         [passive.length > 0 ? 1 : 0, () => ['data.drop $p']],
+        [options.countedLoops && canGrow(depth + 2) ? 16 : 0, () => countedLoop(depth)],
       ])();
     }
 

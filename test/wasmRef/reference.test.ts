@@ -319,4 +319,33 @@ describe('generated modules', () => {
       { numRuns: 60 },
     );
   });
+
+  it('with counted loops (GeneratorOptions.countedLoops) too: valid, terminating, and the oracle agrees with V8', () => {
+    fc.assert(
+      fc.property(arbitraryModule({ countedLoops: true }), (generated) => {
+        const bytes = assembleModule(generated.text);
+        expect(WebAssembly.validate(bytes)).toBe(true);
+        const host = ([x]: RefValue[]) => [hostFunction(x as bigint).result];
+        const run = runReference(bytes, 'run', [], {
+          maxCallDepth: FUEL + 2,
+          maxSteps: 2_000_000,
+          imports: { [HOST_IMPORT.module]: { [HOST_IMPORT.name]: host } },
+        });
+        if (run.kind === 'trap') expect(['steps', 'call depth']).not.toContain(run.reason);
+        const hostV8 = (x: bigint) => hostFunction(x).result;
+        const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+          [HOST_IMPORT.module]: { [HOST_IMPORT.name]: hostV8 },
+        });
+        let v8: { kind: string; value?: unknown } = { kind: 'trap' };
+        try {
+          v8 = { kind: 'return', value: (instance.exports.run as () => unknown)() };
+        } catch (error) {
+          if (!(error instanceof WebAssembly.RuntimeError || error instanceof RangeError)) throw error;
+        }
+        expect(run.kind).toBe(v8.kind);
+        if (run.kind === 'return' && generated.results.length === 1) expect(run.values[0]).toEqual(v8.value);
+      }),
+      { numRuns: 200 },
+    );
+  });
 });
