@@ -11,8 +11,9 @@
  * (--cpu-prof) under 8 clients and lists the top self-time functions.
  *
  * Environment: BENCH_TXS (transfers per automine case, default 2000), BENCH_INTERVAL_TXS (per interval case,
- * default 4000), BENCH_REPS (default 3), BENCH_TARGETS (comma list of gasket, gasket-disk, hardhat,
- * hardhat-quiet, anvil; default all), BENCH_MODES (automine,interval), BENCH_CLIENTS (1,8), BENCH_PROFILE=1,
+ * default 4000), BENCH_REPS (default 3), BENCH_TARGETS (comma list of gasket, gasket-disk, gasket-worker (on
+ * disk, `--rpc-worker`: HTTP on a worker thread; not in the default list), hardhat, hardhat-quiet, anvil; default
+ * all but gasket-worker), BENCH_MODES (automine,interval), BENCH_CLIENTS (1,8), BENCH_PROFILE=1,
  * BENCH_JSON=<file> (raw results), BENCH_PROFILE_KEEP=<dir> (keeps the .cpuprofile files), BENCH_ANVIL_ARGS (extra Anvil flags). Anvil in automine slows down and grows
  * without bound as its pool and chain grow (4,000 transfers from one client: over 100 s and 2.8 GB RSS), hence
  * the modest default counts.
@@ -66,7 +67,7 @@ const AUTO_TXS = Number(process.env.BENCH_TXS ?? 2000);
 const INTERVAL_TXS = Number(process.env.BENCH_INTERVAL_TXS ?? 4000);
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const ALL_TARGETS = ['gasket', 'gasket-disk', 'hardhat', 'hardhat-quiet', 'anvil'] as const;
-type Target = (typeof ALL_TARGETS)[number];
+type Target = (typeof ALL_TARGETS)[number] | 'gasket-worker';
 const TARGETS = (process.env.BENCH_TARGETS?.split(',') ?? ALL_TARGETS) as Target[];
 const CLIENTS = (process.env.BENCH_CLIENTS?.split(',').map(Number) ?? [1, 8]) as readonly number[];
 const MODES = (process.env.BENCH_MODES?.split(',') ?? ['automine', 'interval']) as Mining[];
@@ -190,6 +191,7 @@ async function startGasket(
   port: number,
   dataDir: string | undefined,
   nodeFlags: readonly string[] = [],
+  devnetFlags: readonly string[] = [],
 ): Promise<NodeProcess> {
   return spawnNode(
     process.execPath,
@@ -201,6 +203,7 @@ async function startGasket(
       String(port),
       ...(dataDir ? ['--data-dir', dataDir] : ['--in-memory']),
       ...(mining === 'interval' ? ['--block-time', '1'] : []),
+      ...devnetFlags,
     ],
     port,
     GASKET_PROBE,
@@ -241,11 +244,13 @@ async function runCase(
   const port = await freePort();
   const total = mining === 'interval' ? INTERVAL_TXS : AUTO_TXS;
   let dataDir: string | undefined;
-  const isGasket = target === 'gasket' || target === 'gasket-disk';
-  if (target === 'gasket-disk') dataDir = await mkdtemp(join(tmpdir(), 'gasket-bench-devnet-'));
+  const isGasket = target.startsWith('gasket');
+  if (target === 'gasket-disk' || target === 'gasket-worker') {
+    dataDir = await mkdtemp(join(tmpdir(), 'gasket-bench-devnet-'));
+  }
   const node: NodeProcess = isGasket
-    ? await startGasket(mining, port, dataDir, nodeFlags)
-    : await startPeer(target, mining, port);
+    ? await startGasket(mining, port, dataDir, nodeFlags, target === 'gasket-worker' ? ['--rpc-worker'] : [])
+    : await startPeer(target as PeerName, mining, port);
   try {
     // a failing set-up stops the node too (the finally below)
     let plans: ClientPlan[];

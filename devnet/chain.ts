@@ -84,7 +84,8 @@ const BLOCK_CACHE_SIZE = 256;
 
 /** One signature-checking worker for every chain of the process (the cores are the process's, not a chain's). */
 let sharedVerifier: SignatureVerifier | undefined;
-const signatureVerifier = () => (sharedVerifier ??= new SignatureVerifier());
+/** The process's signature checker, what a chain uses unless told otherwise (ChainOptions.signatures). */
+export const signatureVerifier = (): SignatureChecker => (sharedVerifier ??= new SignatureVerifier());
 
 /** How the chain runs, not what it computes: never part of consensus. */
 export type ChainOptions = {
@@ -109,7 +110,8 @@ export type SignatureChecker = { verify(tx: SignedTransaction, options?: { busy?
 
 export type TransactionLocation = { readonly height: bigint; readonly index: number };
 
-export type ChainEvents = { block: [Block] };
+/** `block`: a block was published. `rewind`: the chain went back to a height (dev_revert, dev_reset). */
+export type ChainEvents = { block: [Block]; rewind: [bigint] };
 
 export class Chain extends EventEmitter<ChainEvents> {
   readonly state: StateStore;
@@ -752,6 +754,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     for (const h of [...this.#blockCache.keys()]) if (h > height) this.#blockCache.delete(h);
     this.#head = this.getBlock(height)!;
     this.#tip = this.#head;
+    this.emit('rewind', height);
   }
 }
 

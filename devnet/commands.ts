@@ -65,6 +65,7 @@ export function registerCommands(program: Command, io: CliIo): void {
     .option('--dump-state <file>', 'write the state to this file (dev_dumpState format) on shutdown')
     .option('--no-dev-methods', 'refuse every dev_* JSON-RPC method (-32601 method not found)')
     .option('--no-explorer', 'serve no explorer page at the RPC port')
+    .option('--rpc-worker', 'serve HTTP and WebSocket from a worker thread (frees the chain thread; needs a free core)')
     .action(
       async (options: {
         host: string;
@@ -78,6 +79,7 @@ export function registerCommands(program: Command, io: CliIo): void {
         dumpState?: string;
         devMethods: boolean;
         explorer: boolean;
+        rpcWorker?: boolean;
       }) => {
         const { devnetCommand } = await import('./devnetCommand.js');
         await devnetCommand({ ...options, inMemory: options.inMemory ?? false }, io);

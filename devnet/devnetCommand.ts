@@ -25,6 +25,8 @@ export type DevnetCommandOptions = {
   devMethods?: boolean;
   /** False (`--no-explorer`) serves no explorer page. Default true. */
   explorer?: boolean;
+  /** True (`--rpc-worker`) serves HTTP and WebSocket from a worker thread (rpc/frontEnd.ts). Default false. */
+  rpcWorker?: boolean;
 };
 
 export async function devnetCommand(options: DevnetCommandOptions, io: CliIo): Promise<void> {
@@ -50,6 +52,7 @@ export async function devnetCommand(options: DevnetCommandOptions, io: CliIo): P
       chain: options.chainId ? { chainId: BigInt(options.chainId) } : {},
       devMethods: options.devMethods ?? true,
       explorer: options.explorer ?? true,
+      frontEnd: options.rpcWorker ?? false,
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -1,13 +1,16 @@
 /**
  * `startDevnet(options)`: opens the chain (LevelDB in a data directory, or in memory), starts the JSON-RPC server
  * and, with `blockTime`, interval mining. The `gasket devnet` command is a shell over this function; tests start
- * and stop devnets in-process through it.
+ * and stop devnets in-process through it. The server runs on the chain's thread, or with `frontEnd` on a worker
+ * thread (rpc/frontEnd.ts), started first so that it loads while the chain opens (a runtime without the compiled
+ * worker serves from the chain's thread): the same answers either way.
  * @module
  */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { openState, type StateStore } from '../state/index.js';
-import { Chain, type ChainConfig } from './chain.js';
+import { Chain, type ChainConfig, signatureVerifier } from './chain.js';
+import { FrontEnd } from './rpc/frontEnd.js';
 import type { RpcMethods } from './rpc/jsonRpc.js';
 import { createMethods } from './rpc/methods.js';
 import { type RpcServer, startRpcServer } from './rpc/server.js';
@@ -35,6 +38,13 @@ export type StartDevnetOptions = {
   readonly devMethods?: boolean;
   /** False serves no explorer page on GET (`--no-explorer`). Default true. */
   readonly explorer?: boolean;
+  /**
+   * True serves HTTP and WebSocket from a worker thread (rpc/frontEnd.ts, `--rpc-worker`), false from the chain's
+   * thread. Default false: on the 2-core machine measured the worker freed the chain's thread (0.45 instead of
+   * 0.7 ms a transfer) but cost as much CPU in all, added a thread hop to every request (one client: slower) and
+   * about 50-100 ms to start-up; it pays with many clients and a free core (docs/benchmarks.md, Devnet).
+   */
+  readonly frontEnd?: boolean;
 };
 
 export type Devnet = {
@@ -46,22 +56,41 @@ export type Devnet = {
 };
 
 export async function startDevnet(options: StartDevnetOptions = {}): Promise<Devnet> {
+  const frontEnd =
+    options.frontEnd !== true
+      ? undefined
+      : FrontEnd.start({
+          host: options.host,
+          port: options.port,
+          cors: options.cors,
+          explorer: options.explorer !== false,
+        });
   let state: StateStore;
   let dataDir: string | undefined;
-  if (options.inMemory) {
-    state = await openState({ inMemory: true, ...STATE_CACHES });
-  } else {
-    dataDir = resolve(options.dataDir ?? '.gasket');
-    await mkdir(dataDir, { recursive: true });
-    state = await openState({ path: join(dataDir, 'chain'), create: true, ...STATE_CACHES });
+  try {
+    if (options.inMemory) {
+      state = await openState({ inMemory: true, ...STATE_CACHES });
+    } else {
+      dataDir = resolve(options.dataDir ?? '.gasket');
+      await mkdir(dataDir, { recursive: true });
+      state = await openState({ path: join(dataDir, 'chain'), create: true, ...STATE_CACHES });
+    }
+  } catch (error) {
+    await frontEnd?.abort();
+    throw error;
   }
   let chain: Chain;
   try {
-    chain = await Chain.open(state, {
-      ...options.chain,
-      ...(options.blockTime ? { blockTime: BigInt(options.blockTime) } : {}),
-    });
+    chain = await Chain.open(
+      state,
+      {
+        ...options.chain,
+        ...(options.blockTime ? { blockTime: BigInt(options.blockTime) } : {}),
+      },
+      frontEnd ? { signatures: frontEnd.signatures(signatureVerifier()) } : {},
+    );
   } catch (error) {
+    await frontEnd?.abort();
     await state.close();
     throw error;
   }
@@ -73,12 +102,14 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       : allMethods;
   let server: RpcServer;
   try {
-    server = await startRpcServer(methods, subscriptions, {
-      host: options.host,
-      port: options.port,
-      cors: options.cors,
-      ...(options.explorer === false ? {} : { onGet: serveExplorer() }),
-    });
+    server = frontEnd
+      ? await frontEnd.serve(chain, methods, subscriptions)
+      : await startRpcServer(methods, subscriptions, {
+          host: options.host,
+          port: options.port,
+          cors: options.cors,
+          ...(options.explorer === false ? {} : { onGet: serveExplorer() }),
+        });
   } catch (error) {
     await state.close();
     throw error;

@@ -223,6 +223,29 @@ const FIXARRAY_10 = 0x9a;
 const KEY_AND_SIGNATURE_BYTES = 2 + 32 + 2 + 64;
 
 /**
+ * The signature check of a signed encoding without decoding it (the RPC front end's, rpc/frontEndWorker.ts):
+ * `valid` is what `verifySignature(decodeTransaction(raw))` answers whenever `raw` decodes, and `hash` that
+ * transaction's hash. Undefined when `raw` does not end in a 32-byte key and a 64-byte signature of a 12-field
+ * array (an impersonated or malformed encoding: the chain's own checks answer for those).
+ */
+export function signatureCheckOfRaw(raw: Uint8Array): { hash: Uint8Array; valid: boolean } | undefined {
+  const end = raw.length;
+  const keyAt = end - 64 - 2 - 32;
+  if (raw[0] !== FIXARRAY_12 || keyAt < 1 || raw[keyAt - 2] !== BIN8 || raw[keyAt - 1] !== 32) return undefined;
+  if (raw[end - 66] !== BIN8 || raw[end - 65] !== 64) return undefined;
+  const unsigned = new Uint8Array(end - KEY_AND_SIGNATURE_BYTES);
+  unsigned.set(raw.subarray(0, unsigned.length));
+  unsigned[0] = FIXARRAY_10;
+  return {
+    hash: sha256(raw),
+    valid: verifyEd25519(unsigned, raw.subarray(keyAt, keyAt + 32), raw.subarray(end - 64)),
+  };
+}
+
+/** msgpack's bin8 header byte (a byte string of up to 255 bytes follows its one-byte length). */
+const BIN8 = 0xc4;
+
+/**
  * The bytes the sender signed (`encodeUnsigned`), cut from the canonical signed encoding without re-encoding:
  * the signed array is the unsigned one's ten fields followed by the key and the signature.
  */

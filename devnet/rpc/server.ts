@@ -1,13 +1,15 @@
 /**
  * The JSON-RPC server: HTTP POST and WebSocket on one port (127.0.0.1 by default), CORS off unless asked for.
  * Bodies over the size limit are refused before they are read whole. `listen()` resolves with the bound
- * address; `close()` ends connections and subscriptions.
+ * address; `close()` ends connections and subscriptions. The transport (`startHttpServer`) takes any body
+ * handler: `startRpcServer` answers with a method table on this thread, the devnet's front end
+ * (frontEndWorker.ts) runs the same transport on a worker thread and forwards bodies to the chain's thread.
  * @module
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WebSocketServer } from 'ws';
-import { handleRpcBody, RPC_LIMITS, type RpcMethods } from './jsonRpc.js';
+import { handleRpcBody, RPC_LIMITS, type RpcContext, type RpcMethods } from './jsonRpc.js';
 import type { Subscriptions } from './subscriptions.js';
 
 export type RpcServerOptions = {
@@ -26,11 +28,27 @@ export type RpcServer = {
   close(): Promise<void>;
 };
 
-export async function startRpcServer(
+/** What the transport asks of its user: an answer to a body (undefined: notifications only), and connection ends. */
+export type RpcBodyHandler = {
+  handle(body: string, context: RpcContext): Promise<string | undefined>;
+  dropConnection(connectionId: number): void;
+};
+
+export function startRpcServer(
   methods: RpcMethods,
   subscriptions: Subscriptions,
   options: RpcServerOptions = {},
 ): Promise<RpcServer> {
+  return startHttpServer(
+    {
+      handle: (body, context) => handleRpcBody(body, methods, context),
+      dropConnection: (connectionId) => subscriptions.dropConnection(connectionId),
+    },
+    options,
+  );
+}
+
+export async function startHttpServer(handler: RpcBodyHandler, options: RpcServerOptions = {}): Promise<RpcServer> {
   const host = options.host ?? '127.0.0.1';
   const server: Server = createServer((request, response) => {
     if (options.cors) {
@@ -60,7 +78,7 @@ export async function startRpcServer(
           );
           return;
         }
-        const answer = await handleRpcBody(body, methods, {});
+        const answer = await handler.handle(body, {});
         if (answer === undefined) response.writeHead(204).end();
         else respond(response, 200, answer);
       })
@@ -87,14 +105,15 @@ export async function startRpcServer(
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ jsonrpc: '2.0', method, params }));
       };
       socket.on('message', (data) => {
-        handleRpcBody(data.toString(), methods, { connectionId, notify })
+        handler
+          .handle(data.toString(), { connectionId, notify })
           .then((answer) => {
             if (answer !== undefined && socket.readyState === socket.OPEN) socket.send(answer);
           })
           .catch(() => socket.close(1011));
       });
-      socket.on('close', () => subscriptions.dropConnection(connectionId));
-      socket.on('error', () => subscriptions.dropConnection(connectionId));
+      socket.on('close', () => handler.dropConnection(connectionId));
+      socket.on('error', () => handler.dropConnection(connectionId));
     });
     return wss;
   };
