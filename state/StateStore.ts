@@ -124,7 +124,7 @@ type Unwritten = {
   values: Map<string, OverlayValue>;
   nodeKeys: Buffer[];
   nodeValues: Buffer[];
-  nodeIndex: Map<string, Buffer> | undefined;
+  nodeIndex: Map<number | string, Buffer> | undefined;
   /** Settles (never rejects) once the block's batch is written or refused. */
   settled: Promise<void>;
 };
@@ -137,6 +137,20 @@ export type LoadedState = {
   /** The database is classic-level: write blocks through its native chained batch. */
   nativeBatch?: boolean;
 };
+
+/**
+ * A block's nodes differ only in depth and path: up to depth 12 (every node of a state below 16^12 keys) both fit
+ * one safe integer (`depth * 2^48 + packed path`), a cheaper Map key than a string of the node key; deeper nodes
+ * use the key's latin1 string.
+ */
+function nodeId(key: Buffer): number | string {
+  const depth = key[9]!;
+  if (depth > 12) return key.toString('latin1', 9);
+  let id = depth;
+  const end = 10 + ((depth + 1) >> 1);
+  for (let i = 10; i < 16; i++) id = id * 256 + (i < end ? key[i]! : 0);
+  return id;
+}
 
 function copy(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes);
@@ -287,10 +301,9 @@ export class StateStore implements StateBackend {
       if (u.version !== version) continue;
       if (u.nodeIndex === undefined) {
         u.nodeIndex = new Map();
-        for (let i = 0; i < u.nodeKeys.length; i++)
-          u.nodeIndex.set(u.nodeKeys[i]!.toString('latin1'), u.nodeValues[i]!);
+        for (let i = 0; i < u.nodeKeys.length; i++) u.nodeIndex.set(nodeId(u.nodeKeys[i]!), u.nodeValues[i]!);
       }
-      return u.nodeIndex.get(key.toString('latin1'));
+      return u.nodeIndex.get(nodeId(key));
     }
     return undefined;
   }
