@@ -42,8 +42,8 @@ async function sendUntilKilled(
   await Promise.all(loops);
 }
 
-async function startNode(dataDir: string): Promise<{ child: ChildProcess; rpc: Rpc }> {
-  const node = await spawnDevnet(['--data-dir', dataDir]);
+async function startNode(dataDir: string, flags: readonly string[] = []): Promise<{ child: ChildProcess; rpc: Rpc }> {
+  const node = await spawnDevnet(['--data-dir', dataDir, ...flags]);
   const rpc: Rpc = async (method, params) => {
     const answer = await node.request(method, params);
     if (answer.error) throw new Error(answer.error.message);
@@ -90,32 +90,37 @@ describe('crash safety', () => {
     await new Promise((resolve) => child.once('exit', resolve));
   }, 120_000);
 
-  it('SIGKILL under 8 concurrent senders: every transaction answered before the kill has its receipt after restart', async () => {
-    const dataDir = join(mkdtempSync(join(tmpdir(), 'gasket-crash-acked-')), 'data');
-    const to = toHex(devAccount(9).address);
-    for (const killAfterMs of [300, 120]) {
-      const { child, rpc } = await startNode(dataDir);
-      await checkConsistent(rpc);
-      const answered: string[] = [];
-      await sendUntilKilled(child, killAfterMs, 8, async (i) => {
-        const { hash } = await rpc('dev_sendUnsigned', {
-          from: i + 1,
-          kind: 'transfer',
-          to,
-          value: '1',
-          gasLimit: '100000',
+  // also with the RPC front end on a worker thread (--rpc-worker), which answers receipts by itself
+  it.each([[[]], [['--rpc-worker']]])(
+    'SIGKILL under 8 concurrent senders (flags %j): every transaction answered before the kill has its receipt after restart',
+    async (flags: string[]) => {
+      const dataDir = join(mkdtempSync(join(tmpdir(), 'gasket-crash-acked-')), 'data');
+      const to = toHex(devAccount(9).address);
+      for (const killAfterMs of [300, 120]) {
+        const { child, rpc } = await startNode(dataDir, flags);
+        await checkConsistent(rpc);
+        const answered: string[] = [];
+        await sendUntilKilled(child, killAfterMs, 8, async (i) => {
+          const { hash } = await rpc('dev_sendUnsigned', {
+            from: i + 1,
+            kind: 'transfer',
+            to,
+            value: '1',
+            gasLimit: '100000',
+          });
+          answered.push(hash);
         });
-        answered.push(hash);
-      });
-      const restarted = await startNode(dataDir);
-      await checkConsistent(restarted.rpc);
-      expect(answered.length).toBeGreaterThan(0);
-      for (const hash of answered) {
-        const receipt = await restarted.rpc('tx_getReceipt', { hash });
-        expect(receipt?.status, hash).toBe('ok');
+        const restarted = await startNode(dataDir, flags);
+        await checkConsistent(restarted.rpc);
+        expect(answered.length).toBeGreaterThan(0);
+        for (const hash of answered) {
+          const receipt = await restarted.rpc('tx_getReceipt', { hash });
+          expect(receipt?.status, hash).toBe('ok');
+        }
+        restarted.child.kill('SIGTERM');
+        await new Promise((resolve) => restarted.child.once('exit', resolve));
       }
-      restarted.child.kill('SIGTERM');
-      await new Promise((resolve) => restarted.child.once('exit', resolve));
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 });
