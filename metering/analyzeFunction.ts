@@ -129,8 +129,6 @@ export type FunctionPlan = {
    * code order: an internal function's extra parameter shifts them by one.
    */
   readonly localRefs: readonly number[];
-  /** Functions named by `ref.func` in the body (they may reach a table: not internal). */
-  readonly refFuncs: readonly number[];
 };
 
 export type AnalyzeContext = {
@@ -236,7 +234,6 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
 
   const insertions: Insertion[] = [];
   const localRefs: number[] = [];
-  const refFuncs: number[] = [];
   const params = type.params.length;
   const frames: Frame[] = [
     {
@@ -443,8 +440,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
           else if (segment) segment.checksInside = true;
           continue;
         }
-        if (opcode === 0xd2) refFuncs.push(r.u32());
-        else r.u32();
+        r.u32(); // ref.func: its function is named outside the functions too (validation), where instrument looks
         break;
       case 'callIndirect': {
         const callee = module.types[r.u32()] ?? EMPTY_TYPE;
@@ -626,7 +622,6 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
     frameCost,
     insertions,
     localRefs,
-    refFuncs,
   };
 }
 

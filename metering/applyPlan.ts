@@ -44,8 +44,6 @@ export type ApplyOptions = {
    * last i64 result instead of storing it at exit (SPEC.md, Internal functions).
    */
   readonly internal: ReadonlySet<number>;
-  /** Counted loops that get a fast copy, by function index (SPEC.md, Counted loops; metering/loopVersioning.ts). */
-  readonly versionedLoops?: ReadonlyMap<number, readonly VersionedLoop[]>;
 };
 
 const OP = Object.freeze({
@@ -96,7 +94,22 @@ const SECTION_RANK: Readonly<Record<number, number>> = Object.freeze({
   [SECTION.data]: 13,
 });
 
-export function applyPlan(module: DecodedModule, plans: readonly FunctionPlan[], options: ApplyOptions): Uint8Array {
+/** One function's plan and its versioned loops, made when its body is about to be written. */
+export type PlannedFunction = {
+  readonly plan: FunctionPlan;
+  /** Counted loops that get a fast copy (SPEC.md, Counted loops; metering/loopVersioning.ts). */
+  readonly versionedLoops: readonly VersionedLoop[];
+};
+
+/**
+ * Writes the instrumented module. `planFunction(i)` analyzes defined function i; it is called once per function,
+ * in order, just before that function's body is written (its plan is garbage right after).
+ */
+export function applyPlan(
+  module: DecodedModule,
+  planFunction: (definedIndex: number) => PlannedFunction,
+  options: ApplyOptions,
+): Uint8Array {
   const bytes = module.bytes;
   const globalBase = module.importedGlobals + module.globals.length;
   const globals = { gas: globalBase, stack: globalBase + 1, trap: globalBase + 2 };
@@ -112,9 +125,11 @@ export function applyPlan(module: DecodedModule, plans: readonly FunctionPlan[],
 
   const { internal } = options;
   const code = new ByteWriter(bytes.length + bytes.length / 2);
-  code.u32(plans.length + 1);
+  const functions = module.codeBodies.length;
+  code.u32(functions + 1);
   const body = new ByteWriter(4096);
-  for (const plan of plans) {
+  for (let definedIndex = 0; definedIndex < functions; definedIndex++) {
+    const { plan, versionedLoops } = planFunction(definedIndex);
     body.length = 0;
     writeBody(
       body,
@@ -125,7 +140,7 @@ export function applyPlan(module: DecodedModule, plans: readonly FunctionPlan[],
       options.limits.maxStackUnits,
       options.checkedExits.has(plan.functionIndex),
       internal,
-      options.versionedLoops?.get(plan.functionIndex),
+      versionedLoops,
     );
     code.u32(body.length).bytes(body.view());
   }
