@@ -199,6 +199,7 @@ describe('counted loops', () => {
     ['a branch out of the loop', '(br_if $out (i32.eqz (local.get $i)))'],
     ['a continue', '(br_if 1 (i32.eqz (local.get $i)))'],
     ['a return', '(if (i32.eqz (local.get $n)) (then (return (i32.const 0))))'],
+    ['over 2 KiB of code', '(i32.store (i32.const 0) (local.get $n))'.repeat(400)],
   ])('is not versioned when the body holds %s', (_, extra) => {
     expect(instrument(withBody(extra)).report.versionedLoops).toBe(0);
   });

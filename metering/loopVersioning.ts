@@ -67,6 +67,11 @@ export type VersionedLoop = {
 
 /** Above this per-iteration bound a loop is not versioned: T < 2^34 and W < 2^28 keep T * W below 2^62. */
 const MAX_PER_ITERATION = 2 ** 28;
+/**
+ * Longer loops are not versioned: the copy doubles their code, and one charge an iteration weighs little against
+ * a body this long (the benchmark kernels' loops are 20 to 400 bytes).
+ */
+const MAX_LOOP_BYTES = 2048;
 
 type Instr = { op: number; at: number; imm: number; type: number };
 
@@ -133,6 +138,7 @@ export function findVersionedLoops(bytes: Uint8Array, plan: FunctionPlan): Versi
     // the back edge must be the loop's last instructions: `br 1`, the if's `end`, the loop's `end`
     if (bytes[backEdge + 1] !== 1 || bytes[backEdge + 2] !== END || bytes[backEdge + 3] !== END) continue;
     const end = backEdge + 4;
+    if (end - entry.at > MAX_LOOP_BYTES) continue;
     // charges after the back edge, still inside the loop: the else arm's refund (negative) or a segment of cost 0
     for (let j = k + 1; j < insertions.length && insertions[j]!.at < end; j++) {
       const insertion = insertions[j]!;
