@@ -14,7 +14,7 @@
  * default 4000), BENCH_REPS (default 3), BENCH_TARGETS (comma list of gasket, gasket-disk, gasket-worker (on
  * disk, `--rpc-worker`: HTTP on a worker thread; not in the default list), hardhat, hardhat-quiet, anvil; default
  * all but gasket-worker), BENCH_MODES (automine,interval), BENCH_CLIENTS (1,8), BENCH_PROFILE=1,
- * BENCH_JSON=<file> (raw results), BENCH_PROFILE_KEEP=<dir> (keeps the .cpuprofile files), BENCH_ANVIL_ARGS (extra Anvil flags). Anvil in automine slows down and grows
+ * BENCH_GASKET_NODE_FLAGS (Node flags for Gasket's node), BENCH_JSON=<file> (raw results), BENCH_PROFILE_KEEP=<dir> (keeps the .cpuprofile files), BENCH_ANVIL_ARGS (extra Anvil flags). Anvil in automine slows down and grows
  * without bound as its pool and chain grow (4,000 transfers from one client: over 100 s and 2.8 GB RSS), hence
  * the modest default counts.
  * @module
@@ -72,6 +72,8 @@ const TARGETS = (process.env.BENCH_TARGETS?.split(',') ?? ALL_TARGETS) as Target
 const CLIENTS = (process.env.BENCH_CLIENTS?.split(',').map(Number) ?? [1, 8]) as readonly number[];
 const MODES = (process.env.BENCH_MODES?.split(',') ?? ['automine', 'interval']) as Mining[];
 const MAX_CLIENTS = 8;
+/** Extra Node/V8 flags for Gasket's node (BENCH_GASKET_NODE_FLAGS, space-separated): A/B of runtime settings. */
+const GASKET_NODE_FLAGS = process.env.BENCH_GASKET_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
 /** Transfers sender `s` (1-based) signs: all of a 1-client case for sender 1, an eighth for the others. */
 const perSender = (s: number) => {
   const most = Math.max(AUTO_TXS, INTERVAL_TXS);
@@ -239,7 +241,7 @@ async function runCase(
   clients: number,
   gasket: GasketWorkload | undefined,
   eth: Awaited<ReturnType<typeof signEthWorkload>> | undefined,
-  nodeFlags: readonly string[] = [],
+  nodeFlags: readonly string[] = GASKET_NODE_FLAGS,
 ): Promise<CaseResult> {
   const port = await freePort();
   const total = mining === 'interval' ? INTERVAL_TXS : AUTO_TXS;
