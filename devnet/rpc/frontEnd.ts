@@ -5,9 +5,10 @@
  * signature verdicts that come with `tx_send` bodies are handed to the chain through `signatures` (a
  * SignatureChecker that uses a verdict for that transaction's hash once, else asks the fallback checker).
  *
- * Why: over HTTP the sequencer's thread spent about 0.6-0.8 ms a transfer in automine, of which HTTP (two
- * requests a transfer) and the signature check were about half; with the front end it only parses a small JSON
- * body, executes and commits. Start-up: the worker is started first and loads its modules while the chain opens.
+ * Why: over HTTP the sequencer's thread spent about 0.7 ms a transfer in automine; with the front end it parses
+ * a small JSON body, executes and commits: 0.45-0.51 ms (measured 2026-11-25, docs/benchmarks.md). The work moves
+ * rather than shrinks (total CPU the same or a little more, two thread hops a request), so it pays only with a
+ * core to spare, hence opt-in. Start-up: the worker is started first and loads its modules while the chain opens.
  * @module
  */
 import { existsSync } from 'node:fs';
