@@ -50,6 +50,7 @@ export async function meterCommand(options: MeterCommandOptions, io: CliIo): Pro
       `metered ${options.input}${options.out ? ` -> ${options.out}` : ' (no --out: nothing written)'}`,
       `  functions      ${report.functions} (+${report.importedFunctions} imported)`,
       `  gas charges    ${report.charges} segments, ${report.dynamicSites} dynamic (memory.grow, bulk memory)`,
+      `  counted loops  ${report.versionedLoops} with a fast copy (no per-iteration charge when the gas covers them)`,
       `  call sites     ${report.callSites}, exits ${report.exits}, largest frame ${report.maxFrameCost} stack units`,
       `  size           ${report.bytesBefore} -> ${report.bytesAfter} bytes (+${growth}%)`,
       `  schedule       v${result.scheduleVersion}, code hash ${codeHash}`,
