@@ -16,14 +16,15 @@ import { devAccount } from './keys.js';
 type Rpc = (method: string, params?: Record<string, unknown>) => Promise<any>;
 
 /**
- * Runs `senders` loops of `send` (each until the node stops answering), kills the node with SIGKILL after `ms`, and
- * waits for it to exit and for the loops to end.
+ * Runs `senders` loops of `send` (each until the node stops answering), kills the node with SIGKILL `ms` after
+ * `from` resolves (default: now), and waits for it to exit and for the loops to end.
  */
 async function sendUntilKilled(
   child: ChildProcess,
   ms: number,
   senders: number,
   send: (index: number) => Promise<void>,
+  from: Promise<void> = Promise.resolve(),
 ): Promise<void> {
   let sending = true;
   const loops = Array.from({ length: senders }, async (_, index) => {
@@ -35,6 +36,7 @@ async function sendUntilKilled(
       }
     }
   });
+  await from;
   await new Promise((resolve) => setTimeout(resolve, ms));
   sending = false;
   child.kill('SIGKILL');
@@ -100,16 +102,28 @@ describe('crash safety', () => {
         const { child, rpc } = await startNode(dataDir, flags);
         await checkConsistent(rpc);
         const answered: string[] = [];
-        await sendUntilKilled(child, killAfterMs, 8, async (i) => {
-          const { hash } = await rpc('dev_sendUnsigned', {
-            from: i + 1,
-            kind: 'transfer',
-            to,
-            value: '1',
-            gasLimit: '100000',
-          });
-          answered.push(hash);
+        // the clock starts at the first answer: on a loaded machine a cold node may answer nothing in 120 ms
+        let firstAnswer!: () => void;
+        const answeredOnce = new Promise<void>((resolve) => {
+          firstAnswer = resolve;
         });
+        await sendUntilKilled(
+          child,
+          killAfterMs,
+          8,
+          async (i) => {
+            const { hash } = await rpc('dev_sendUnsigned', {
+              from: i + 1,
+              kind: 'transfer',
+              to,
+              value: '1',
+              gasLimit: '100000',
+            });
+            answered.push(hash);
+            firstAnswer();
+          },
+          answeredOnce,
+        );
         const restarted = await startNode(dataDir, flags);
         await checkConsistent(restarted.rpc);
         expect(answered.length).toBeGreaterThan(0);
