@@ -42,15 +42,27 @@ export class ByteReader {
       this.pos++;
       return first;
     }
+    // the longer forms without a call per byte or a power: the scale of each group is a running product
+    const bytes = this.bytes;
+    const end = this.end;
+    let pos = this.pos;
     let result = 0;
+    let scale = 1;
     for (let i = 0; i < 5; i++) {
-      const b = this.byte();
-      result += (b & 0x7f) * 2 ** (7 * i);
+      if (pos >= end) {
+        this.pos = pos;
+        throw truncated(pos);
+      }
+      const b = bytes[pos++]!;
+      result += (b & 0x7f) * scale;
+      scale *= 128;
       if ((b & 0x80) === 0) {
+        this.pos = pos;
         if (result > 0xffffffff) break;
         return result;
       }
     }
+    this.pos = pos;
     throw new MeteringError('MALFORMED', 'integer representation too long', { offset: this.pos });
   }
 

@@ -330,9 +330,46 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
   };
   const calleeType = (index: number): FuncType => ctx.signatures[index] ?? EMPTY_TYPE;
 
-  while (r.pos < body.end) {
+  const bytes = module.bytes;
+  const bodyEnd = body.end;
+  const fastKinds = weightTable.fast;
+  while (r.pos < bodyEnd) {
     const at = r.pos;
-    const opcode = r.byte();
+    const opcode = bytes[at]!;
+    r.pos = at + 1;
+    // The common instructions (no control, no call, a fixed stack effect, priced by the schedule) in one short
+    // path: the same work as the general path below, without its string switches.
+    const fastKind = fastKinds[opcode]!;
+    if (fastKind !== FAST_NONE) {
+      if (segment) segment.cost += weightTable.single[opcode]!;
+      if (fastKind === FAST_LOCAL) {
+        const start = r.pos;
+        const first = bytes[start]!;
+        let index: number;
+        if (first < 0x80 && start < bodyEnd) {
+          index = first;
+          r.pos = start + 1;
+        } else index = r.u32();
+        if (index >= params) localRefs.push(start, r.pos, index);
+      } else if (fastKind === FAST_LEB) {
+        r.skipLeb();
+      } else if (fastKind === FAST_U32) {
+        r.u32();
+      } else if (fastKind === FAST_MEMARG) {
+        const align = r.u32();
+        if (align & 0x40) fail('FEATURE', 'multi-memory is not supported', at, OPCODES[opcode]!.name);
+        r.skipLeb();
+      } else if (fastKind === FAST_F32) {
+        r.skip(4);
+      } else if (fastKind === FAST_F64) {
+        r.skip(8);
+      }
+      height -= FAST_POPS[opcode]!;
+      if (height < frame.height) height = frame.height;
+      height += FAST_PUSHES[opcode]!;
+      if (height > maxHeight) maxHeight = height;
+      continue;
+    }
     let info: OpInfo | undefined;
     let weight: number;
     if (opcode === 0xfc) {
@@ -627,7 +664,12 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
 
 const EMPTY_TYPE: FuncType = Object.freeze({ params: [], results: [] });
 
-type WeightTable = { readonly single: Float64Array; readonly misc: Float64Array };
+/**
+ * `fast`: for each one-byte opcode the schedule prices, how the short path of the walk reads it (FAST_*), or
+ * FAST_NONE for the general path: control, calls, dynamic charges, type-dependent stack effects, and what the
+ * schedule rejects (so the rejection and its message come from one place).
+ */
+type WeightTable = { readonly single: Float64Array; readonly misc: Float64Array; readonly fast: Uint8Array };
 const weightTables = new WeakMap<CostSchedule['weights'], WeightTable>();
 
 /**
@@ -645,9 +687,54 @@ function weightsByOpcode(weights: CostSchedule['weights']): WeightTable {
     });
     return out;
   };
-  table = { single: of(OPCODES), misc: of(MISC_OPCODES) };
+  const single = of(OPCODES);
+  const fast = new Uint8Array(256);
+  OPCODES.forEach((op, opcode) => {
+    if (op && opcode < 0xfb && !Number.isNaN(single[opcode]!)) fast[opcode] = fastKindOf(op, opcode);
+  });
+  table = { single, misc: of(MISC_OPCODES), fast };
   weightTables.set(weights, table);
   return table;
 }
 const I32 = 0x7f;
 const I64 = 0x7e;
+
+const FAST_NONE = 0;
+const FAST_PLAIN = 1;
+const FAST_LOCAL = 2;
+const FAST_LEB = 3;
+const FAST_MEMARG = 4;
+const FAST_F32 = 5;
+const FAST_F64 = 6;
+const FAST_U32 = 7;
+
+/** Opcodes the general path treats specially after their immediates (control, dynamic charges). */
+const SPECIAL_OPCODES = new Set([0x00, 0x05, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f]);
+
+function fastKindOf(op: OpInfo, opcode: number): number {
+  const special = SPECIAL_OPCODES.has(opcode) || op.cls === 'memoryGrow' || op.cls === 'bulk';
+  if (special || op.pops < 0 || op.pushes < 0) return FAST_NONE;
+  switch (op.imm) {
+    case 'none':
+      return FAST_PLAIN;
+    case 'local':
+      return FAST_LOCAL;
+    case 'global':
+      return FAST_U32;
+    case 'i32':
+    case 'i64':
+      return FAST_LEB;
+    case 'memarg':
+      return FAST_MEMARG;
+    case 'f32':
+      return FAST_F32;
+    case 'f64':
+      return FAST_F64;
+    default:
+      return FAST_NONE;
+  }
+}
+
+/** Operand-stack effect of every one-byte opcode (0 where the walker works it out). */
+const FAST_POPS = Uint8Array.from({ length: 256 }, (_, opcode) => Math.max(0, OPCODES[opcode]?.pops ?? 0));
+const FAST_PUSHES = Uint8Array.from({ length: 256 }, (_, opcode) => Math.max(0, OPCODES[opcode]?.pushes ?? 0));
