@@ -100,9 +100,13 @@ export class ByteReader {
     const length = this.u32();
     const start = this.pos;
     this.skip(length);
-    return new TextDecoder('utf-8', { fatal: false }).decode(this.bytes.subarray(start, start + length));
+    return UTF8_DECODER.decode(this.bytes.subarray(start, start + length));
   }
 }
+
+/** Shared, not made per call: both are stateless for whole-buffer use, and making one costs more than a name. */
+const UTF8_DECODER = new TextDecoder('utf-8', { fatal: false });
+const UTF8_ENCODER = new TextEncoder();
 
 function truncated(offset: number): MeteringError {
   return new MeteringError('MALFORMED', 'unexpected end of module', { offset });
@@ -198,7 +202,7 @@ export class ByteWriter {
   }
 
   name(text: string): this {
-    const encoded = new TextEncoder().encode(text);
+    const encoded = UTF8_ENCODER.encode(text);
     return this.u32(encoded.length).bytes(encoded);
   }
 
