@@ -57,6 +57,15 @@ type NativeBatch = {
 };
 type Range = { gte?: Buffer; lt?: Buffer; lte?: Buffer; limit?: number };
 
+/**
+ * Lookups of an unwritten block's nodes answered by scanning its node keys before it gets a Map index. The next
+ * block's tree update asks for only a handful of the previous block's nodes below the cached levels (1,000 random
+ * keys touch about 1% of a 100,000-key tree's bottom nodes), so building an index of all its ~1,700 nodes for them
+ * (a Map and a heap number per node: about 110 KB of garbage a block, measured) costs more than a few scans;
+ * `getAt` and `prove` on an unwritten block, which may ask for many, get the index after these.
+ */
+const SCANS_BEFORE_INDEX = 16;
+
 /** The part of a classic-level / memory-level 3 database (buffer keys and values) the store uses. */
 export interface LevelDb {
   getSync(key: Buffer): Buffer | undefined;
@@ -125,6 +134,8 @@ type Unwritten = {
   nodeKeys: Buffer[];
   nodeValues: Buffer[];
   nodeIndex: Map<number | string, Buffer> | undefined;
+  /** Lookups answered by a linear scan of `nodeKeys` so far (the index is built after {@link SCANS_BEFORE_INDEX}). */
+  scans: number;
   /** Settles (never rejects) once the block's batch is written or refused. */
   settled: Promise<void>;
 };
@@ -150,6 +161,21 @@ function nodeId(key: Buffer): number | string {
   const end = 10 + ((depth + 1) >> 1);
   for (let i = 10; i < 16; i++) id = id * 256 + (i < end ? key[i]! : 0);
   return id;
+}
+
+/** The value of node `key` among `keys` (same version: compared from the depth byte on), by a linear scan. */
+function scanNodes(keys: Buffer[], values: Buffer[], key: Buffer): Buffer | undefined {
+  const length = key.length;
+  const depth = key[9]!;
+  const first = length > 10 ? key[10]! : 0;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (k.length !== length || k[9] !== depth || (length > 10 && k[10] !== first)) continue;
+    let j = 10;
+    while (j < length && k[j] === key[j]) j++;
+    if (j === length) return values[i];
+  }
+  return undefined;
 }
 
 function copy(bytes: Uint8Array): Uint8Array {
@@ -299,6 +325,10 @@ export class StateStore implements StateBackend {
     const version = NodeCache.versionOf(key);
     for (const u of this.#unwritten) {
       if (u.version !== version) continue;
+      if (u.nodeIndex === undefined && u.scans < SCANS_BEFORE_INDEX) {
+        u.scans++;
+        return scanNodes(u.nodeKeys, u.nodeValues, key);
+      }
       if (u.nodeIndex === undefined) {
         u.nodeIndex = new Map();
         for (let i = 0; i < u.nodeKeys.length; i++) u.nodeIndex.set(nodeId(u.nodeKeys[i]!), u.nodeValues[i]!);
@@ -474,6 +504,7 @@ export class StateStore implements StateBackend {
         nodeKeys,
         nodeValues,
         nodeIndex: undefined,
+        scans: 0,
         settled: Promise.resolve(),
       };
       this.#unwritten.push(unwritten);

@@ -79,12 +79,12 @@ describe('node encoding (format 2)', () => {
           let base = decodeNode(encodeNode(makeInternal(start))) as InternalNode;
           for (const [changes, reload] of rounds) {
             const children = base.children.slice();
-            const changed = new Set<number>();
+            let changed = 0;
             for (const [slot, child] of changes) {
               children[slot] = child;
-              changed.add(slot);
+              changed |= 1 << slot;
             }
-            const derived = deriveInternal(base, children, [...changed]);
+            const derived = deriveInternal(base, children, changed);
             const bytes = encodeNode(derived);
             const full = makeInternal(children.slice());
             expect(hex(bytes)).toBe(hex(encodeNode(full)));

@@ -135,7 +135,8 @@ export class TreeUpdate {
     const oldKey = nodeKey(child.version, path, depth);
     const node = asInternal(this.#load(oldKey));
     const children = node.children.slice();
-    const changed: number[] = [];
+    // changed slots as bits of one integer (bit s for slot s): no array per node for the garbage collector
+    let changed = 0;
     let i = lo;
     while (i < hi) {
       const n = nibbleAt(ch[i]!.keyHash, depth);
@@ -145,11 +146,11 @@ export class TreeUpdate {
       const after = this.#update(before, depth + 1, ch[i]!.keyHash, ch, i, j);
       if (after !== before) {
         children[n] = after;
-        changed.push(n);
+        changed |= 1 << n;
       }
       i = j;
     }
-    if (changed.length === 0) return child;
+    if (changed === 0) return child;
     this.stale.push(oldKey);
     return this.#finish(node, children, changed, depth, path);
   }
@@ -159,14 +160,14 @@ export class TreeUpdate {
     if (leaves.length === 1) return makeChild(this.version, leaves[0]!.hash, true, leaves[0]!);
     if (depth >= MAX_DEPTH) throw new RangeError('two keys with the same key hash');
     const children = new Array<Child | undefined>(16);
-    const changed: number[] = [];
+    let changed = 0;
     let i = 0;
     while (i < leaves.length) {
       const n = nibbleAt(leaves[i]!.keyHash, depth);
       let j = i + 1;
       while (j < leaves.length && nibbleAt(leaves[j]!.keyHash, depth) === n) j++;
       children[n] = this.#build(depth + 1, leaves[i]!.keyHash, leaves.slice(i, j));
-      changed.push(n);
+      changed |= 1 << n;
       i = j;
     }
     return this.#finish(undefined, children, changed, depth, path);
@@ -175,7 +176,7 @@ export class TreeUpdate {
   #finish(
     base: InternalNode | undefined,
     children: (Child | undefined)[],
-    changed: number[],
+    changed: number,
     depth: number,
     path: Uint8Array,
   ): Child | undefined {
@@ -198,7 +199,8 @@ export class TreeUpdate {
       this.stale.push(leafKey);
       return makeChild(this.version, single.hash, true, leaf);
     }
-    for (const s of changed) {
+    for (let s = 0; s < 16; s++) {
+      if (!(changed & (1 << s))) continue;
       const c = children[s];
       if (c?.pending === undefined) continue;
       // the slot's path is only needed (and allocated) when the leaf is too large to inline and gets a node
