@@ -124,6 +124,9 @@ export function applyPlan(
   };
 
   const { internal } = options;
+  // by function index, for the look-up at every call site (a typed array read instead of a Set's)
+  const internalFlags = new Uint8Array(module.importedFunctions + module.codeBodies.length);
+  for (const index of internal) if (index < internalFlags.length) internalFlags[index] = 1;
   const code = new ByteWriter(bytes.length + bytes.length / 2);
   const functions = module.codeBodies.length;
   code.u32(functions + 1);
@@ -139,7 +142,7 @@ export function applyPlan(
       blockTypeOf(plan.type),
       options.limits.maxStackUnits,
       options.checkedExits.has(plan.functionIndex),
-      internal,
+      internalFlags,
       versionedLoops,
     );
     code.u32(body.length).bytes(body.view());
@@ -232,13 +235,13 @@ function writeBody(
   wrapperBlockType: number[],
   maxStackUnits: number,
   checkExits: boolean,
-  internal: ReadonlySet<number>,
+  internal: Uint8Array,
   versionedLoops: readonly VersionedLoop[] | undefined,
 ): void {
   // An internal function gets the counter and the caller's stack height as its extra last parameters (declared
   // locals shift by two); other functions keep the counter in an extra local after the declared ones, and read the
   // stack height from the global.
-  const threaded = internal.has(plan.functionIndex);
+  const threaded = internal[plan.functionIndex] === 1;
   const params = plan.type.params.length;
   const gasLocal = threaded ? params : params + plan.declaredLocals;
   // This frame's stack height (units in use with this frame): an internal function's stack parameter, raised in
@@ -391,7 +394,7 @@ function writeBody(
         writeAdjust(w, counter, effectiveCost(insertion.charge));
         break;
       case 'beforeCall':
-        if (insertion.callee !== undefined && internal.has(insertion.callee)) {
+        if (insertion.callee !== undefined && internal[insertion.callee] === 1) {
           // an internal callee takes the counter and this frame's height as its last arguments (also in
           // unreachable code, for validation)
           counter.get(w);
@@ -405,7 +408,7 @@ function writeBody(
       case 'afterCall':
         // an internal callee returns the counter as its extra last result (popped also in unreachable code, for
         // validation); every other callee leaves it in the global
-        if (insertion.callee !== undefined && internal.has(insertion.callee)) counter.set(w);
+        if (insertion.callee !== undefined && internal[insertion.callee] === 1) counter.set(w);
         else if (insertion.live) counter.load(w);
         break;
       case 'dynamic':
