@@ -130,7 +130,7 @@ export class ByteWriter {
   }
 
   byte(b: number): this {
-    this.reserve(1);
+    if (this.length >= this.buffer.length) this.reserve(1);
     this.buffer[this.length++] = b;
     return this;
   }
@@ -159,6 +159,11 @@ export class ByteWriter {
   }
 
   u32(value: number): this {
+    if (value === (value & 0x7f) && this.length < this.buffer.length) {
+      // the common one-byte form (indices of locals and globals, counts)
+      this.buffer[this.length++] = value;
+      return this;
+    }
     let v = value >>> 0;
     do {
       let b = v & 0x7f;
@@ -189,6 +194,11 @@ export class ByteWriter {
 
   /** Signed LEB128 of a safe integer (|value| < 2^53), without going through a bigint. */
   sleb(value: number): this {
+    if (value === (value & 0x3f) && this.length < this.buffer.length) {
+      // the common one-byte form (small costs, stack units)
+      this.buffer[this.length++] = value;
+      return this;
+    }
     let v = value;
     for (;;) {
       const b = v & 0x7f; // the low 7 bits of the two's complement, also for negative numbers
