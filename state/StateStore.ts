@@ -58,13 +58,14 @@ type NativeBatch = {
 type Range = { gte?: Buffer; lt?: Buffer; lte?: Buffer; limit?: number };
 
 /**
- * Lookups of an unwritten block's nodes answered by scanning its node keys before it gets a Map index. The next
- * block's tree update asks for only a handful of the previous block's nodes below the cached levels (1,000 random
- * keys touch about 1% of a 100,000-key tree's bottom nodes), so building an index of all its ~1,700 nodes for them
- * (a Map and a heap number per node: about 110 KB of garbage a block, measured) costs more than a few scans;
- * `getAt` and `prove` on an unwritten block, which may ask for many, get the index after these.
+ * Lookups of an unwritten block's nodes answered by scanning its node keys (about 5 us for 1,700 nodes) before it
+ * gets a Map index. The next blocks' tree updates ask for only a few of its nodes below the cached levels (counted
+ * in `bench:state`'s workload: 27 lookups a block over all unwritten blocks, while an index was built for 75 of
+ * 100 blocks when it came after 16 lookups), and an index of all its ~1,700 nodes (a Map and a heap number per
+ * node: about 110 KB of garbage a block, measured) costs more than that many scans; `getAt` and `prove` on an
+ * unwritten block, which may ask for many, get the index after these.
  */
-const SCANS_BEFORE_INDEX = 16;
+const SCANS_BEFORE_INDEX = 64;
 
 /** The part of a classic-level / memory-level 3 database (buffer keys and values) the store uses. */
 export interface LevelDb {
