@@ -171,8 +171,13 @@ export function deriveInternal(
   }
   // the encoder copies the unchanged slots' bytes from the base's encoding (if known) instead of re-encoding them
   const node = makeInternal(children, undefined, base.raw === undefined ? undefined : base, mask);
-  ensureHashes(base);
-  node.bin = base.bin!.slice();
+  if (base.bin === undefined) {
+    // the base's binary hashes are not known (a node below the cached levels, just decoded): the new node's own
+    // take fewer SHA-256 than the base's plus its changed paths again (the unchanged positions are the same)
+    ensureHashes(node);
+    return node;
+  }
+  node.bin = base.bin.slice();
   node.kindBits = base.kindBits;
   // heap positions 1..15 above the changed slots, as bits of one integer (no array allocated per node)
   let dirty = 0;
