@@ -303,18 +303,24 @@ describe('stack budget', () => {
 });
 
 describe('generated modules', () => {
+  /** A generated module assembles to valid bytes and the oracle runs it to an end within the fuel and depth bounds. */
+  const runValidTerminating = (text: string) => {
+    const bytes = assembleModule(text);
+    expect(WebAssembly.validate(bytes)).toBe(true);
+    const host = ([x]: RefValue[]) => [hostFunction(x as bigint).result];
+    const run = runReference(bytes, 'run', [], {
+      maxCallDepth: FUEL + 2,
+      maxSteps: 2_000_000,
+      imports: { [HOST_IMPORT.module]: { [HOST_IMPORT.name]: host } },
+    });
+    if (run.kind === 'trap') expect(['steps', 'call depth']).not.toContain(run.reason);
+    return { bytes, run };
+  };
+
   it('are valid and terminate within the fuel and depth bounds', () => {
     fc.assert(
       fc.property(arbitraryModule(), (generated) => {
-        const bytes = assembleModule(generated.text);
-        expect(WebAssembly.validate(bytes)).toBe(true);
-        const host = ([x]: RefValue[]) => [hostFunction(x as bigint).result];
-        const run = runReference(bytes, 'run', [], {
-          maxCallDepth: FUEL + 2,
-          maxSteps: 2_000_000,
-          imports: { [HOST_IMPORT.module]: { [HOST_IMPORT.name]: host } },
-        });
-        if (run.kind === 'trap') expect(['steps', 'call depth']).not.toContain(run.reason);
+        runValidTerminating(generated.text);
       }),
       { numRuns: 60 },
     );
@@ -323,15 +329,7 @@ describe('generated modules', () => {
   it('with counted loops (GeneratorOptions.countedLoops) too: valid, terminating, and the oracle agrees with V8', () => {
     fc.assert(
       fc.property(arbitraryModule({ countedLoops: true }), (generated) => {
-        const bytes = assembleModule(generated.text);
-        expect(WebAssembly.validate(bytes)).toBe(true);
-        const host = ([x]: RefValue[]) => [hostFunction(x as bigint).result];
-        const run = runReference(bytes, 'run', [], {
-          maxCallDepth: FUEL + 2,
-          maxSteps: 2_000_000,
-          imports: { [HOST_IMPORT.module]: { [HOST_IMPORT.name]: host } },
-        });
-        if (run.kind === 'trap') expect(['steps', 'call depth']).not.toContain(run.reason);
+        const { bytes, run } = runValidTerminating(generated.text);
         const hostV8 = (x: bigint) => hostFunction(x).result;
         const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
           [HOST_IMPORT.module]: { [HOST_IMPORT.name]: hostV8 },
