@@ -93,15 +93,23 @@ export async function devnetCommand(options: DevnetCommandOptions, io: CliIo): P
     '',
   ];
   io.stdout(lines.join('\n'));
-  await new Promise<void>((resolve) => {
-    const stop = () => {
+  let stop = () => {};
+  const stopped = new Promise<undefined>((resolve) => {
+    stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      resolve();
+      resolve(undefined);
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  // A front end that fails (`--rpc-worker`) leaves a node that answers nothing: stop it and say why.
+  const failure = await Promise.race([stopped, server.failed ?? stopped]);
+  if (failure !== undefined) {
+    stop();
+    await devnet.close();
+    throw failure;
+  }
   if (options.dumpState !== undefined) {
     try {
       await writeFile(options.dumpState, await chain.dumpState());

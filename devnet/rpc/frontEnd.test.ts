@@ -1,6 +1,9 @@
+import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { openState } from '../../state/index.js';
+import { Chain } from '../chain.js';
 import { toHex } from '../codec.js';
 import { devAccount } from '../keys.js';
 import { type Devnet, startDevnet } from '../startDevnet.js';
@@ -11,6 +14,9 @@ import {
   type UnsignedTransaction,
   verifySignature,
 } from '../transaction.js';
+import { FrontEnd } from './frontEnd.js';
+import { createMethods } from './methods.js';
+import { Subscriptions } from './subscriptions.js';
 
 // Two devnets of the same (deterministic) chain: one serving from the chain's thread, one through the worker front
 // end. Every request goes to both; every answer must be the same text.
@@ -168,5 +174,43 @@ describe('signatureCheckOfRaw', () => {
         },
       ),
     );
+  });
+});
+
+describe('a front end whose worker thread dies', () => {
+  // A stand-in for frontEndWorker.ts: says it listens, then exits on its own (as a crashed worker would).
+  const STAND_IN = `
+    const { parentPort } = require('node:worker_threads');
+    parentPort.postMessage([['listening', 1, 'http://127.0.0.1:1', 'ws://127.0.0.1:1']]);
+    parentPort.on('message', (batch) => { if (batch.some((m) => m[0] === 'close')) parentPort.postMessage([['closed']]); });
+    if (process.env.GASKET_STAND_IN_EXIT !== '0') setTimeout(() => process.exit(3), 20);
+  `;
+
+  async function serveOnStandIn(exitOnItsOwn: boolean) {
+    const chain = await Chain.open(await openState({ inMemory: true }));
+    const subscriptions = new Subscriptions(chain);
+    const frontEnd = FrontEnd.onWorker(
+      new Worker(STAND_IN, { eval: true, env: { GASKET_STAND_IN_EXIT: exitOnItsOwn ? '1' : '0' } }),
+    );
+    const server = await frontEnd.serve(chain, createMethods(chain, subscriptions), subscriptions);
+    return { chain, server };
+  }
+
+  it('settles `failed` with RPC_FRONT_END_FAILED, and close() still returns', async () => {
+    const { server } = await serveOnStandIn(true);
+    const failure = await server.failed;
+    expect(failure?.code).toBe('RPC_FRONT_END_FAILED');
+    expect(failure?.message).toContain('exited (code 3)');
+    await server.close();
+  });
+
+  it('leaves `failed` unsettled when the front end is closed on purpose', async () => {
+    const { server } = await serveOnStandIn(false);
+    await server.close();
+    const settled = await Promise.race([
+      server.failed!.then(() => true),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), 100)),
+    ]);
+    expect(settled).toBe(false);
   });
 });

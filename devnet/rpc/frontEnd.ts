@@ -14,6 +14,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { GasketError } from '../../errors.js';
 import type { Block } from '../block.js';
 import type { Chain, SignatureChecker } from '../chain.js';
 import { toHex } from '../codec.js';
@@ -69,6 +70,14 @@ export class FrontEnd {
   #early: ToSequencer[] = [];
   readonly #listening: Promise<ListenInfo>;
   #closed: (() => void) | undefined;
+  /** Set by close() and abort(): the worker's exit is then expected. */
+  #stopping = false;
+  #exited = false;
+  #fail!: (error: GasketError) => void;
+  /** Settles (never rejects) if the worker fails or exits on its own: the node then no longer answers requests. */
+  readonly #failed = new Promise<GasketError>((resolve) => {
+    this.#fail = resolve;
+  });
 
   private constructor(worker: Worker) {
     this.#worker = worker;
@@ -89,11 +98,32 @@ export class FrontEnd {
         else this.#early.push(message);
       }
     });
-    worker.on('error', (error) => rejectListening(error));
-    worker.on('exit', () => {
+    worker.on('error', (error) => {
+      rejectListening(error);
+      this.#failure(`the RPC front end's worker thread failed (${error.message})`);
+    });
+    worker.on('exit', (code) => {
+      this.#exited = true;
       rejectListening(new Error('the RPC front end exited'));
       this.#closed?.();
+      this.#failure(`the RPC front end's worker thread exited (code ${code})`);
     });
+  }
+
+  #failure(what: string): void {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    this.#fail(
+      new GasketError(
+        'RPC_FRONT_END_FAILED',
+        `${what}: the node no longer answers requests; restart it (without --rpc-worker to serve from the chain's thread)`,
+      ),
+    );
+  }
+
+  /** A front end on `worker`, for tests that stand in for frontEndWorker.ts (the same messages). */
+  static onWorker(worker: Worker): FrontEnd {
+    return new FrontEnd(worker);
   }
 
   /** Starts the worker (it listens at once); undefined if it cannot run here (no compiled worker file). */
@@ -169,12 +199,16 @@ export class FrontEnd {
     }
     return {
       ...info,
+      failed: this.#failed,
       close: async () => {
-        const closed = new Promise<void>((resolve) => {
-          this.#closed = resolve;
-        });
-        this.#post(['close']);
-        await closed;
+        this.#stopping = true;
+        if (!this.#exited) {
+          const closed = new Promise<void>((resolve) => {
+            this.#closed = resolve;
+          });
+          this.#post(['close']);
+          await closed;
+        }
         chain.off('block', onBlock);
         chain.off('rewind', onRewind);
         await this.#worker.terminate();
@@ -184,6 +218,7 @@ export class FrontEnd {
 
   /** Stops the worker when the chain could not be opened. */
   async abort(): Promise<void> {
+    this.#stopping = true;
     await this.#worker.terminate();
   }
 

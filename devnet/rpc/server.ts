@@ -6,9 +6,11 @@
  * (frontEndWorker.ts) runs the same transport on a worker thread and forwards bodies to the chain's thread.
  * @module
  */
+
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WebSocketServer } from 'ws';
+import type { GasketError } from '../../errors.js';
 import { handleRpcBody, RPC_LIMITS, type RpcContext, type RpcMethods } from './jsonRpc.js';
 import type { Subscriptions } from './subscriptions.js';
 
@@ -25,6 +27,11 @@ export type RpcServer = {
   readonly url: string;
   readonly wsUrl: string;
   readonly port: number;
+  /**
+   * Settles with the error if the server stops serving on its own (the `--rpc-worker` front end's thread failed);
+   * never for the server on the chain's thread, which fails only with the process.
+   */
+  readonly failed?: Promise<GasketError>;
   close(): Promise<void>;
 };
 
