@@ -436,14 +436,7 @@ export function writeDispatch(w: ByteWriter, loop: VersionedLoop, locals: Versio
   }
   // a = i (widened), d = the distance in the loop's direction
   w.byte(OP.localGet).u32(locals.local(loop.induction)).byte(extend).byte(OP.localSet).u32(locals.start);
-  if (up) {
-    pushBound();
-    w.byte(OP.localGet).u32(locals.start).byte(OP.i64Sub);
-  } else {
-    w.byte(OP.localGet).u32(locals.start);
-    pushBound();
-    w.byte(OP.i64Sub);
-  }
+  pushDistance(w, up, locals.start, pushBound);
   w.byte(OP.localSet).u32(locals.trips);
   // T = select(q, 0, d > 0 or d >= 0), q = ceil(d / u) (strict) or floor(d / u) + 1
   w.byte(OP.localGet).u32(locals.trips);
@@ -501,14 +494,7 @@ export function writeSettle(w: ByteWriter, loop: VersionedLoop, locals: VersionL
   const extend = loop.unsigned ? OP.i64ExtendI32U : OP.i64ExtendI32S;
   const pushI = () => w.byte(OP.localGet).u32(locals.local(loop.induction)).byte(extend);
   w.byte(OP.localGet).u32(locals.gas);
-  if (up) {
-    pushI();
-    w.byte(OP.localGet).u32(locals.start).byte(OP.i64Sub);
-  } else {
-    w.byte(OP.localGet).u32(locals.start);
-    pushI();
-    w.byte(OP.i64Sub);
-  }
+  pushDistance(w, up, locals.start, pushI);
   if (loop.step.kind === 'local') {
     w.byte(OP.localGet).u32(locals.local(loop.step.index)).byte(OP.i64ExtendI32S).byte(OP.i64DivU);
   } else if (Math.abs(loop.step.value) !== 1) {
@@ -517,4 +503,19 @@ export function writeSettle(w: ByteWriter, loop: VersionedLoop, locals: VersionL
   // t iterations continued, and the head ran once more to leave: t + 1 first segments
   w.byte(OP.i64Const).byte(1).byte(OP.i64Add);
   w.byte(OP.i64Const).sleb(loop.perIterationCharge).byte(OP.i64Mul).byte(OP.i64Sub).byte(OP.localSet).u32(locals.gas);
+}
+
+/**
+ * Pushes (i64) how far the value `pushOther` pushes lies from the `start` local in the loop's direction: other -
+ * start for a loop counting up, start - other for one counting down.
+ */
+function pushDistance(w: ByteWriter, up: boolean, start: number, pushOther: () => void): void {
+  if (up) {
+    pushOther();
+    w.byte(OP.localGet).u32(start).byte(OP.i64Sub);
+  } else {
+    w.byte(OP.localGet).u32(start);
+    pushOther();
+    w.byte(OP.i64Sub);
+  }
 }
