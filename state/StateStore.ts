@@ -450,6 +450,13 @@ export class StateStore implements StateBackend {
    * Needs every checkpoint closed. Throws `STATE_WRITE_FAILED` once an earlier block's write has failed.
    */
   async commitBlock(meta: Uint8Array = new Uint8Array(0)): Promise<CommitBlockResult> {
+    // the disk is behind by a few blocks: wait for the oldest first (a failure surfaces below). Waiting before the
+    // commit, not after it, keeps the commit itself synchronous: no other operation (a revertTo, say) can run
+    // between this block's commit in memory and this call's return.
+    this.#open();
+    while (this.#unwritten.length >= MAX_UNWRITTEN && this.#writeFailure === undefined) {
+      await this.#unwritten[0]!.settled;
+    }
     this.#exclusive('commitBlock');
     if (this.#overlay.depth > 0) {
       throw new StateUsageError(
@@ -532,10 +539,6 @@ export class StateStore implements StateBackend {
       this.#committing = undefined;
       this.#busy = undefined;
     }
-    // the disk is behind by more than a few blocks: wait for the oldest (a failure surfaces in flushed() and the
-    // next commitBlock; this block is committed in memory either way)
-    while (this.#unwritten.length > MAX_UNWRITTEN && this.#writeFailure === undefined)
-      await this.#unwritten[0]!.settled;
     return result;
   }
 
