@@ -95,9 +95,9 @@ export type ChainOptions = {
   readonly signatures?: SignatureChecker;
   /**
    * Resolves when every block the store has committed so far is on disk. A store that writes blocks behind
-   * (group commit: `commitBlock` returns the root at once and writes several blocks in one batch later) says so
-   * with a `flushed()` method, which is the default here; a store without one (today's StateStore writes each
-   * block before `commitBlock` resolves) is durable at once. Tests pass a hook that holds blocks back.
+   * (StateStore: `commitBlock` returns the root once the block's batch is filled and writes it in the background)
+   * says so with a `flushed()` method, which is the default here; a store without one is durable at once. Tests
+   * pass a hook that holds blocks back.
    */
   readonly flushed?: () => Promise<void>;
 };

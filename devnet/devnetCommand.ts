@@ -107,7 +107,12 @@ export async function devnetCommand(options: DevnetCommandOptions, io: CliIo): P
   const failure = await Promise.race([stopped, server.failed ?? stopped]);
   if (failure !== undefined) {
     stop();
-    await devnet.close();
+    try {
+      await devnet.close();
+    } catch (closeError) {
+      // the front end's failure is what the user must see first; a failed close comes with it
+      throw Object.assign(failure, { cause: closeError });
+    }
     throw failure;
   }
   if (options.dumpState !== undefined) {

@@ -187,26 +187,29 @@ describe('a front end whose worker thread dies', () => {
   `;
 
   async function serveOnStandIn(exitOnItsOwn: boolean) {
-    const chain = await Chain.open(await openState({ inMemory: true }));
+    const state = await openState({ inMemory: true });
+    const chain = await Chain.open(state);
     const subscriptions = new Subscriptions(chain);
     const frontEnd = FrontEnd.onWorker(
       new Worker(STAND_IN, { eval: true, env: { GASKET_STAND_IN_EXIT: exitOnItsOwn ? '1' : '0' } }),
     );
     const server = await frontEnd.serve(chain, createMethods(chain, subscriptions), subscriptions);
-    return { chain, server };
+    return { server, state };
   }
 
   it('settles `failed` with RPC_FRONT_END_FAILED, and close() still returns', async () => {
-    const { server } = await serveOnStandIn(true);
+    const { server, state } = await serveOnStandIn(true);
     const failure = await server.failed;
     expect(failure?.code).toBe('RPC_FRONT_END_FAILED');
     expect(failure?.message).toContain('exited (code 3)');
     await server.close();
+    await state.close();
   });
 
   it('leaves `failed` unsettled when the front end is closed on purpose', async () => {
-    const { server } = await serveOnStandIn(false);
+    const { server, state } = await serveOnStandIn(false);
     await server.close();
+    await state.close();
     const settled = await Promise.race([
       server.failed!.then(() => true),
       new Promise<false>((resolve) => setTimeout(() => resolve(false), 100)),
