@@ -331,7 +331,7 @@ function decode(bytes: Uint8Array, at: number, end: number): Instr[] | undefined
         r.skipLeb();
         break;
       case 'i32':
-        imm = readS32(r);
+        imm = r.s33(); // a valid i32 LEB: the same value
         break;
       case 'i64':
       case 'refNull':
@@ -352,19 +352,6 @@ function decode(bytes: Uint8Array, at: number, end: number): Instr[] | undefined
     out.push({ op, at: start, imm, type });
   }
   return out;
-}
-
-function readS32(r: ByteReader): number {
-  let result = 0;
-  let shift = 0;
-  let b: number;
-  do {
-    b = r.byte();
-    result |= (b & 0x7f) << shift;
-    shift += 7;
-  } while (b & 0x80 && shift < 35);
-  if (shift < 32 && b & 0x40) result |= -1 << shift;
-  return result | 0;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
