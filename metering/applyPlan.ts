@@ -13,7 +13,7 @@ import { ByteReader, ByteWriter } from './_bytes.js';
 import { effectiveCost, type FunctionPlan } from './analyzeFunction.js';
 import { type DecodedModule, type FuncType, SECTION, type Section } from './decodeModule.js';
 import type { MeteringLimits } from './limits.js';
-import { type VersionedLoop, writeDispatch, writeSettle } from './loopVersioning.js';
+import { type VersionedLoop, type VersionLocals, writeDispatch, writeSettle } from './loopVersioning.js';
 
 /** Why the instrumented code trapped, as left in the `__gasket_trap` global. */
 export const TRAP_REASON = Object.freeze({ none: 0, outOfGas: 1, stackLimit: 2 });
@@ -227,6 +227,8 @@ export function applyPlan(
   return out.finish();
 }
 
+const NO_VERSIONED_LOOPS: ReadonlyMap<number, VersionedLoop> = new Map();
+
 function writeBody(
   w: ByteWriter,
   bytes: Uint8Array,
@@ -236,7 +238,7 @@ function writeBody(
   maxStackUnits: number,
   checkExits: boolean,
   internal: Uint8Array,
-  versionedLoops: readonly VersionedLoop[] | undefined,
+  versionedLoops: readonly VersionedLoop[],
 ): void {
   // An internal function gets the counter and the caller's stack height as its extra last parameters (declared
   // locals shift by two); other functions keep the counter in an extra local after the declared ones, and read the
@@ -255,19 +257,21 @@ function writeBody(
 
   // Locals: the original groups, then one i64 (gas) and one i32 (height) unless they are parameters, and one i32
   // (scratch); two i64 (scratch) if a loop is versioned.
-  const versioned = new Map((versionedLoops ?? []).map((loop) => [loop.at, loop]));
+  // built only for a function with versioned loops (most have none: no Map or closure for them)
+  const versioned =
+    versionedLoops.length > 0 ? new Map(versionedLoops.map((loop) => [loop.at, loop])) : NO_VERSIONED_LOOPS;
   const locals = new ByteReader(bytes, plan.localsStart, plan.codeStart);
   const groups = locals.u32();
   w.u32(groups + (threaded ? 1 : 3) + (versioned.size > 0 ? 1 : 0)).range(bytes, locals.pos, plan.codeStart);
   if (!threaded) w.u32(1).byte(OP.i64).u32(1).byte(OP.i32);
   w.u32(1).byte(OP.i32);
   if (versioned.size > 0) w.u32(2).byte(OP.i64);
-  const versionLocals = {
+  const versionLocals = (): VersionLocals => ({
     gas: gasLocal,
     start: tmpLocal + 1,
     trips: tmpLocal + 2,
     local: (index: number) => (threaded && index >= params ? index + 2 : index),
-  };
+  });
 
   // Original instructions, copied byte for byte; in an internal function the immediates of local.get/set/tee
   // naming a declared local are re-encoded two higher (the counter and height parameters come before them).
@@ -345,12 +349,13 @@ function writeBody(
       if (!loop) continue;
       // a counted loop: its fast copy without per-iteration charge or check if the counter covers every iteration
       // it can run, else the original (SPEC.md, Counted loops)
-      writeDispatch(w, loop, versionLocals);
+      const loopLocals = versionLocals();
+      writeDispatch(w, loop, loopLocals);
       w.byte(OP.if).byte(OP.emptyBlockType);
       const refs = nextRef;
       writeRange(k + 1, loop.end, loop);
       copy(cursor, loop.end);
-      writeSettle(w, loop, versionLocals);
+      writeSettle(w, loop, loopLocals);
       w.byte(OP.else);
       cursor = loop.at;
       nextRef = refs;
