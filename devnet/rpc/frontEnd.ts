@@ -182,10 +182,15 @@ export class FrontEnd {
         this.#verdicts.set(verdictHash, verdict);
       }
       const context = connectionId === 0 ? {} : { connectionId, notify: notifier(connectionId) };
-      handleRpcBody(body, methods, context).then(
-        (answer) => this.#post(['answer', id, answer ?? null]),
-        (error: unknown) => this.#post(['fail', id, String(error)]),
-      );
+      handleRpcBody(body, methods, context)
+        .then(
+          (answer) => this.#post(['answer', id, answer ?? null]),
+          (error: unknown) => this.#post(['fail', id, String(error)]),
+        )
+        // a body whose transaction never reached the signature check (it did not decode, say) leaves no verdict
+        .finally(() => {
+          if (verdictHash !== '') this.#verdicts.delete(verdictHash);
+        });
     };
     for (const message of this.#early.splice(0)) this.#handler(message);
     let info: ListenInfo;
