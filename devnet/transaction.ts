@@ -219,6 +219,8 @@ export function verifyEd25519(message: Uint8Array, publicKey: Uint8Array, signat
 /** msgpack's header of a 12-element array (a signed transaction) and a 10-element one (its unsigned part). */
 const FIXARRAY_12 = 0x9c;
 const FIXARRAY_10 = 0x9a;
+/** msgpack's bin8 header byte (a byte string of up to 255 bytes follows its one-byte length). */
+const BIN8 = 0xc4;
 /** The encoded public key and signature at the end of a signed transaction: bin8 headers (2 bytes) + 32 + 64. */
 const KEY_AND_SIGNATURE_BYTES = 2 + 32 + 2 + 64;
 
@@ -233,17 +235,11 @@ export function signatureCheckOfRaw(raw: Uint8Array): { hash: Uint8Array; valid:
   const keyAt = end - 64 - 2 - 32;
   if (raw[0] !== FIXARRAY_12 || keyAt < 1 || raw[keyAt - 2] !== BIN8 || raw[keyAt - 1] !== 32) return undefined;
   if (raw[end - 66] !== BIN8 || raw[end - 65] !== 64) return undefined;
-  const unsigned = new Uint8Array(end - KEY_AND_SIGNATURE_BYTES);
-  unsigned.set(raw.subarray(0, unsigned.length));
-  unsigned[0] = FIXARRAY_10;
   return {
     hash: sha256(raw),
-    valid: verifyEd25519(unsigned, raw.subarray(keyAt, keyAt + 32), raw.subarray(end - 64)),
+    valid: verifyEd25519(unsignedOfRaw(raw), raw.subarray(keyAt, keyAt + 32), raw.subarray(end - 64)),
   };
 }
-
-/** msgpack's bin8 header byte (a byte string of up to 255 bytes follows its one-byte length). */
-const BIN8 = 0xc4;
 
 /**
  * The bytes the sender signed (`encodeUnsigned`), cut from the canonical signed encoding without re-encoding:
@@ -254,6 +250,11 @@ export function unsignedBytes(tx: SignedTransaction): Uint8Array {
   if (tx.impersonated || raw[0] !== FIXARRAY_12 || tx.publicKey.length !== 32 || tx.signature.length !== 64) {
     return encodeUnsigned(tx);
   }
+  return unsignedOfRaw(raw);
+}
+
+/** The unsigned encoding inside a signed one that ends in a 32-byte key and a 64-byte signature: its ten fields. */
+function unsignedOfRaw(raw: Uint8Array): Uint8Array {
   const unsigned = new Uint8Array(raw.length - KEY_AND_SIGNATURE_BYTES);
   unsigned.set(raw.subarray(0, unsigned.length));
   unsigned[0] = FIXARRAY_10;
