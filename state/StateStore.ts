@@ -235,6 +235,8 @@ export class StateStore implements StateBackend {
   #unwritten: Unwritten[] = [];
   /** The last block write queued: each block's batch is written after the one before it. */
   #writes: Promise<void> = Promise.resolve();
+  /** Settles when the running prune or revertTo ends (close() waits for it). */
+  #busyEnded: Promise<void> = Promise.resolve();
   /** The first failed block write: every later block is then refused (its batch is never written). */
   #writeFailure: StateWriteError | undefined;
 
@@ -281,6 +283,19 @@ export class StateStore implements StateBackend {
     if (this.#busy === 'commitBlock' || this.#busy === 'revertTo') {
       throw new StateUsageError('STATE_BUSY', `Cannot write while ${this.#busy} is running on ${this.path}`);
     }
+  }
+
+  /** Marks an asynchronous exclusive operation (prune, revertTo) as running; call the result when it ends. */
+  #begin(what: 'prune' | 'revertTo'): () => void {
+    this.#busy = what;
+    let end!: () => void;
+    this.#busyEnded = new Promise<void>((resolve) => {
+      end = resolve;
+    });
+    return () => {
+      this.#busy = undefined;
+      end();
+    };
   }
 
   #exclusive(what: 'commitBlock' | 'prune' | 'revertTo'): void {
@@ -670,7 +685,7 @@ export class StateStore implements StateBackend {
       throw new StateInputError(`prune keepLast must be at least 1, got ${keepLast}`);
     // a prune interrupted by a crash left its horizon recorded: sweeping up to it again finishes the job
     const oldest = Math.max(0, this.#latest - k + 1, this.#pruned);
-    this.#busy = 'prune';
+    const ended = this.#begin('prune');
     try {
       // the prune lists and nodes it deletes must be on disk first (and a failed write stops it here)
       await this.flushed();
@@ -704,7 +719,7 @@ export class StateStore implements StateBackend {
       if (ops.length > 0) await this.#db.batch(ops);
       return { removedNodes, oldestVersion: BigInt(oldest) };
     } finally {
-      this.#busy = undefined;
+      ended();
     }
   }
 
@@ -721,7 +736,7 @@ export class StateStore implements StateBackend {
     }
     this.#overlay.clear();
     if (v === this.#latest) return;
-    this.#busy = 'revertTo';
+    const ended = this.#begin('revertTo');
     try {
       await this.flushed();
       const target = this.#readBlock(v);
@@ -748,7 +763,7 @@ export class StateStore implements StateBackend {
       this.#values.clear();
       this.#nodes.clear();
     } finally {
-      this.#busy = undefined;
+      ended();
     }
   }
 
@@ -767,6 +782,7 @@ export class StateStore implements StateBackend {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#busyEnded; // a prune or revertTo under way finishes its own database work first
     await this.#writes;
     await this.#db.close();
     if (this.#writeFailure !== undefined) throw this.#writeFailure;

@@ -148,6 +148,20 @@ describe('openState', () => {
     await s.close();
   });
 
+  it('close() lets a prune or revertTo under way finish before it closes the database', async () => {
+    for (const operation of ['prune', 'revertTo'] as const) {
+      const s = await openState({ inMemory: true });
+      for (let i = 0; i < 3; i++) {
+        s.put(Uint8Array.of(1), Uint8Array.of(i));
+        s.put(Uint8Array.of(10 + i), Uint8Array.of(i));
+        await s.commitBlock();
+      }
+      const running = operation === 'prune' ? s.prune(1) : s.revertTo(1);
+      await s.close();
+      await expect(running).resolves.not.toThrow();
+    }
+  });
+
   it('error messages stay actionable', () => {
     const e = new StateDbFormatError('/data/state', 2, 1);
     expect(e.toJSON()).toMatchInlineSnapshot(`
