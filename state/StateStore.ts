@@ -378,21 +378,21 @@ export class StateStore implements StateBackend {
    * if it fails, it and every later block are refused for good (a later batch written without an earlier one
    * would leave a tree whose nodes are missing), and `flushed()` and the next `commitBlock` report the failure.
    */
-  #queueWrite(batch: BlockBatch, unwritten: Unwritten): void {
+  #queueWrite(batch: BlockBatch, version: number): Promise<void> {
     const write = this.#writes.then(async () => {
       if (this.#writeFailure !== undefined) throw this.#writeFailure;
       try {
         await this.#writeBatch(batch);
       } catch (cause) {
-        this.#writeFailure ??= new StateWriteError(this.path, unwritten.version, cause);
+        this.#writeFailure ??= new StateWriteError(this.path, version, cause);
         throw this.#writeFailure;
       }
       // blocks are written in order, so the one landing is the oldest unwritten
-      if (this.#unwritten[0] === unwritten) this.#unwritten.shift();
+      if (this.#unwritten[0]?.version === version) this.#unwritten.shift();
     });
     // the chain itself never rejects: each write checks the failure recorded before it
     this.#writes = write.catch(() => undefined);
-    unwritten.settled = this.#writes;
+    return this.#writes;
   }
 
   /**
@@ -528,10 +528,10 @@ export class StateStore implements StateBackend {
         nodeValues,
         nodeIndex: undefined,
         scans: 0,
-        settled: Promise.resolve(),
+        // the write runs in a later task: the block is in `unwritten` before it can land
+        settled: this.#queueWrite(batch, version),
       };
       this.#unwritten.push(unwritten);
-      this.#queueWrite(batch, unwritten);
       for (const key of update.stale) this.#nodes.delete(key);
       for (const { key, node } of update.written) if (node !== undefined) this.#cacheNode(key, node);
       pending.forEach((value, ks) => {
