@@ -73,7 +73,8 @@ const MAX_PER_ITERATION = 2 ** 28;
  */
 const MAX_LOOP_BYTES = 2048;
 
-type Instr = { op: number; at: number; imm: number; type: number };
+/** One decoded instruction; `targets`: a br_table's label depths, default last. */
+type Instr = { op: number; at: number; imm: number; type: number; targets: number[] | undefined };
 
 const LOOP = 0x03;
 const IF = 0x04;
@@ -199,7 +200,7 @@ function matchCountedLoop(bytes: Uint8Array, at: number, end: number): Shape | u
     if (ins.op === BR || ins.op === 0x0d) {
       if (!landsInside(frameStack, ins.imm, ifIndex)) return undefined;
     } else if (ins.op === 0x0e) {
-      for (const depth of brTableTargets(bytes, ins.at)) if (!landsInside(frameStack, depth, ifIndex)) return undefined;
+      for (const depth of ins.targets!) if (!landsInside(frameStack, depth, ifIndex)) return undefined;
     }
   }
 
@@ -275,13 +276,6 @@ function landsInside(frames: readonly number[], depth: number, ifIndex: number):
   return opener !== ifIndex;
 }
 
-function brTableTargets(bytes: Uint8Array, at: number): number[] {
-  const r = new ByteReader(bytes, at + 1);
-  const targets: number[] = [];
-  for (let n = r.u32(), i = 0; i <= n; i++) targets.push(r.u32());
-  return targets;
-}
-
 /** The instructions of `[at, end)` with the immediates the matcher reads; undefined on anything unexpected. */
 function decode(bytes: Uint8Array, at: number, end: number): Instr[] | undefined {
   const r = new ByteReader(bytes, at, end);
@@ -291,6 +285,7 @@ function decode(bytes: Uint8Array, at: number, end: number): Instr[] | undefined
     const op = r.byte();
     let imm = 0;
     let type = 0;
+    let targets: number[] | undefined;
     const info = op === 0xfc ? MISC_OPCODES[r.u32()] : OPCODES[op];
     if (!info) return undefined;
     switch (info.imm) {
@@ -316,7 +311,8 @@ function decode(bytes: Uint8Array, at: number, end: number): Instr[] | undefined
         imm = r.u32();
         break;
       case 'brTable':
-        for (let n = r.u32(), i = 0; i <= n; i++) r.u32();
+        targets = [];
+        for (let n = r.u32(), i = 0; i <= n; i++) targets.push(r.u32());
         break;
       case 'callIndirect':
       case 'memoryMemory':
@@ -349,7 +345,7 @@ function decode(bytes: Uint8Array, at: number, end: number): Instr[] | undefined
       case 'none':
         break;
     }
-    out.push({ op, at: start, imm, type });
+    out.push({ op, at: start, imm, type, targets });
   }
   return out;
 }
