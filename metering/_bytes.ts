@@ -100,6 +100,16 @@ export class ByteReader {
     const length = this.u32();
     const start = this.pos;
     this.skip(length);
+    // Import and export names are short ASCII: built directly, they cost a fraction of a TextDecoder call
+    if (length <= 48) {
+      let text = '';
+      for (let i = start; i < start + length; i++) {
+        const b = this.bytes[i]!;
+        if (b >= 0x80) return UTF8_DECODER.decode(this.bytes.subarray(start, start + length));
+        text += String.fromCharCode(b);
+      }
+      return text;
+    }
     return UTF8_DECODER.decode(this.bytes.subarray(start, start + length));
   }
 }
@@ -156,6 +166,11 @@ export class ByteWriter {
     }
     this.length += n;
     return this;
+  }
+
+  /** Overwrites one byte already written (a one-byte immediate patched in place after a bulk copy). */
+  setByte(at: number, value: number): void {
+    this.buffer[at] = value;
   }
 
   u32(value: number): this {

@@ -283,8 +283,25 @@ function writeBody(
       return;
     }
     while (nextRef < localRefs.length && localRefs[nextRef]! < to) {
-      const start = localRefs[nextRef]!;
-      w.range(bytes, from, start).u32(localRefs[nextRef + 2]! + 2);
+      // The refs whose shifted index keeps the one-byte form (nearly all) are copied through with the code around
+      // them and patched in place: one copy for the run instead of one per ref.
+      const runFrom = from;
+      const outFrom = w.length;
+      let runEnd = nextRef;
+      while (
+        runEnd < localRefs.length &&
+        localRefs[runEnd]! < to &&
+        localRefs[runEnd + 1]! - localRefs[runEnd]! === 1 &&
+        localRefs[runEnd + 2]! + 2 < 0x80
+      )
+        runEnd += 3;
+      const copyTo = runEnd < localRefs.length && localRefs[runEnd]! < to ? localRefs[runEnd]! : to;
+      w.range(bytes, runFrom, copyTo);
+      for (; nextRef < runEnd; nextRef += 3)
+        w.setByte(outFrom + localRefs[nextRef]! - runFrom, localRefs[nextRef + 2]! + 2);
+      from = copyTo;
+      if (copyTo === to) return;
+      w.u32(localRefs[nextRef + 2]! + 2);
       from = localRefs[nextRef + 1]!;
       nextRef += 3;
     }
