@@ -21,6 +21,7 @@ import { nibbleAt, nodeKey, pathOf } from './_nibbles.js';
 import {
   binAt,
   type Child,
+  decodeMemo,
   deriveInternal,
   encodeNode,
   ensureHashes,
@@ -30,6 +31,7 @@ import {
   type LeafNode,
   makeChild,
   makeLeaf,
+  memoOf,
   type TreeNode,
 } from './_node.js';
 
@@ -73,9 +75,15 @@ export class TreeUpdate {
     this.#keepDepth = keepDepth;
   }
 
-  #write(key: Buffer, node: TreeNode, depth: number): void {
-    if (depth > this.#keepDepth) this.written.push({ key, node: undefined, value: encodeNode(node) });
-    else this.written.push({ key, node, value: undefined });
+  /** Lists a node to write; returns its encoding if it is below the kept levels (encoded at once). */
+  #write(key: Buffer, node: TreeNode, depth: number): Buffer | undefined {
+    if (depth > this.#keepDepth) {
+      const value = encodeNode(node);
+      this.written.push({ key, node: undefined, value });
+      return value;
+    }
+    this.written.push({ key, node, value: undefined });
+    return undefined;
   }
 
   /** Applies sorted, key-unique `changes` to the tree rooted at `root`; returns the new root pointer. */
@@ -133,7 +141,7 @@ export class TreeUpdate {
       return this.#build(depth, path, leaves);
     }
     const oldKey = nodeKey(child.version, path, depth);
-    const node = asInternal(this.#load(oldKey));
+    const node = asInternal(child.memo === undefined ? this.#load(oldKey) : decodeMemo(child.memo));
     const children = node.children.slice();
     // changed slots as bits of one integer (bit s for slot s): no array per node for the garbage collector
     let changed = 0;
@@ -210,8 +218,17 @@ export class TreeUpdate {
     }
     const node = deriveInternal(base, children, changed);
     const hash = ensureHashes(node);
-    this.#write(nodeKey(this.version, path, depth), node, depth);
-    return makeChild(this.version, hash, false);
+    const raw = this.#write(nodeKey(this.version, path, depth), node, depth);
+    // a node below the kept levels carries its bytes and leaf hashes to the next block that changes it (only the
+    // pointers held by cached nodes live that long)
+    return makeChild(
+      this.version,
+      hash,
+      false,
+      undefined,
+      undefined,
+      raw === undefined ? undefined : memoOf(node, raw),
+    );
   }
 }
 
