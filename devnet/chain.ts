@@ -32,15 +32,7 @@ import {
   type VmOptions,
   writeAccount,
 } from '../vm/index.js';
-import {
-  type Block,
-  blockHash,
-  decodeBlockMeta,
-  encodeBlockMeta,
-  type Receipt,
-  receiptsRoot,
-  transactionsRoot,
-} from './block.js';
+import { type Block, decodeBlockMeta, draftBlock, type Receipt, sealBlock } from './block.js';
 import { asBytes, pack, readU64, toHex, u64, unpack } from './codec.js';
 import { DevnetError } from './errors.js';
 import { HistoricalState } from './historicalState.js';
@@ -184,22 +176,19 @@ export class Chain extends EventEmitter<ChainEvents> {
         codeHash: undefined,
       });
     }
-    const header = {
-      chainId: this.config.chainId,
-      height: 0n,
-      parentHash: new Uint8Array(32),
-      timestamp: this.config.genesisTimestamp,
-      txRoot: transactionsRoot([]),
-      receiptsRoot: receiptsRoot([]),
-      gasUsed: 0n,
-    };
-    const { root } = await this.state.commitBlock(encodeBlockMeta(header, [], []));
-    this.#index({
-      header: { ...header, stateRoot: root },
-      hash: blockHash({ ...header, stateRoot: root }),
-      transactions: [],
-      receipts: [],
-    });
+    const draft = draftBlock(
+      {
+        chainId: this.config.chainId,
+        height: 0n,
+        parentHash: new Uint8Array(32),
+        timestamp: this.config.genesisTimestamp,
+        gasUsed: 0n,
+      },
+      [],
+      [],
+    );
+    const { root } = await this.state.commitBlock(draft.meta);
+    this.#index({ ...sealBlock(draft, root), transactions: [], receipts: [] });
     this.#tip = this.#head;
   }
 
@@ -216,11 +205,12 @@ export class Chain extends EventEmitter<ChainEvents> {
     }
   }
 
-  #index(block: Block): void {
+  /** Makes `block` the head and indexes it; `keys`: its transactions' hashes as hex, when already made. */
+  #index(block: Block, keys?: readonly string[]): void {
     this.#head = block;
     this.#blockByHash.set(toHex(block.hash), block.header.height);
     block.transactions.forEach((tx, index) => {
-      this.#txIndex.set(toHex(tx.hash), { height: block.header.height, index });
+      this.#txIndex.set(keys?.[index] ?? toHex(tx.hash), { height: block.header.height, index });
     });
   }
 
@@ -435,30 +425,33 @@ export class Chain extends EventEmitter<ChainEvents> {
       receipts.push(receipt);
       gasUsed += receipt.gasUsed;
     }
-    const header = {
-      chainId: this.config.chainId,
-      height: context.height,
-      parentHash: parent.hash,
-      timestamp: context.timestamp,
-      txRoot: transactionsRoot(included),
-      receiptsRoot: receiptsRoot(receipts),
-      gasUsed,
-    };
-    const { root } = await this.state.commitBlock(encodeBlockMeta(header, included, receipts));
-    const fullHeader = { ...header, stateRoot: root };
-    const block: Block = { header: fullHeader, hash: blockHash(fullHeader), transactions: included, receipts };
+    const draft = draftBlock(
+      {
+        chainId: this.config.chainId,
+        height: context.height,
+        parentHash: parent.hash,
+        timestamp: context.timestamp,
+        gasUsed,
+      },
+      included,
+      receipts,
+    );
+    const { root } = await this.state.commitBlock(draft.meta);
+    const block: Block = { ...sealBlock(draft, root), transactions: included, receipts };
     this.#nextTimestamp = undefined;
     this.#cacheBlock(block);
     this.#tip = block;
-    for (const tx of included) this.#unpublished.set(toHex(tx.hash), tx);
+    // each hash's hex key made once for the unpublished set and the index (a toHex is a Buffer view and a string)
+    const keys = included.map((tx) => toHex(tx.hash));
+    for (let i = 0; i < keys.length; i++) this.#unpublished.set(keys[i]!, included[i]!);
     // published in height order once on disk; the next block is built meanwhile (its write joins a later batch)
     const durable = this.#publication.then(async () => {
       try {
         await this.#flushed();
       } finally {
-        for (const tx of included) this.#unpublished.delete(toHex(tx.hash));
+        for (const key of keys) this.#unpublished.delete(key);
       }
-      this.#index(block);
+      this.#index(block, keys);
       this.emit('block', block);
       return block;
     });
