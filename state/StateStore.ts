@@ -5,7 +5,7 @@
  *
  * Read path (synchronous, for wasm host calls): overlay, then a bounded LRU of committed values, then LevelDB
  * `getSync` on the flat index. The LRU holds committed values only, so overlay writes and reverts can never make
- * it stale; block commits refresh it and `revertTo` clears it.
+ * it stale; block commits update the entries it holds (they do not insert) and `revertTo` clears it.
  *
  * Write path: `put`/`delete` go to the overlay; `commitBlock` applies the overlay to the tree copy-on-write,
  * builds one atomic LevelDB batch (flat values, new nodes, the prune list and the block record) and returns the
@@ -415,7 +415,7 @@ export class StateStore implements StateBackend {
     if (v === undefined && this.#committing !== undefined) v = this.#committing.get(ks);
     if (v === undefined) {
       v = this.#values.get(ks);
-      // an unwritten block's values are in the cache unless evicted since: then the newest unwritten one wins
+      // a block commit updates only the keys the cache holds: the newest unwritten block with the key has its value
       for (let i = this.#unwritten.length - 1; v === undefined && i >= 0; i--) v = this.#unwritten[i]!.values.get(ks);
       if (v === undefined) {
         v = this.#db.getSync(flatKey(key)) ?? null;
@@ -534,8 +534,9 @@ export class StateStore implements StateBackend {
       this.#unwritten.push(unwritten);
       for (const key of update.stale) this.#nodes.delete(key);
       for (const { key, node } of update.written) if (node !== undefined) this.#cacheNode(key, node);
+      // cached keys get their new values; the others are read from `unwritten`, then from LevelDB, when asked for
       pending.forEach((value, ks) => {
-        this.#values.set(ks, value);
+        this.#values.update(ks, value);
       });
       this.#latest = version;
       this.#block = block;
