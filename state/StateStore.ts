@@ -28,7 +28,6 @@ import {
   decodeBlock,
   decodeStaleList,
   encodeBlock,
-  encodeStaleList,
   flatKey,
   META_LATEST,
   META_PRUNED,
@@ -514,7 +513,7 @@ export class StateStore implements StateBackend {
         nodeKeys.push(w.key);
         nodeValues.push(value);
       }
-      if (update.stale.length > 0) batch.put(versionKey(P_STALE, version), encodeStaleList(update.stale));
+      if (update.stale.count > 0) batch.put(versionKey(P_STALE, version), update.stale.bytes());
       const root = rootNode === undefined ? new Uint8Array(32) : hashBytes(rootNode.hash);
       const block: BlockRecord = { root, rootNode, meta: copy(meta) };
       batch.put(versionKey(P_BLOCK, version), encodeBlock(block));
@@ -532,7 +531,7 @@ export class StateStore implements StateBackend {
         settled: this.#queueWrite(batch, version),
       };
       this.#unwritten.push(unwritten);
-      for (const key of update.stale) this.#nodes.delete(key);
+      this.#nodes.deleteListed(update.stale.bytes());
       for (const { key, node } of update.written) if (node !== undefined) this.#cacheNode(key, node);
       // cached keys get their new values; the others are read from `unwritten`, then from LevelDB, when asked for
       pending.forEach((value, ks) => {

@@ -15,6 +15,7 @@
  */
 import { concatBytes, equalBytes, readU64, readVarint, u64, writeVarint } from './_bytes.js';
 import { toHash } from './_hash.js';
+import { nodeKeyLength, writeNodeKey } from './_nibbles.js';
 import { type Child, makeChild } from './_node.js';
 
 export const STATE_FORMAT_VERSION = 2;
@@ -80,19 +81,45 @@ export function decodeBlock(bytes: Uint8Array): BlockRecord {
   return { root, rootNode, meta };
 }
 
-export function encodeStaleList(keys: Uint8Array[]): Buffer {
-  // written into one Buffer of the exact size: a block lists about 2,000 keys, and a part array with a length
-  // byte array per key was a quarter of a megabyte of garbage per block
-  let size = 0;
-  for (const k of keys) size += 1 + k.length;
-  const out = Buffer.allocUnsafe(size);
-  let o = 0;
-  for (const k of keys) {
-    out[o] = k.length;
-    out.set(k, o + 1);
-    o += 1 + k.length;
+/**
+ * The prune list of one block, `(u8 length || node key)*`, written into one Buffer as the tree update replaces
+ * nodes: no Buffer per node key (a block replaces about 1,750 nodes, and most keys were never needed otherwise).
+ */
+export class StaleList {
+  #bytes = Buffer.allocUnsafe(32_768);
+  #length = 0;
+  /** Node keys listed. */
+  count = 0;
+
+  #room(n: number): void {
+    if (this.#length + n <= this.#bytes.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(2 * this.#bytes.length, this.#length + n));
+    this.#bytes.copy(grown, 0, 0, this.#length);
+    this.#bytes = grown;
   }
-  return out;
+
+  /** Lists the node key `key`. */
+  add(key: Uint8Array): void {
+    this.#room(1 + key.length);
+    this.#bytes[this.#length] = key.length;
+    this.#bytes.set(key, this.#length + 1);
+    this.#length += 1 + key.length;
+    this.count++;
+  }
+
+  /** Lists the key of the node at (`version`, first `depth` nibbles of `path`) without making it. */
+  addNode(version: number, path: Uint8Array, depth: number): void {
+    const n = nodeKeyLength(depth);
+    this.#room(1 + n);
+    this.#bytes[this.#length] = n;
+    this.#length = writeNodeKey(this.#bytes, this.#length + 1, version, path, depth);
+    this.count++;
+  }
+
+  /** The encoded list (a view of the builder's Buffer: a batch copies it when it is put). */
+  bytes(): Buffer {
+    return this.#bytes.subarray(0, this.#length);
+  }
 }
 
 export function decodeStaleList(bytes: Uint8Array): Buffer[] {

@@ -27,15 +27,34 @@ export function pathOf(source: Uint8Array, depth: number, next?: number): Uint8A
   return path;
 }
 
+/** Length of the database key of a node at `depth`. */
+export function nodeKeyLength(depth: number): number {
+  return 10 + ((depth + 1) >> 1);
+}
+
+/** Writes the database key of the node at (`version`, first `depth` nibbles of `path`) at `o`; returns the end. */
+export function writeNodeKey(out: Uint8Array, o: number, version: number, path: Uint8Array, depth: number): number {
+  const len = (depth + 1) >> 1;
+  const hi = Math.floor(version / 0x100000000);
+  const lo = version >>> 0;
+  out[o] = NODE_PREFIX;
+  out[o + 1] = hi >>> 24;
+  out[o + 2] = (hi >>> 16) & 0xff;
+  out[o + 3] = (hi >>> 8) & 0xff;
+  out[o + 4] = hi & 0xff;
+  out[o + 5] = lo >>> 24;
+  out[o + 6] = (lo >>> 16) & 0xff;
+  out[o + 7] = (lo >>> 8) & 0xff;
+  out[o + 8] = lo & 0xff;
+  out[o + 9] = depth;
+  for (let i = 0; i < len; i++) out[o + 10 + i] = path[i]!;
+  if (depth & 1) out[o + 9 + len]! &= 0xf0;
+  return o + 10 + len;
+}
+
 /** Database key of the node at (`version`, first `depth` nibbles of `path`). */
 export function nodeKey(version: number, path: Uint8Array, depth: number): Buffer {
-  const len = (depth + 1) >> 1;
-  const key = Buffer.allocUnsafe(10 + len);
-  key[0] = NODE_PREFIX;
-  key.writeUInt32BE(Math.floor(version / 0x100000000), 1);
-  key.writeUInt32BE(version >>> 0, 5);
-  key[9] = depth;
-  for (let i = 0; i < len; i++) key[10 + i] = path[i]!;
-  if (depth & 1) key[9 + len]! &= 0xf0;
+  const key = Buffer.allocUnsafe(nodeKeyLength(depth));
+  writeNodeKey(key, 0, version, path, depth);
   return key;
 }

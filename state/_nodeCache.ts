@@ -34,19 +34,22 @@ export class NodeCache {
     this.#versions = new Float64Array(size).fill(-1);
   }
 
-  /** The slot of a node key (`'N' || u64 version || depth || packed path`, see _nibbles.ts), or -1 if not cached. */
-  #slot(key: Uint8Array): number {
-    const depth = key[9]!;
+  /**
+   * The slot of the node key at `o` in `key` (`'N' || u64 version || depth || packed path`, see _nibbles.ts), or
+   * -1 if not cached.
+   */
+  #slot(key: Uint8Array, o = 0): number {
+    const depth = key[o + 9]!;
     if (depth > this.maxDepth) return -1;
     if (depth === 0) return 0;
-    if (depth === 1) return 1 + (key[10]! >> 4);
-    if (depth === 2) return 17 + key[10]!;
-    return 273 + ((key[10]! << 4) | (key[11]! >> 4));
+    if (depth === 1) return 1 + (key[o + 10]! >> 4);
+    if (depth === 2) return 17 + key[o + 10]!;
+    return 273 + ((key[o + 10]! << 4) | (key[o + 11]! >> 4));
   }
 
-  static versionOf(key: Uint8Array): number {
-    const hi = ((key[1]! << 24) | (key[2]! << 16) | (key[3]! << 8) | key[4]!) >>> 0;
-    const lo = ((key[5]! << 24) | (key[6]! << 16) | (key[7]! << 8) | key[8]!) >>> 0;
+  static versionOf(key: Uint8Array, o = 0): number {
+    const hi = ((key[o + 1]! << 24) | (key[o + 2]! << 16) | (key[o + 3]! << 8) | key[o + 4]!) >>> 0;
+    const lo = ((key[o + 5]! << 24) | (key[o + 6]! << 16) | (key[o + 7]! << 8) | key[o + 8]!) >>> 0;
     return hi * 0x100000000 + lo;
   }
 
@@ -66,12 +69,17 @@ export class NodeCache {
     this.#nodes[s] = node;
   }
 
-  /** Drops the node of `key` if it is the one cached. */
-  delete(key: Uint8Array): void {
-    const s = this.#slot(key);
-    if (s < 0 || this.#versions[s] !== NodeCache.versionOf(key)) return;
+  /** Drops the node of the key at `o` in `key` if it is the one cached. */
+  delete(key: Uint8Array, o = 0): void {
+    const s = this.#slot(key, o);
+    if (s < 0 || this.#versions[s] !== NodeCache.versionOf(key, o)) return;
     this.#versions[s] = -1;
     this.#nodes[s] = undefined;
+  }
+
+  /** Drops the cached nodes among those of a prune list (`(u8 length || node key)*`). */
+  deleteListed(list: Uint8Array): void {
+    for (let o = 0; o < list.length; o += 1 + list[o]!) this.delete(list, o + 1);
   }
 
   clear(): void {

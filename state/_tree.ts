@@ -17,6 +17,7 @@
  */
 import { compareBytes, equalBytes, keyString } from './_bytes.js';
 import type { Hash } from './_hash.js';
+import { StaleList } from './_layout.js';
 import { nibbleAt, nodeKey, pathOf } from './_nibbles.js';
 import {
   binAt,
@@ -64,8 +65,8 @@ export class TreeUpdate {
    * nodes up to `keepDepth` (the ones the store caches decoded) are listed as nodes and encoded by the caller.
    */
   readonly written: { key: Buffer; node: TreeNode | undefined; value: Buffer | undefined }[] = [];
-  /** Keys of nodes replaced by this update (stale since `version`). */
-  readonly stale: Buffer[] = [];
+  /** Keys of nodes replaced by this update (stale since `version`), encoded as the block's prune list. */
+  readonly stale = new StaleList();
 
   readonly #keepDepth: number;
 
@@ -137,11 +138,13 @@ export class TreeUpdate {
       }
       if (!oldPlaced) leaves.push(old);
       if (leaves.length === 1 && leaves[0] === old) return child;
-      if (child.inline === undefined) this.stale.push(nodeKey(child.version, path, depth));
+      if (child.inline === undefined) this.stale.addNode(child.version, path, depth);
       return this.#build(depth, path, leaves);
     }
-    const oldKey = nodeKey(child.version, path, depth);
-    const node = asInternal(child.memo === undefined ? this.#load(oldKey) : decodeMemo(child.memo));
+    // a node with a memo needs no key: it is neither looked up nor read (its key goes straight into the prune list)
+    const node = asInternal(
+      child.memo === undefined ? this.#load(nodeKey(child.version, path, depth)) : decodeMemo(child.memo),
+    );
     const children = node.children.slice();
     // changed slots as bits of one integer (bit s for slot s): no array per node for the garbage collector
     let changed = 0;
@@ -159,7 +162,7 @@ export class TreeUpdate {
       i = j;
     }
     if (changed === 0) return child;
-    this.stale.push(oldKey);
+    this.stale.addNode(child.version, path, depth);
     return this.#finish(node, children, changed, depth, path);
   }
 
@@ -204,7 +207,7 @@ export class TreeUpdate {
       if (single.inline !== undefined) return makeChild(this.version, single.hash, true, single.inline);
       const leafKey = nodeKey(single.version, pathOf(path, depth, only), depth + 1);
       const leaf = asLeaf(this.#load(leafKey));
-      this.stale.push(leafKey);
+      this.stale.add(leafKey);
       return makeChild(this.version, single.hash, true, leaf);
     }
     for (let s = 0; s < 16; s++) {
