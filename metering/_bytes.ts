@@ -168,6 +168,34 @@ export class ByteWriter {
     return this;
   }
 
+  /**
+   * Opens a size-prefixed span (a function body): reserves room for the longest u32 and returns the span's start.
+   * `endSized` writes the length there and moves the content up if its LEB128 is shorter: no second buffer, no copy
+   * out of one.
+   */
+  beginSized(): number {
+    this.reserve(5);
+    const start = this.length;
+    this.length += 5;
+    return start;
+  }
+
+  endSized(start: number): void {
+    const contentStart = start + 5;
+    const size = this.length - contentStart;
+    let lebLength = 1;
+    for (let v = size >>> 7; v !== 0; v >>>= 7) lebLength++;
+    const buffer = this.buffer;
+    let at = start;
+    let v = size;
+    for (let i = 1; i < lebLength; i++, v >>>= 7) buffer[at++] = (v & 0x7f) | 0x80;
+    buffer[at++] = v & 0x7f;
+    if (at < contentStart) {
+      buffer.copyWithin(at, contentStart, this.length);
+      this.length -= contentStart - at;
+    }
+  }
+
   /** Overwrites one byte already written (a one-byte immediate patched in place after a bulk copy). */
   setByte(at: number, value: number): void {
     this.buffer[at] = value;

@@ -129,6 +129,8 @@ export type FunctionPlan = {
    * code order: an internal function's extra parameter shifts them by one.
    */
   readonly localRefs: readonly number[];
+  /** Some `call` or `call_indirect` has insertions (a `beforeCall`): the function checks the counter at entry. */
+  readonly calls: boolean;
 };
 
 export type AnalyzeContext = {
@@ -234,6 +236,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
 
   const insertions: Insertion[] = [];
   const localRefs: number[] = [];
+  let calls = false;
   const params = type.params.length;
   const frames: Frame[] = [
     {
@@ -494,6 +497,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
           if (!frame.dead || calleeIndex >= module.importedFunctions) {
             const live = !frame.dead;
             insertions.push({ at, kind: 'beforeCall', callee: calleeIndex, live });
+            calls = true;
             insertions.push({ at: r.pos, kind: 'afterCall', callee: calleeIndex, live });
           }
           // A call to an import (the host) may revert: the caller's segment ends there, so a revert is charged
@@ -514,6 +518,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
         frame.checks = true;
         if (!frame.dead) {
           insertions.push({ at, kind: 'beforeCall', callee: undefined, live: true });
+          calls = true;
           insertions.push({ at: r.pos, kind: 'afterCall', callee: undefined, live: true });
         }
         startSegment(r.pos);
@@ -686,6 +691,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
     frameCost,
     insertions,
     localRefs,
+    calls,
   };
 }
 

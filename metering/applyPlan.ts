@@ -76,6 +76,8 @@ const OP = Object.freeze({
 });
 
 const EMPTY_BLOCK_TYPE: number[] = [OP.emptyBlockType];
+/** `[t]` for every one-byte value type: a wrapper block of one result allocates nothing. */
+const SINGLE_BLOCK_TYPES: readonly number[][] = Array.from({ length: 0x80 }, (_, t) => [t]);
 
 /** Canonical order of known sections (custom sections may stand anywhere). */
 const SECTION_RANK: Readonly<Record<number, number>> = Object.freeze({
@@ -119,7 +121,7 @@ export function applyPlan(
   const extraTypes = types.extra;
   const blockTypeOf = (type: FuncType): number[] => {
     if (type.results.length === 0) return EMPTY_BLOCK_TYPE;
-    if (type.results.length === 1) return [type.results[0]!];
+    if (type.results.length === 1) return SINGLE_BLOCK_TYPES[type.results[0]!] ?? [type.results[0]!];
     return signedLeb(types.indexOf({ params: [], results: type.results }));
   };
 
@@ -130,12 +132,11 @@ export function applyPlan(
   const code = new ByteWriter(bytes.length + bytes.length / 2);
   const functions = module.codeBodies.length;
   code.u32(functions + 1);
-  const body = new ByteWriter(4096);
   for (let definedIndex = 0; definedIndex < functions; definedIndex++) {
     const { plan, versionedLoops } = planFunction(definedIndex);
-    body.length = 0;
+    const bodyStart = code.beginSized();
     writeBody(
-      body,
+      code,
       bytes,
       plan,
       globals,
@@ -145,7 +146,7 @@ export function applyPlan(
       internalFlags,
       versionedLoops,
     );
-    code.u32(body.length).bytes(body.view());
+    code.endSized(bodyStart);
   }
   const reset = resetBody(module);
   code.u32(reset.length).bytes(reset);
@@ -260,9 +261,14 @@ function writeBody(
   // built only for a function with versioned loops (most have none: no Map or closure for them)
   const versioned =
     versionedLoops.length > 0 ? new Map(versionedLoops.map((loop) => [loop.at, loop])) : NO_VERSIONED_LOOPS;
-  const locals = new ByteReader(bytes, plan.localsStart, plan.codeStart);
-  const groups = locals.u32();
-  w.u32(groups + (threaded ? 1 : 3) + (versioned.size > 0 ? 1 : 0)).range(bytes, locals.pos, plan.codeStart);
+  let groups = bytes[plan.localsStart]!;
+  let groupsEnd = plan.localsStart + 1;
+  if (groups >= 0x80) {
+    const locals = new ByteReader(bytes, plan.localsStart, plan.codeStart);
+    groups = locals.u32();
+    groupsEnd = locals.pos;
+  }
+  w.u32(groups + (threaded ? 1 : 3) + (versioned.size > 0 ? 1 : 0)).range(bytes, groupsEnd, plan.codeStart);
   if (!threaded) w.u32(1).byte(OP.i64).u32(1).byte(OP.i32);
   w.u32(1).byte(OP.i32);
   if (versioned.size > 0) w.u32(2).byte(OP.i64);
@@ -311,8 +317,7 @@ function writeBody(
   // Prologue: load the gas counter (an internal function has it as a parameter), add this frame's stack units to
   // the height it was called at, trap past the budget. The global is not written here: it must hold the current
   // height only where something reads it (a callee that is not internal, the host), so it is set before such calls.
-  let calls = false;
-  for (const insertion of plan.insertions) if (insertion.kind === 'beforeCall') calls = true;
+  const calls = plan.calls;
   if (!threaded) counter.load(w);
   if (threaded) w.byte(OP.localGet).u32(heightLocal);
   else w.byte(OP.globalGet).u32(globals.stack);
