@@ -335,6 +335,10 @@ export class StateStore implements StateBackend {
     return node;
   };
 
+  /** Node cache lookup for the tree update, without a node key. */
+  readonly #cached = (version: number, path: Uint8Array, depth: number): TreeNode | undefined =>
+    this.#nodes.getAt(version, path, depth);
+
   /** The bytes of node `key` if an unwritten block wrote it (its index is built on first use). */
   #unwrittenNode(key: Buffer): Buffer | undefined {
     const version = NodeCache.versionOf(key);
@@ -503,7 +507,7 @@ export class StateStore implements StateBackend {
         changes.push({ key, keyHash: Buffer.from(order, 'latin1'), value, order });
       });
       changes.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
-      const update = new TreeUpdate(version, this.#load, CACHED_DEPTH);
+      const update = new TreeUpdate(version, this.#load, CACHED_DEPTH, this.#cached);
       const rootNode = update.apply(this.#block.rootNode, changes);
       const nodeKeys: Buffer[] = [];
       const nodeValues: Buffer[] = [];

@@ -440,17 +440,29 @@ function encodeDerived(node: InternalNode, baseRaw: Buffer, changedMask: number)
   return out;
 }
 
+// Scratch for building a memo (synchronous, so one is enough); grown when a node is larger.
+let memoScratch = Buffer.allocUnsafeSlow(4096);
+
 /**
- * A {@link Child.memo} for `node`, just encoded as `raw`: the encoding as latin1, then the inline leaves' hashes in
- * slot order. A string, not the Buffer: a small Buffer kept for many blocks would keep its whole 8 KB pool slab.
+ * A {@link Child.memo} for `node`, just encoded as `raw`: the encoding, then the inline leaves' hashes in slot
+ * order, as one flat latin1 string (one native copy; a chain of concatenations would be flattened again on first
+ * read). A string, not a Buffer: a small Buffer kept for many blocks would keep its whole 8 KB pool slab.
  */
 export function memoOf(node: InternalNode, raw: Buffer): string {
-  let memo = raw.toString('latin1');
+  let size = raw.length;
+  for (let s = 0; s < 16; s++) if (node.children[s]?.inline !== undefined) size += HASH_LENGTH;
+  if (size > memoScratch.length) memoScratch = Buffer.allocUnsafeSlow(2 * size);
+  const out = memoScratch;
+  raw.copy(out, 0);
+  let o = raw.length;
   for (let s = 0; s < 16; s++) {
     const c = node.children[s];
-    if (c?.inline !== undefined) memo += c.inline.hash;
+    if (c?.inline === undefined) continue;
+    const h = c.inline.hash;
+    for (let i = 0; i < HASH_LENGTH; i++) out[o + i] = h.charCodeAt(i);
+    o += HASH_LENGTH;
   }
-  return memo;
+  return out.toString('latin1', 0, o);
 }
 
 /** The node a {@link Child.memo} holds, its inline leaves' hashes taken from the memo. */

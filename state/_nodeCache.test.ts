@@ -21,7 +21,7 @@ describe('node cache (one slot per path of the top levels)', () => {
       fc.property(fc.array(opArb, { maxLength: 80 }), (ops) => {
         const cache = new NodeCache(3, 16_384);
         const model = new Map<string, { version: number; node: TreeNode }>();
-        for (const [op, { version, depth, key }] of ops) {
+        for (const [op, { version, depth, path, key }] of ops) {
           const slot = key.subarray(9).toString('hex');
           const held = model.get(slot);
           if (op === 'set') {
@@ -33,6 +33,8 @@ describe('node cache (one slot per path of the top levels)', () => {
             if (held?.version === version) model.delete(slot);
           } else {
             expect(cache.get(key)).toBe(held?.version === version ? held.node : undefined);
+            // the lookup without a node key sees the same slot
+            expect(cache.getAt(version, path, depth)).toBe(cache.get(key));
           }
         }
       }),

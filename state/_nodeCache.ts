@@ -53,6 +53,20 @@ export class NodeCache {
     return hi * 0x100000000 + lo;
   }
 
+  /** The node at (`version`, first `depth` nibbles of `path`) if it is the one cached, without a node key. */
+  getAt(version: number, path: Uint8Array, depth: number): TreeNode | undefined {
+    if (depth > this.maxDepth) return undefined;
+    const s =
+      depth === 0
+        ? 0
+        : depth === 1
+          ? 1 + (path[0]! >> 4)
+          : depth === 2
+            ? 17 + path[0]!
+            : 273 + ((path[0]! << 4) | (path[1]! >> 4));
+    return this.#versions[s] === version ? this.#nodes[s] : undefined;
+  }
+
   get(key: Uint8Array): TreeNode | undefined {
     const s = this.#slot(key);
     if (s < 0 || this.#versions[s] !== NodeCache.versionOf(key)) return undefined;

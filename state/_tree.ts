@@ -37,6 +37,8 @@ import {
 } from './_node.js';
 
 export type NodeLoader = (key: Buffer) => TreeNode;
+/** A node kept decoded in memory at (`version`, first `depth` nibbles of `path`), if any: no key made to ask. */
+export type NodeLookup = (version: number, path: Uint8Array, depth: number) => TreeNode | undefined;
 
 /** One key's change in a block: `value` null deletes. Changes passed to an update are sorted by key hash. */
 export type Change = { key: Uint8Array; keyHash: Uint8Array; value: Uint8Array | null };
@@ -70,9 +72,17 @@ export class TreeUpdate {
 
   readonly #keepDepth: number;
 
-  constructor(version: number, load: NodeLoader, keepDepth = Number.POSITIVE_INFINITY) {
+  readonly #cached: NodeLookup | undefined;
+
+  constructor(
+    version: number,
+    load: NodeLoader,
+    keepDepth = Number.POSITIVE_INFINITY,
+    cached: NodeLookup | undefined = undefined,
+  ) {
     this.version = version;
     this.#load = load;
+    this.#cached = cached;
     this.#keepDepth = keepDepth;
   }
 
@@ -141,9 +151,11 @@ export class TreeUpdate {
       if (child.inline === undefined) this.stale.addNode(child.version, path, depth);
       return this.#build(depth, path, leaves);
     }
-    // a node with a memo needs no key: it is neither looked up nor read (its key goes straight into the prune list)
+    // a node with a memo or in the node cache needs no key made (its key goes straight into the prune list)
     const node = asInternal(
-      child.memo === undefined ? this.#load(nodeKey(child.version, path, depth)) : decodeMemo(child.memo),
+      child.memo === undefined
+        ? (this.#cached?.(child.version, path, depth) ?? this.#load(nodeKey(child.version, path, depth)))
+        : decodeMemo(child.memo),
     );
     const children = node.children.slice();
     // changed slots as bits of one integer (bit s for slot s): no array per node for the garbage collector
