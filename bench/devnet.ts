@@ -394,7 +394,7 @@ async function timeParts(workload: GasketWorkload): Promise<Parts> {
     parts['http-roundtrip'] = {
       perSecond: (requests / elapsed) * 1000,
       usPerTx: (cpu.user + cpu.system) / requests,
-      note: `server CPU per tx_getReceipt over HTTP (node:http, keep-alive, one in flight; ${fmt(cpu.system / requests, 1)} µs of it system), per request`,
+      note: `server CPU per tx_getReceipt over HTTP (the server's fast path for JSON-RPC POSTs, keep-alive, one in flight; ${fmt(cpu.system / requests, 1)} µs of it system), per request`,
     };
   } finally {
     await devnet.close();
