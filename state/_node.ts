@@ -440,6 +440,14 @@ function encodeDerived(node: InternalNode, baseRaw: Buffer, changedMask: number)
   return out;
 }
 
+/**
+ * Largest memo kept, in bytes. Memos live on the pointers of cached nodes, one per node of the level below them
+ * (at most 65,536 at depth 4): this bounds their memory to about 32 MB, whatever the state's size. At 100,000 keys a
+ * depth-4 node holds two or three leaves and its memo takes about 250 bytes; nodes of much larger states are read
+ * back and rehashed as before.
+ */
+export const MEMO_MAX = 512;
+
 // Scratch for building a memo (synchronous, so one is enough); grown when a node is larger.
 let memoScratch = Buffer.allocUnsafeSlow(4096);
 
@@ -448,9 +456,10 @@ let memoScratch = Buffer.allocUnsafeSlow(4096);
  * order, as one flat latin1 string (one native copy; a chain of concatenations would be flattened again on first
  * read). A string, not a Buffer: a small Buffer kept for many blocks would keep its whole 8 KB pool slab.
  */
-export function memoOf(node: InternalNode, raw: Buffer): string {
+export function memoOf(node: InternalNode, raw: Buffer): string | undefined {
   let size = raw.length;
   for (let s = 0; s < 16; s++) if (node.children[s]?.inline !== undefined) size += HASH_LENGTH;
+  if (size > MEMO_MAX) return undefined;
   if (size > memoScratch.length) memoScratch = Buffer.allocUnsafeSlow(2 * size);
   const out = memoScratch;
   raw.copy(out, 0);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { keyString } from './_bytes.js';
 import { sha256 } from './_hash.js';
-import { type Child, decodeMemo, decodeNode, encodeNode, nodeHash, type TreeNode } from './_node.js';
+import { type Child, decodeMemo, decodeNode, encodeNode, MEMO_MAX, nodeHash, type TreeNode } from './_node.js';
 import { type Change, lookup, TreeUpdate } from './_tree.js';
 import { computeRoot } from './computeRoot.js';
 
@@ -43,6 +43,7 @@ function run(blocks: [number, number | null][][], keys: Uint8Array[], keepDepth:
         for (const c of w.node.children) {
           if (c?.memo === undefined) continue;
           memos++;
+          expect(c.memo.length).toBeLessThanOrEqual(MEMO_MAX);
           // a memo's leaf hashes are those of the leaves its bytes hold
           const fromMemo = decodeMemo(c.memo);
           if (fromMemo.kind !== 'internal') throw new Error('a memo of a leaf');
@@ -81,10 +82,11 @@ describe('tree update with node memos', () => {
     );
   });
 
-  it('memos are made below the kept levels', () => {
+  it('memos are made below the kept levels, for nodes of at most MEMO_MAX bytes', () => {
     const keys = Array.from({ length: 300 }, (_, i) => sha256(Uint8Array.of(i >> 8, i & 0xff)));
     const block: [number, number | null][] = keys.map((_, i) => [i, i & 0xff]);
-    const { memos } = run([block, block.slice(0, 50)], keys, 0);
-    expect(memos).toBeGreaterThan(0);
+    // memos of depth-1 nodes (keepDepth 0: most too large at 300 keys) and of depth-2 nodes (keepDepth 1)
+    expect(run([block, block.slice(0, 50)], keys, 0).memos).toBeGreaterThan(0);
+    expect(run([block, block.slice(0, 50)], keys, 1).memos).toBeGreaterThan(0);
   });
 });
