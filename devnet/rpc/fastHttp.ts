@@ -26,6 +26,12 @@ export type FastPathOptions = {
 /** An answer to a body: the JSON text, or undefined for notifications only (204). Rejects for a 500. */
 export type AnswerBody = (body: string) => Promise<string | undefined>;
 
+/**
+ * Requests of one connection answered at once (pipelined): past this the socket stops reading until answers are
+ * written, so a client that sends without reading cannot make the node queue work and answers without bound.
+ */
+export const MAX_PIPELINED = 16;
+
 /** node:http's own limit on a request head (`maxHeaderSize`): longer heads go to it, which answers 431. */
 const MAX_HEAD_BYTES = 16 * 1024;
 const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
@@ -46,6 +52,16 @@ export function serveFast(socket: Socket, http: Server, answer: AnswerBody, opti
   let pending: Buffer | undefined;
   /** Bytes `pending` must reach before parsing again (a body still arriving). */
   let needed = 0;
+  /**
+   * Chunks of a body still arriving, joined once it is complete: joining at every chunk would copy a 5 MB body
+   * sent a few bytes at a time billions of times over.
+   */
+  let arriving: Buffer[] = [];
+  let arrivingBytes = 0;
+  /** Reading was paused because MAX_PIPELINED answers are under way. */
+  let held = false;
+  /** The connection went to node:http: nothing here reads it again. */
+  let handedOver = false;
   /** The last answer's write: answers are written in request order. */
   let written: Promise<void> = Promise.resolve();
   let inFlight = 0;
@@ -69,7 +85,16 @@ export function serveFast(socket: Socket, http: Server, answer: AnswerBody, opti
       const out = await text;
       inFlight--;
       if (!socket.destroyed) socket.write(out);
+      if (held && inFlight < MAX_PIPELINED && !socket.destroyed && !handedOver) {
+        held = false;
+        socket.resume();
+        parsePending(); // the requests that arrived while reading was held
+      }
     });
+    if (inFlight >= MAX_PIPELINED && !held) {
+      held = true;
+      socket.pause();
+    }
   };
   const onTimeout = () => {
     if (inFlight === 0) socket.destroy();
@@ -80,6 +105,7 @@ export function serveFast(socket: Socket, http: Server, answer: AnswerBody, opti
     void written.then(() => socket.end());
   };
   const handOver = () => {
+    handedOver = true;
     // paused before the listener goes: a flowing socket without a 'data' listener would drop what arrives
     socket.pause();
     socket.removeListener('data', onData);
@@ -96,15 +122,34 @@ export function serveFast(socket: Socket, http: Server, answer: AnswerBody, opti
     });
   };
   function onData(data: Buffer): void {
-    pending = pending === undefined ? data : Buffer.concat([pending, data]);
-    if (pending.length < needed) return;
+    if (needed > 0) {
+      arriving.push(data);
+      arrivingBytes += data.length;
+      if (arrivingBytes < needed) return;
+      pending = Buffer.concat(arriving, arrivingBytes);
+      arriving = [];
+      arrivingBytes = 0;
+    } else {
+      pending = pending === undefined ? data : Buffer.concat([pending, data]);
+    }
+    parsePending();
+  }
+  function parsePending(): void {
     while (pending !== undefined) {
+      if (held) return; // the rest waits in `pending` until answers are written
       const parsed = parseRequest(pending, options.maxBodyBytes);
       if (parsed === 'other') {
         handOver();
         return;
       }
-      if (parsed === 'incomplete') return;
+      if (parsed === 'incomplete') {
+        if (needed > 0) {
+          arriving = [pending];
+          arrivingBytes = pending.length;
+          pending = undefined;
+        }
+        return;
+      }
       needed = 0;
       pending = parsed.next === pending.length ? undefined : pending.subarray(parsed.next);
       respond(parsed.body);
