@@ -6,7 +6,11 @@
  * receipt is fetched (bench/devnetLoad.ts), with automine and with 1 s interval mining; Gasket also with its
  * LevelDB data directory (persistence). Reported per case, medians over BENCH_REPS rounds: transfers/s, p50/p99
  * latency (send -> receipt available), server CPU per transaction (all threads, and the main thread alone), and
- * start-up time (spawn -> first answered chain id request). In process it also times Gasket's parts apart:
+ * start-up time (spawn -> first answered chain id request). Before the clock, every node (Gasket's and the peers'
+ * alike) gets an untimed warm-up: BENCH_WARMUP transfers (default 1000; 0 disables) from the same senders and the
+ * same number of clients as the case, receipts fetched, then the timed transfers continue at the next nonces. A
+ * fresh node otherwise spends much of a short case compiling (V8's JIT, the peers' as much as ours), and the case
+ * would measure start-up rather than throughput. In process it also times Gasket's parts apart:
  * signature checks, JSON-RPC parsing, execution and block commits; with BENCH_PROFILE=1 it profiles the devnet
  * (--cpu-prof) under 8 clients and lists the top self-time functions.
  *
@@ -68,6 +72,8 @@ import {
 const AUTO_TXS = Number(process.env.BENCH_TXS ?? 2000);
 const INTERVAL_TXS = Number(process.env.BENCH_INTERVAL_TXS ?? 4000);
 const REPS = Number(process.env.BENCH_REPS ?? 3);
+/** Untimed transfers before each case's clock (split across its clients); they use each sender's first nonces. */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
 const ALL_TARGETS = ['gasket', 'gasket-disk', 'hardhat', 'hardhat-quiet', 'anvil'] as const;
 type Target = (typeof ALL_TARGETS)[number] | 'gasket-worker';
 const TARGETS = (process.env.BENCH_TARGETS?.split(',') ?? ALL_TARGETS) as Target[];
@@ -76,10 +82,13 @@ const MODES = (process.env.BENCH_MODES?.split(',') ?? ['automine', 'interval']) 
 const MAX_CLIENTS = 8;
 /** Extra Node/V8 flags for Gasket's node (BENCH_GASKET_NODE_FLAGS, space-separated): A/B of runtime settings. */
 const GASKET_NODE_FLAGS = process.env.BENCH_GASKET_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-/** Transfers sender `s` (1-based) signs: all of a 1-client case for sender 1, an eighth for the others. */
+/**
+ * Transfers sender `s` (1-based) signs: the warm-up and all of a 1-client case for sender 1, an eighth of both for
+ * the others.
+ */
 const perSender = (s: number) => {
   const most = Math.max(AUTO_TXS, INTERVAL_TXS);
-  return s === 1 ? most : Math.ceil(most / MAX_CLIENTS);
+  return s === 1 ? WARMUP + most : Math.ceil(WARMUP / MAX_CLIENTS) + Math.ceil(most / MAX_CLIENTS);
 };
 
 // --- Gasket workload ---
@@ -223,12 +232,21 @@ async function deployGasket(port: number, workload: GasketWorkload): Promise<voi
   }
 }
 
-function gasketPlans(port: number, workload: GasketWorkload, clients: number, total: number): ClientPlan[] {
+/** The requests of each client: `clients` senders sharing `total` transfers, from each sender's `offset`-th. */
+function gasketPlans(
+  port: number,
+  workload: GasketWorkload,
+  clients: number,
+  total: number,
+  offset: number,
+): ClientPlan[] {
   const each = Math.floor(total / clients);
   return workload.transfers.slice(0, clients).map((list) => ({
-    sends: list.slice(0, each).map((tx, i) => httpRequest(port, rpcBody('tx_send', { raw: toHex(tx.raw) }, i))),
+    sends: list
+      .slice(offset, offset + each)
+      .map((tx, i) => httpRequest(port, rpcBody('tx_send', { raw: toHex(tx.raw) }, i))),
     receipts: list
-      .slice(0, each)
+      .slice(offset, offset + each)
       .map((tx, i) => httpRequest(port, rpcBody('tx_getReceipt', { hash: toHex(tx.hash) }, i))),
   }));
 }
@@ -257,18 +275,21 @@ async function runCase(
     : await startPeer(target as PeerName, mining, port);
   try {
     // a failing set-up stops the node too (the finally below)
-    let plans: ClientPlan[];
+    let plans: (total: number, offset: number) => ClientPlan[];
     let dialect: Dialect;
     if (isGasket) {
       await deployGasket(port, gasket!);
-      plans = gasketPlans(port, gasket!, clients, total);
+      plans = (count, offset) => gasketPlans(port, gasket!, clients, count, offset);
       dialect = GASKET_DIALECT;
     } else {
       await deployEth(port, eth!);
-      plans = ethPlans(port, eth!, clients, total);
+      plans = (count, offset) => ethPlans(port, eth!, clients, count, offset);
       dialect = ETH_DIALECT;
     }
-    const result = await runLoad(port, node.child.pid!, plans, dialect);
+    // the untimed warm-up (its figures dropped), then the timed transfers at the next nonces of the same senders
+    const warmEach = Math.floor(WARMUP / clients);
+    if (warmEach > 0) await runLoad(port, node.child.pid!, plans(warmEach * clients, 0), dialect);
+    const result = await runLoad(port, node.child.pid!, plans(total, warmEach), dialect);
     return { ...result, startupMs: node.startupMs };
   } finally {
     await stopNode(node);
@@ -667,7 +688,7 @@ async function main() {
   };
   out.push(
     `Machine: ${cpus()[0]?.model ?? '?'}, ${cpus().length} cores, Node ${process.version}; load average during the runs: median ${median(load).toFixed(1)} (min ${Math.min(...load).toFixed(1)}, max ${Math.max(...load).toFixed(1)}).`,
-    `Transfers per case: ${AUTO_TXS} (automine), ${INTERVAL_TXS} (interval, 1 s blocks); ${REPS} rounds, medians. Gasket token transfer gas: ${gasket.transferGas}.`,
+    `Transfers per case: ${AUTO_TXS} (automine), ${INTERVAL_TXS} (interval, 1 s blocks), after an untimed warm-up of ${WARMUP} on the same node; ${REPS} rounds, medians. Gasket token transfer gas: ${gasket.transferGas}.`,
     `Peers: Hardhat ${PEER_VERSIONS.hardhat}, Anvil ${PEER_VERSIONS.anvil}, solc ${peers.length > 0 ? solcVersion() : '-'}, installed in ${PEERS_DIR}.`,
     '',
     '| node | mining | clients | transfers/s | p50 latency (ms) | p99 latency (ms) | server CPU (ms/tx) | main thread CPU (ms/tx) | client CPU (ms/tx) | null receipt polls |',

@@ -242,12 +242,25 @@ export async function deployEth(port: number, workload: EthWorkload): Promise<vo
   }
 }
 
-/** The timed requests of each client: `clients` senders sharing `total` transfers. */
-export function ethPlans(port: number, workload: EthWorkload, clients: number, total: number): ClientPlan[] {
+/**
+ * The requests of each client: `clients` senders sharing `total` transfers, from each sender's `offset`-th (the
+ * transfers before it went to the warm-up, so the nonces follow on).
+ */
+export function ethPlans(
+  port: number,
+  workload: EthWorkload,
+  clients: number,
+  total: number,
+  offset = 0,
+): ClientPlan[] {
   const each = Math.floor(total / clients);
   return workload.transfers.slice(0, clients).map((list) => ({
-    sends: list.slice(0, each).map((tx, i) => httpRequest(port, rpcBody('eth_sendRawTransaction', [tx.raw], i))),
-    receipts: list.slice(0, each).map((tx, i) => httpRequest(port, rpcBody('eth_getTransactionReceipt', [tx.hash], i))),
+    sends: list
+      .slice(offset, offset + each)
+      .map((tx, i) => httpRequest(port, rpcBody('eth_sendRawTransaction', [tx.raw], i))),
+    receipts: list
+      .slice(offset, offset + each)
+      .map((tx, i) => httpRequest(port, rpcBody('eth_getTransactionReceipt', [tx.hash], i))),
   }));
 }
 
