@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { createMerkleProof, createMPT, type MerklePatriciaTrie, verifyMPTWithMerkleProof } from '@ethereumjs/mpt';
 import { ClassicLevel } from 'classic-level';
 import { encodeProof, openState, verifyProof } from '../state/index.js';
+import { prng, randomBytes, STATE_BENCH_SEED } from './stateWorkload.js';
 
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 100);
 const PER_BLOCK = 1000;
@@ -29,32 +30,6 @@ const N = BLOCKS * PER_BLOCK;
 const READS = 10_000;
 const PROOFS = 1000;
 const NON_PROOFS = 100;
-
-/** xorshift128+ with a fixed seed: the same workload on every run and for both stores. */
-function prng(seed: number): () => number {
-  let s0 = BigInt(seed) | 1n;
-  let s1 = 0x9e3779b97f4a7c15n;
-  const mask = (1n << 64n) - 1n;
-  return () => {
-    let x = s0;
-    const y = s1;
-    s0 = y;
-    x ^= (x << 23n) & mask;
-    s1 = x ^ y ^ (x >> 17n) ^ (y >> 26n);
-    return Number((s1 + y) & 0xffffffffn);
-  };
-}
-
-function randomBytes(next: () => number, count: number, length: number): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let i = 0; i < count; i++) {
-    const b = new Uint8Array(length);
-    const v = new DataView(b.buffer);
-    for (let j = 0; j < length; j += 4) v.setUint32(j, next());
-    out.push(b);
-  }
-  return out;
-}
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -94,7 +69,7 @@ type Result = {
   diskPruned?: number;
 };
 
-const next = prng(20261124);
+const next = prng(STATE_BENCH_SEED);
 const keys = randomBytes(next, N, 32);
 const values = randomBytes(next, N, 32);
 const readIdx = Array.from({ length: READS }, () => next() % N);

@@ -15,35 +15,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openState } from '../state/index.js';
+import { prng, randomBytes, STATE_BENCH_SEED } from './stateWorkload.js';
 
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 100);
 const PER_BLOCK = 1000;
-
-/** xorshift128+ as in bench/state.ts: the same keys and values. */
-function prng(seed: number): () => number {
-  let s0 = BigInt(seed) | 1n;
-  let s1 = 0x9e3779b97f4a7c15n;
-  const mask = (1n << 64n) - 1n;
-  return () => {
-    let x = s0;
-    const y = s1;
-    s0 = y;
-    x ^= (x << 23n) & mask;
-    s1 = x ^ y ^ (x >> 17n) ^ (y >> 26n);
-    return Number((s1 + y) & 0xffffffffn);
-  };
-}
-
-function randomBytes(next: () => number, count: number): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let i = 0; i < count; i++) {
-    const b = new Uint8Array(32);
-    const v = new DataView(b.buffer);
-    for (let j = 0; j < 32; j += 4) v.setUint32(j, next());
-    out.push(b);
-  }
-  return out;
-}
 
 /** CPU milliseconds of the main thread (Linux only; NaN elsewhere). */
 function mainThreadCpuMs(): number {
@@ -56,9 +31,9 @@ function mainThreadCpuMs(): number {
   }
 }
 
-const next = prng(20261124);
-const keys = randomBytes(next, BLOCKS * PER_BLOCK);
-const values = randomBytes(next, BLOCKS * PER_BLOCK);
+const next = prng(STATE_BENCH_SEED);
+const keys = randomBytes(next, BLOCKS * PER_BLOCK, 32);
+const values = randomBytes(next, BLOCKS * PER_BLOCK, 32);
 const dir = await mkdtemp(join(tmpdir(), 'gasket-bench-commit-'));
 try {
   const store = await openState({ path: join(dir, 'state'), create: true });
