@@ -7,10 +7,13 @@
  * LevelDB data directory (persistence). Reported per case, medians over BENCH_REPS rounds: transfers/s, p50/p99
  * latency (send -> receipt available), server CPU per transaction (all threads, and the main thread alone), and
  * start-up time (spawn -> first answered chain id request). Before the clock, every node (Gasket's and the peers'
- * alike) gets an untimed warm-up: BENCH_WARMUP transfers (default 1000; 0 disables) from the same senders and the
+ * alike) gets an untimed warm-up: BENCH_WARMUP transfers (default 3000; 0 disables) from the same senders and the
  * same number of clients as the case, receipts fetched, then the timed transfers continue at the next nonces. A
  * fresh node otherwise spends much of a short case compiling (V8's JIT, the peers' as much as ours), and the case
- * would measure start-up rather than throughput. In process it also times Gasket's parts apart:
+ * would measure start-up rather than throughput (measured 2026-11-25 on Gasket on disk, automine, load 1-1.5:
+ * 1,000 warm-up transfers left it at 1,030-1,240/s with 1 client and 1,380-1,660/s with 8; 3,000 gave 1,410-1,420
+ * and 1,920-2,090/s, 5,000 about the same). Anvil's rate falls as its chain grows, so it pays for the longer chain
+ * a warm-up leaves: lower BENCH_WARMUP to see it fresh. In process it also times Gasket's parts apart:
  * signature checks, JSON-RPC parsing, execution and block commits; with BENCH_PROFILE=1 it profiles the devnet
  * (--cpu-prof) under 8 clients and lists the top self-time functions.
  *
@@ -73,7 +76,7 @@ const AUTO_TXS = Number(process.env.BENCH_TXS ?? 2000);
 const INTERVAL_TXS = Number(process.env.BENCH_INTERVAL_TXS ?? 4000);
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 /** Untimed transfers before each case's clock (split across its clients); they use each sender's first nonces. */
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3000);
 const ALL_TARGETS = ['gasket', 'gasket-disk', 'hardhat', 'hardhat-quiet', 'anvil'] as const;
 type Target = (typeof ALL_TARGETS)[number] | 'gasket-worker';
 const TARGETS = (process.env.BENCH_TARGETS?.split(',') ?? ALL_TARGETS) as Target[];
@@ -601,7 +604,8 @@ async function profileGasket(gasket: GasketWorkload, target: 'gasket' | 'gasket-
     return {
       target,
       clients,
-      transfers: result.transactions,
+      // the profile spans the node's life: the warm-up's transfers are in it too
+      transfers: result.transactions + Math.floor(WARMUP / clients) * clients,
       perSecond: result.perSecond,
       ...main!,
       workerBusyMs: workers.reduce((sum, w) => sum + w.busyMs, 0),
@@ -742,7 +746,7 @@ async function main() {
     const perTx = (ms: number) => fmt((ms * 1000) / profile.transfers, 0);
     out.push(
       '',
-      `Profile: ${profile.target}, automine, ${profile.clients} clients (${fmt(profile.perSecond)}/s under --cpu-prof); main thread busy ${fmt(profile.busyMs)} ms (${perTx(profile.busyMs)} µs a transfer), idle ${fmt(profile.idleMs)} ms; worker threads busy ${fmt(profile.workerBusyMs)} ms (${perTx(profile.workerBusyMs)} µs a transfer). Main thread by phase (inclusive):`,
+      `Profile: ${profile.target}, automine, ${profile.clients} clients (${fmt(profile.perSecond)}/s under --cpu-prof; ${fmt(profile.transfers)} transfers profiled, warm-up included); main thread busy ${fmt(profile.busyMs)} ms (${perTx(profile.busyMs)} µs a transfer), idle ${fmt(profile.idleMs)} ms; worker threads busy ${fmt(profile.workerBusyMs)} ms (${perTx(profile.workerBusyMs)} µs a transfer). Main thread by phase (inclusive):`,
       '',
       '| phase | ms | µs per transfer | share of busy |',
       '| --- | ---: | ---: | ---: |',
