@@ -164,7 +164,7 @@ export function draftBlock(
 export function sealBlock(draft: BlockDraft, stateRoot: Uint8Array): { header: BlockHeader; hash: Uint8Array } {
   const fields = draft.headerBytes;
   // [...8 header fields, stateRoot]: a 9-element array header, the 8 fields' encodings, the root's
-  const hash = sha256(concatBytes([arrayHeader(9), fields.subarray(arrayHeaderLength(fields)), pack(stateRoot)]));
+  const hash = sha256(arrayHeader(9), fields.subarray(arrayHeaderLength(fields)), pack(stateRoot));
   return { header: { ...draft.header, stateRoot }, hash };
 }
 
