@@ -130,6 +130,17 @@ export class ByteWriter {
     this.buffer = new Uint8Array(capacity);
   }
 
+  /** Empties the writer for reuse, with room for at least `capacity` bytes. */
+  reset(capacity: number): void {
+    this.length = 0;
+    if (this.buffer.length < capacity) this.buffer = new Uint8Array(capacity);
+  }
+
+  /** Bytes the writer holds room for. */
+  get capacity(): number {
+    return this.buffer.length;
+  }
+
   private reserve(n: number): void {
     if (this.length + n <= this.buffer.length) return;
     let capacity = this.buffer.length * 2;

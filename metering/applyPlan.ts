@@ -129,7 +129,7 @@ export function applyPlan(
   // by function index, for the look-up at every call site (a typed array read instead of a Set's)
   const internalFlags = new Uint8Array(module.importedFunctions + module.codeBodies.length);
   for (const index of internal) if (index < internalFlags.length) internalFlags[index] = 1;
-  const code = new ByteWriter(bytes.length + bytes.length / 2);
+  const code = borrowWriter(CODE_WRITER, bytes.length + bytes.length / 2);
   const functions = module.codeBodies.length;
   code.u32(functions + 1);
   for (let definedIndex = 0; definedIndex < functions; definedIndex++) {
@@ -148,8 +148,9 @@ export function applyPlan(
     );
     code.endSized(bodyStart);
   }
-  const reset = resetBody(module);
-  code.u32(reset.length).bytes(reset);
+  const resetStart = code.beginSized();
+  writeResetBody(code, module);
+  code.endSized(resetStart);
   const resetFunction = module.importedFunctions + module.functionTypes.length;
   // Internal functions get a type with the counter and the stack height appended to their params.
   const definedTypes = module.functionTypes.map((typeIndex, definedIndex) => {
@@ -157,33 +158,62 @@ export function applyPlan(
     return types.internalType(typeIndex);
   });
   const voidType = types.indexOf({ params: [], results: [] });
-  const functionSection = (section: Section | undefined): Uint8Array => {
-    if (internal.size === 0) return appendToVector(section, bytes, 1, new ByteWriter(8).u32(voidType));
-    const w = new ByteWriter(16 + definedTypes.length * 2);
+  const writeFunctionSection = (w: ByteWriter, section: Section | undefined) => {
+    if (internal.size === 0) {
+      writeVectorHead(w, section, bytes, 1);
+      w.u32(voidType);
+      return;
+    }
     w.u32(definedTypes.length + 1);
     for (const typeIndex of definedTypes) w.u32(typeIndex);
-    return w.u32(voidType).finish();
+    w.u32(voidType);
   };
 
-  const out = new ByteWriter(bytes.length * 2 + 64);
-  out.bytes(bytes.subarray(0, 8));
+  // Every section is written straight into one output writer behind a sized prefix (no payload buffer per section).
+  const out = borrowWriter(OUT_WRITER, bytes.length * 2 + 64);
+  out.range(bytes, 0, 8);
   const emitted = new Set<number>();
-  const emit = (id: number, payload: Uint8Array) => {
-    out.byte(id).u32(payload.length).bytes(payload);
+  const emit = (
+    id: number,
+    section: Section | undefined,
+    write: (w: ByteWriter, section: Section | undefined) => void,
+  ) => {
+    out.byte(id);
+    const start = out.beginSized();
+    write(out, section);
+    out.endSized(start);
     emitted.add(id);
   };
+  const emitPayload = (section: Section) => {
+    out
+      .byte(section.id)
+      .u32(section.end - section.payloadStart)
+      .range(bytes, section.payloadStart, section.end);
+    emitted.add(section.id);
+  };
+  const writeTypeSection = (w: ByteWriter, section: Section | undefined) => writeTypes(w, section, bytes, extraTypes);
+  const writeGlobalSection = (w: ByteWriter, section: Section | undefined) =>
+    writeGlobals(w, section, bytes, options.initialGas);
+  const writeExportSection = (w: ByteWriter, section: Section | undefined) =>
+    writeExports(w, section, bytes, globals, resetFunction);
+  const emitCode = () => {
+    out.byte(SECTION.code).u32(code.length).range(code.view(), 0, code.length);
+    emitted.add(SECTION.code);
+  };
   // Sections the output needs even when the input has none, in canonical order.
-  const required: Array<[number, () => Uint8Array]> = [
-    [SECTION.type, () => appendTypes(undefined, bytes, extraTypes)],
-    [SECTION.function, () => functionSection(undefined)],
-    [SECTION.global, () => appendGlobals(undefined, bytes, options.initialGas)],
-    [SECTION.export, () => appendExports(undefined, bytes, globals, resetFunction)],
-    [SECTION.code, () => code.view()],
-  ];
   const emitNewSectionsBefore = (rank: number) => {
-    for (const [id, make] of required) {
-      if (SECTION_RANK[id]! < rank && !emitted.has(id)) emit(id, make());
+    if (rank > SECTION_RANK[SECTION.type]! && !emitted.has(SECTION.type))
+      emit(SECTION.type, undefined, writeTypeSection);
+    if (rank > SECTION_RANK[SECTION.function]! && !emitted.has(SECTION.function)) {
+      emit(SECTION.function, undefined, writeFunctionSection);
     }
+    if (rank > SECTION_RANK[SECTION.global]! && !emitted.has(SECTION.global)) {
+      emit(SECTION.global, undefined, writeGlobalSection);
+    }
+    if (rank > SECTION_RANK[SECTION.export]! && !emitted.has(SECTION.export)) {
+      emit(SECTION.export, undefined, writeExportSection);
+    }
+    if (rank > SECTION_RANK[SECTION.code]! && !emitted.has(SECTION.code)) emitCode();
   };
   // Custom sections other than ours are dropped: V8 ignores them, and tools may trip over malformed ones.
   const keptCustom = new Set(
@@ -194,38 +224,65 @@ export function applyPlan(
   for (const section of module.sections) {
     const rank = SECTION_RANK[section.id];
     if (section.id === SECTION.custom) {
-      if (keptCustom.has(section.start)) out.bytes(bytes.subarray(section.start, section.end));
+      if (keptCustom.has(section.start)) out.range(bytes, section.start, section.end);
       continue;
     }
     if (rank !== undefined) emitNewSectionsBefore(rank);
     switch (section.id) {
       case SECTION.type:
-        emit(SECTION.type, extraTypes.length > 0 ? appendTypes(section, bytes, extraTypes) : payload(bytes, section));
+        if (extraTypes.length > 0) emit(SECTION.type, section, writeTypeSection);
+        else emitPayload(section);
         break;
       case SECTION.memory:
-        emit(
-          SECTION.memory,
-          options.capMemory ? capMemories(section, bytes, options.limits.maxMemoryPages) : payload(bytes, section),
-        );
+        if (options.capMemory) {
+          emit(SECTION.memory, section, (w) => writeCappedMemories(w, section, bytes, options.limits.maxMemoryPages));
+        } else emitPayload(section);
         break;
       case SECTION.global:
-        emit(SECTION.global, appendGlobals(section, bytes, options.initialGas));
+        emit(SECTION.global, section, writeGlobalSection);
         break;
       case SECTION.export:
-        emit(SECTION.export, appendExports(section, bytes, globals, resetFunction));
+        emit(SECTION.export, section, writeExportSection);
         break;
       case SECTION.function:
-        emit(SECTION.function, functionSection(section));
+        emit(SECTION.function, section, writeFunctionSection);
         break;
       case SECTION.code:
-        emit(SECTION.code, code.view());
+        emitCode();
         break;
       default:
-        emit(section.id, payload(bytes, section));
+        emitPayload(section);
     }
   }
   emitNewSectionsBefore(Number.POSITIVE_INFINITY);
-  return out.finish();
+  const result = out.finish();
+  returnWriter(CODE_WRITER, code);
+  returnWriter(OUT_WRITER, out);
+  return result;
+}
+
+/**
+ * The two large writers (function bodies, whole module), kept between calls: made new on each call, their buffers
+ * (an ArrayBuffer each, zero-filled, and a dozen smaller ones for the section payloads) cost about a third of
+ * applyPlan's module-level time on small contracts. Borrowed and returned, so a call that throws midway or a
+ * nested call simply makes new ones; buffers past MAX_KEPT_WRITER_BYTES are not kept, so one huge module does not
+ * pin its memory.
+ */
+const CODE_WRITER = 0;
+const OUT_WRITER = 1;
+const MAX_KEPT_WRITER_BYTES = 4 << 20;
+const keptWriters: (ByteWriter | undefined)[] = [undefined, undefined];
+
+function borrowWriter(slot: number, capacity: number): ByteWriter {
+  const kept = keptWriters[slot];
+  if (!kept) return new ByteWriter(capacity);
+  keptWriters[slot] = undefined;
+  kept.reset(capacity);
+  return kept;
+}
+
+function returnWriter(slot: number, writer: ByteWriter): void {
+  if (writer.capacity <= MAX_KEPT_WRITER_BYTES) keptWriters[slot] = writer;
 }
 
 const NO_VERSIONED_LOOPS: ReadonlyMap<number, VersionedLoop> = new Map();
@@ -523,71 +580,57 @@ function writeTrapIf(w: ByteWriter, trapGlobal: number, reason: number): void {
   w.byte(OP.end);
 }
 
-function payload(bytes: Uint8Array, section: Section): Uint8Array {
-  return bytes.subarray(section.payloadStart, section.end);
-}
-
-/** A vector section with `extra` encoded entries appended after the original ones. */
-function appendToVector(
-  section: Section | undefined,
-  bytes: Uint8Array,
-  extraCount: number,
-  extra: ByteWriter,
-): Uint8Array {
-  const w = new ByteWriter(64 + (section ? section.end - section.payloadStart : 0) + extra.length);
+/** A vector section's count, raised by `extraCount`, and its original entries; the caller writes the extra ones. */
+function writeVectorHead(w: ByteWriter, section: Section | undefined, bytes: Uint8Array, extraCount: number): void {
   if (section) {
     const r = new ByteReader(bytes, section.payloadStart, section.end);
     const count = r.u32();
-    w.u32(count + extraCount).bytes(bytes.subarray(r.pos, section.end));
+    w.u32(count + extraCount).range(bytes, r.pos, section.end);
   } else {
     w.u32(extraCount);
   }
-  return w.bytes(extra.finish()).finish();
 }
 
-function appendTypes(section: Section | undefined, bytes: Uint8Array, types: readonly FuncType[]): Uint8Array {
-  const extra = new ByteWriter(64);
+function writeTypes(w: ByteWriter, section: Section | undefined, bytes: Uint8Array, types: readonly FuncType[]): void {
+  writeVectorHead(w, section, bytes, types.length);
   for (const type of types) {
-    extra.byte(0x60).u32(type.params.length);
-    for (const v of type.params) extra.byte(v);
-    extra.u32(type.results.length);
-    for (const v of type.results) extra.byte(v);
+    w.byte(0x60).u32(type.params.length);
+    for (const v of type.params) w.byte(v);
+    w.u32(type.results.length);
+    for (const v of type.results) w.byte(v);
   }
-  return appendToVector(section, bytes, types.length, extra);
 }
 
-function appendGlobals(section: Section | undefined, bytes: Uint8Array, initialGas: bigint): Uint8Array {
-  const extra = new ByteWriter(32);
-  extra.byte(OP.i64).byte(1).byte(OP.i64Const).s64(initialGas).byte(OP.end);
-  extra.byte(OP.i32).byte(1).byte(OP.i32Const).s32(0).byte(OP.end);
-  extra.byte(OP.i32).byte(1).byte(OP.i32Const).s32(0).byte(OP.end);
-  return appendToVector(section, bytes, 3, extra);
+function writeGlobals(w: ByteWriter, section: Section | undefined, bytes: Uint8Array, initialGas: bigint): void {
+  writeVectorHead(w, section, bytes, 3);
+  w.byte(OP.i64).byte(1).byte(OP.i64Const).s64(initialGas).byte(OP.end);
+  w.byte(OP.i32).byte(1).byte(OP.i32Const).s32(0).byte(OP.end);
+  w.byte(OP.i32).byte(1).byte(OP.i32Const).s32(0).byte(OP.end);
 }
 
-function appendExports(
+function writeExports(
+  w: ByteWriter,
   section: Section | undefined,
   bytes: Uint8Array,
   globals: { gas: number; stack: number; trap: number },
   resetFunction: number,
-): Uint8Array {
-  const extra = new ByteWriter(64);
-  extra.name(GAS_GLOBAL_EXPORT).byte(3).u32(globals.gas);
-  extra.name(STACK_GLOBAL_EXPORT).byte(3).u32(globals.stack);
-  extra.name(TRAP_GLOBAL_EXPORT).byte(3).u32(globals.trap);
-  extra.name(RESET_FUNCTION_EXPORT).byte(0).u32(resetFunction);
-  return appendToVector(section, bytes, 4, extra);
+): void {
+  writeVectorHead(w, section, bytes, 4);
+  w.name(GAS_GLOBAL_EXPORT).byte(3).u32(globals.gas);
+  w.name(STACK_GLOBAL_EXPORT).byte(3).u32(globals.stack);
+  w.name(TRAP_GLOBAL_EXPORT).byte(3).u32(globals.trap);
+  w.name(RESET_FUNCTION_EXPORT).byte(0).u32(resetFunction);
 }
 
 /** The reset function's body: each mutable global's initialiser again, then global.set. */
-function resetBody(module: DecodedModule): Uint8Array {
-  const w = new ByteWriter(64);
+function writeResetBody(w: ByteWriter, module: DecodedModule): void {
   w.u32(0); // no locals
   module.globals.forEach((global, index) => {
     if (!global.mutable) return;
-    w.bytes(module.bytes.subarray(global.initStart, global.initEnd));
+    w.range(module.bytes, global.initStart, global.initEnd);
     w.byte(OP.globalSet).u32(module.importedGlobals + index);
   });
-  return w.byte(OP.end).finish();
+  w.byte(OP.end);
 }
 
 /**
@@ -632,9 +675,8 @@ function signatureKey(params: readonly number[], results: readonly number[]): st
 }
 
 /** The memory section with every maximum clamped to the cap (a memory with no maximum gets the cap). */
-function capMemories(section: Section, bytes: Uint8Array, capPages: number): Uint8Array {
+function writeCappedMemories(w: ByteWriter, section: Section, bytes: Uint8Array, capPages: number): void {
   const r = new ByteReader(bytes, section.payloadStart, section.end);
-  const w = new ByteWriter(16);
   const count = r.u32();
   w.u32(count);
   for (let i = 0; i < count; i++) {
@@ -645,7 +687,6 @@ function capMemories(section: Section, bytes: Uint8Array, capPages: number): Uin
       .u32(min)
       .u32(Math.min(max ?? capPages, capPages));
   }
-  return w.finish();
 }
 
 function signedLeb(value: number): number[] {
