@@ -15,7 +15,8 @@
  * and 1,920-2,090/s, 5,000 about the same). Anvil's rate falls as its chain grows, so it pays for the longer chain
  * a warm-up leaves: lower BENCH_WARMUP to see it fresh. In process it also times Gasket's parts apart:
  * signature checks, JSON-RPC parsing, execution and block commits; with BENCH_PROFILE=1 it profiles the devnet
- * (--cpu-prof) under 8 clients and lists the top self-time functions.
+ * (--cpu-prof) under 8 clients (BENCH_PROFILE_CLIENTS) and lists the top self-time functions. BENCH_PARTS=0 skips
+ * the in-process parts (quicker A/B runs).
  *
  * Environment: BENCH_TXS (transfers per automine case, default 2000), BENCH_INTERVAL_TXS (per interval case,
  * default 4000), BENCH_REPS (default 3), BENCH_TARGETS (comma list of gasket, gasket-disk, gasket-worker (on
@@ -333,7 +334,7 @@ async function timeParts(workload: GasketWorkload): Promise<Parts> {
     time(() => {
       for (const tx of decoded) if (!verifySignature(tx)) throw new Error('bad signature');
     }),
-    'verifySignature (node:crypto ed25519, one core)',
+    'verifySignature (ed25519: libsodium, node:crypto for what it refuses; one core)',
   );
   parts.json = rate(
     time(() => {
@@ -634,7 +635,7 @@ async function main() {
   const eth = peers.length > 0 ? await signEthWorkload(MAX_CLIENTS, perSender) : undefined;
 
   log('timing Gasket parts in process');
-  const parts = await timeParts(gasket);
+  const parts: Parts = process.env.BENCH_PARTS === '0' ? {} : await timeParts(gasket);
   const bareNode = await bareNodeStartMs();
 
   type Key = `${Target}|${Mining}|${number}`;
@@ -668,10 +669,11 @@ async function main() {
 
   const profiles = [];
   if (process.env.BENCH_PROFILE === '1') {
+    const clients = Number(process.env.BENCH_PROFILE_CLIENTS ?? 8);
     for (const target of ['gasket', 'gasket-disk'] as const) {
       if (!TARGETS.includes(target)) continue;
-      log(`profiling ${target} automine, 8 clients`);
-      profiles.push(await profileGasket(gasket, target, 8));
+      log(`profiling ${target} automine, ${clients} client(s)`);
+      profiles.push(await profileGasket(gasket, target, clients));
     }
   }
 
