@@ -10,7 +10,7 @@
  * @module
  */
 import { ByteReader, ByteWriter } from './_bytes.js';
-import { effectiveCost, type FunctionPlan } from './analyzeFunction.js';
+import { effectiveCost, type FunctionPlan, type Insertion } from './analyzeFunction.js';
 import { type DecodedModule, type FuncType, SECTION, type Section } from './decodeModule.js';
 import type { MeteringLimits } from './limits.js';
 import { type VersionedLoop, type VersionLocals, writeDispatch, writeSettle } from './loopVersioning.js';
@@ -132,20 +132,11 @@ export function applyPlan(
   const code = borrowWriter(CODE_WRITER, bytes.length + bytes.length / 2);
   const functions = module.codeBodies.length;
   code.u32(functions + 1);
+  const bodies = new BodyWriter(code, bytes, globals, options.limits.maxStackUnits, internalFlags);
   for (let definedIndex = 0; definedIndex < functions; definedIndex++) {
     const { plan, versionedLoops } = planFunction(definedIndex);
     const bodyStart = code.beginSized();
-    writeBody(
-      code,
-      bytes,
-      plan,
-      globals,
-      blockTypeOf(plan.type),
-      options.limits.maxStackUnits,
-      options.checkedExits.has(plan.functionIndex),
-      internalFlags,
-      versionedLoops,
-    );
+    bodies.write(plan, blockTypeOf(plan.type), options.checkedExits.has(plan.functionIndex), versionedLoops);
     code.endSized(bodyStart);
   }
   const resetStart = code.beginSized();
@@ -286,65 +277,135 @@ function returnWriter(slot: number, writer: ByteWriter): void {
 }
 
 const NO_VERSIONED_LOOPS: ReadonlyMap<number, VersionedLoop> = new Map();
+const NO_REFS: readonly number[] = [];
+const NO_INSERTIONS: readonly Insertion[] = [];
 
-function writeBody(
-  w: ByteWriter,
-  bytes: Uint8Array,
-  plan: FunctionPlan,
-  globals: { gas: number; stack: number; trap: number },
-  wrapperBlockType: number[],
-  maxStackUnits: number,
-  checkExits: boolean,
-  internal: Uint8Array,
-  versionedLoops: readonly VersionedLoop[],
-): void {
-  // An internal function gets the counter and the caller's stack height as its extra last parameters (declared
-  // locals shift by two); other functions keep the counter in an extra local after the declared ones, and read the
-  // stack height from the global.
-  const threaded = internal[plan.functionIndex] === 1;
-  const params = plan.type.params.length;
-  const gasLocal = threaded ? params : params + plan.declaredLocals;
-  // This frame's stack height (units in use with this frame): an internal function's stack parameter, raised in
-  // place at entry; otherwise a local.
-  const heightLocal = threaded ? params + 1 : gasLocal + 1;
-  const tmpLocal = threaded ? params + 2 + plan.declaredLocals : heightLocal + 1;
-  // The counter lives in a local (a global decrement in a hot loop costs 1.9x, a local 1.02x) and moves to the
-  // global around calls and at exits. (Charging the global directly in loop-free functions was measured slower on
-  // call-bound code: 1.86x against 1.70x on recursive fib.)
-  const counter: GasCounter = new LocalCounter(gasLocal, globals.gas);
+/**
+ * Writes function bodies: one per module, its per-function state in fields reset by `write`. (A function that
+ * made its helpers as closures over that state allocated them all for every body, and kept the mutable state, the
+ * cursor and the next local ref, in a context object the closures shared.)
+ *
+ * The counter lives in a local (a global decrement in a hot loop costs 1.9x, a local 1.02x) and moves to the global
+ * around calls and at exits. (Charging the global directly in loop-free functions was measured slower on call-bound
+ * code: 1.86x against 1.70x on recursive fib.) An internal function gets the counter and the caller's stack height
+ * as its extra last parameters (declared locals shift by two); other functions keep the counter in an extra local
+ * after the declared ones, and read the stack height from the global.
+ */
+class BodyWriter {
+  // per function, set by `write`
+  private threaded = false;
+  private params = 0;
+  private gasLocal = 0;
+  /**
+   * This frame's stack height (units in use with this frame): an internal function's stack parameter, raised in
+   * place at entry; otherwise a local.
+   */
+  private heightLocal = 0;
+  private tmpLocal = 0;
+  private frameCost = 0;
+  private calls = false;
+  private checkExits = false;
+  private versioned: ReadonlyMap<number, VersionedLoop> = NO_VERSIONED_LOOPS;
+  private insertions: readonly Insertion[] = NO_INSERTIONS;
+  private localRefs: readonly number[] = NO_REFS;
+  private nextRef = 0;
+  /** The next original byte not yet copied. */
+  private cursor = 0;
 
-  // Locals: the original groups, then one i64 (gas) and one i32 (height) unless they are parameters, and one i32
-  // (scratch); two i64 (scratch) if a loop is versioned.
-  // built only for a function with versioned loops (most have none: no Map or closure for them)
-  const versioned =
-    versionedLoops.length > 0 ? new Map(versionedLoops.map((loop) => [loop.at, loop])) : NO_VERSIONED_LOOPS;
-  let groups = bytes[plan.localsStart]!;
-  let groupsEnd = plan.localsStart + 1;
-  if (groups >= 0x80) {
-    const locals = new ByteReader(bytes, plan.localsStart, plan.codeStart);
-    groups = locals.u32();
-    groupsEnd = locals.pos;
+  constructor(
+    private readonly w: ByteWriter,
+    private readonly bytes: Uint8Array,
+    private readonly globals: { gas: number; stack: number; trap: number },
+    private readonly maxStackUnits: number,
+    /** By function index: 1 for an internal function. */
+    private readonly internal: Uint8Array,
+  ) {}
+
+  write(
+    plan: FunctionPlan,
+    wrapperBlockType: readonly number[],
+    checkExits: boolean,
+    versionedLoops: readonly VersionedLoop[],
+  ): void {
+    const { w, bytes, globals } = this;
+    const threaded = this.internal[plan.functionIndex] === 1;
+    const params = plan.type.params.length;
+    const gasLocal = threaded ? params : params + plan.declaredLocals;
+    const heightLocal = threaded ? params + 1 : gasLocal + 1;
+    this.threaded = threaded;
+    this.params = params;
+    this.gasLocal = gasLocal;
+    this.heightLocal = heightLocal;
+    this.tmpLocal = threaded ? params + 2 + plan.declaredLocals : heightLocal + 1;
+    this.frameCost = plan.frameCost;
+    this.calls = plan.calls;
+    this.checkExits = checkExits;
+    this.insertions = plan.insertions;
+    this.localRefs = plan.localRefs;
+    this.nextRef = 0;
+    this.cursor = plan.codeStart;
+    // built only for a function with versioned loops (most have none: no Map for them)
+    const versioned =
+      versionedLoops.length > 0 ? new Map(versionedLoops.map((loop) => [loop.at, loop])) : NO_VERSIONED_LOOPS;
+    this.versioned = versioned;
+
+    // Locals: the original groups, then one i64 (gas) and one i32 (height) unless they are parameters, and one i32
+    // (scratch); two i64 (scratch) if a loop is versioned.
+    let groups = bytes[plan.localsStart]!;
+    let groupsEnd = plan.localsStart + 1;
+    if (groups >= 0x80) {
+      const locals = new ByteReader(bytes, plan.localsStart, plan.codeStart);
+      groups = locals.u32();
+      groupsEnd = locals.pos;
+    }
+    w.u32(groups + (threaded ? 1 : 3) + (versioned.size > 0 ? 1 : 0)).range(bytes, groupsEnd, plan.codeStart);
+    if (!threaded) w.u32(1).byte(OP.i64).u32(1).byte(OP.i32);
+    w.u32(1).byte(OP.i32);
+    if (versioned.size > 0) w.u32(2).byte(OP.i64);
+
+    // Prologue: load the gas counter (an internal function has it as a parameter), add this frame's stack units to
+    // the height it was called at, trap past the budget. The global is not written here: it must hold the current
+    // height only where something reads it (a callee that is not internal, the host), so it is set before such
+    // calls.
+    if (threaded) w.byte(OP.localGet).u32(heightLocal);
+    else {
+      this.loadCounter();
+      w.byte(OP.globalGet).u32(globals.stack);
+    }
+    w.byte(OP.i32Const).s32(plan.frameCost).byte(OP.i32Add).byte(OP.localTee).u32(heightLocal);
+    w.byte(OP.i32Const).s32(this.maxStackUnits).byte(OP.i32GtU);
+    writeTrapIf(w, globals.trap, TRAP_REASON.stackLimit);
+    if (plan.calls) {
+      // A function that calls others checks at entry: otherwise a tree of calls without loops (recursive fib, or a
+      // chain of functions each calling the next twice) could run exponentially long on an overdrawn counter,
+      // since frames that return never check (SPEC.md "When out of gas is detected").
+      this.writeOutOfGasCheck();
+    }
+
+    w.byte(OP.block);
+    for (const b of wrapperBlockType) w.byte(b);
+    this.writeRange(0, Number.POSITIVE_INFINITY, undefined);
+    // The original body, its final `end` now closing the wrapper block; then the epilogue and the real end.
+    this.copy(this.cursor, plan.end);
+    this.epilogue();
+    w.byte(OP.end);
+    this.insertions = NO_INSERTIONS;
+    this.localRefs = NO_REFS;
+    this.versioned = NO_VERSIONED_LOOPS;
   }
-  w.u32(groups + (threaded ? 1 : 3) + (versioned.size > 0 ? 1 : 0)).range(bytes, groupsEnd, plan.codeStart);
-  if (!threaded) w.u32(1).byte(OP.i64).u32(1).byte(OP.i32);
-  w.u32(1).byte(OP.i32);
-  if (versioned.size > 0) w.u32(2).byte(OP.i64);
-  const versionLocals = (): VersionLocals => ({
-    gas: gasLocal,
-    start: tmpLocal + 1,
-    trips: tmpLocal + 2,
-    local: (index: number) => (threaded && index >= params ? index + 2 : index),
-  });
 
-  // Original instructions, copied byte for byte; in an internal function the immediates of local.get/set/tee
-  // naming a declared local are re-encoded two higher (the counter and height parameters come before them).
-  const localRefs = plan.localRefs;
-  let nextRef = 0;
-  const copy = (from: number, to: number) => {
-    if (!threaded) {
+  /**
+   * Original instructions, copied byte for byte; in an internal function the immediates of local.get/set/tee
+   * naming a declared local are re-encoded two higher (the counter and height parameters come before them).
+   */
+  private copy(from: number, to: number): void {
+    const { w, bytes } = this;
+    if (!this.threaded) {
       w.range(bytes, from, to);
       return;
     }
+    const localRefs = this.localRefs;
+    let nextRef = this.nextRef;
     while (nextRef < localRefs.length && localRefs[nextRef]! < to) {
       // The refs whose shifted index keeps the one-byte form (nearly all) are copied through with the code around
       // them and patched in place: one copy for the run instead of one per ref.
@@ -363,142 +424,112 @@ function writeBody(
       for (; nextRef < runEnd; nextRef += 3)
         w.setByte(outFrom + localRefs[nextRef]! - runFrom, localRefs[nextRef + 2]! + 2);
       from = copyTo;
-      if (copyTo === to) return;
+      if (copyTo === to) {
+        this.nextRef = nextRef;
+        return;
+      }
       w.u32(localRefs[nextRef + 2]! + 2);
       from = localRefs[nextRef + 1]!;
       nextRef += 3;
     }
+    this.nextRef = nextRef;
     w.range(bytes, from, to);
-  };
-
-  // Prologue: load the gas counter (an internal function has it as a parameter), add this frame's stack units to
-  // the height it was called at, trap past the budget. The global is not written here: it must hold the current
-  // height only where something reads it (a callee that is not internal, the host), so it is set before such calls.
-  const calls = plan.calls;
-  if (!threaded) counter.load(w);
-  if (threaded) w.byte(OP.localGet).u32(heightLocal);
-  else w.byte(OP.globalGet).u32(globals.stack);
-  w.byte(OP.i32Const).s32(plan.frameCost).byte(OP.i32Add).byte(OP.localTee).u32(heightLocal);
-  w.byte(OP.i32Const).s32(maxStackUnits).byte(OP.i32GtU);
-  writeTrapIf(w, globals.trap, TRAP_REASON.stackLimit);
-  if (calls) {
-    // A function that calls others checks at entry: otherwise a tree of calls without loops (recursive fib, or a
-    // chain of functions each calling the next twice) could run exponentially long on an overdrawn counter,
-    // since frames that return never check (SPEC.md "When out of gas is detected").
-    counter.get(w);
-    w.byte(OP.i64Const).byte(0).byte(OP.i64LtS);
-    writeTrapIf(w, globals.trap, TRAP_REASON.outOfGas);
   }
 
-  w.byte(OP.block);
-  for (const b of wrapperBlockType) w.byte(b);
-
-  const epilogue = () => {
-    if (checkExits) {
-      // the host reads the counter after this: any deferred shortfall must trap here
-      counter.get(w);
-      w.byte(OP.i64Const).byte(0).byte(OP.i64LtS);
-      writeTrapIf(w, globals.trap, TRAP_REASON.outOfGas);
-    }
-    // An internal function returns the counter as its extra last result; every other function stores it.
-    if (threaded) counter.get(w);
-    else counter.store(w);
-    // A function that is not internal leaves the stack global as its caller set it (a callee may have changed
-    // it); an internal function's caller sets it again before any call that reads it.
-    if (!threaded && calls) {
-      w.byte(OP.localGet).u32(heightLocal).byte(OP.i32Const).s32(plan.frameCost).byte(OP.i32Sub);
-      w.byte(OP.globalSet).u32(globals.stack);
-    }
-  };
-
-  let cursor = plan.codeStart;
-  const insertions = plan.insertions;
   /** Writes insertions `from`.. up to offset `to` with the code between; `fast`: a versioned loop's fast copy. */
-  const writeRange = (from: number, to: number, fast: VersionedLoop | undefined): number => {
+  private writeRange(from: number, to: number, fast: VersionedLoop | undefined): number {
+    const insertions = this.insertions;
     let k = from;
     for (; k < insertions.length && insertions[k]!.at < to; k++) {
       const insertion = insertions[k]!;
-      if (insertion.at > cursor) {
-        copy(cursor, insertion.at);
-        cursor = insertion.at;
+      if (insertion.at > this.cursor) {
+        this.copy(this.cursor, insertion.at);
+        this.cursor = insertion.at;
       }
       if (fast && (insertion === fast.headCharge || insertion.kind === 'backEdge')) continue; // paid at the exit
-      const loop = insertion.kind === 'loopEntry' ? versioned.get(insertion.at) : undefined;
-      writeInsertion(insertion);
+      const loop = insertion.kind === 'loopEntry' ? this.versioned.get(insertion.at) : undefined;
+      this.writeInsertion(insertion);
       if (!loop) continue;
       // a counted loop: its fast copy without per-iteration charge or check if the counter covers every iteration
       // it can run, else the original (SPEC.md, Counted loops)
-      const loopLocals = versionLocals();
+      const w = this.w;
+      const loopLocals = this.versionLocals();
       writeDispatch(w, loop, loopLocals);
       w.byte(OP.if).byte(OP.emptyBlockType);
-      const refs = nextRef;
-      writeRange(k + 1, loop.end, loop);
-      copy(cursor, loop.end);
+      const refs = this.nextRef;
+      this.writeRange(k + 1, loop.end, loop);
+      this.copy(this.cursor, loop.end);
       writeSettle(w, loop, loopLocals);
       w.byte(OP.else);
-      cursor = loop.at;
-      nextRef = refs;
-      k = writeRange(k + 1, loop.end, undefined) - 1;
-      copy(cursor, loop.end);
-      cursor = loop.end;
+      this.cursor = loop.at;
+      this.nextRef = refs;
+      k = this.writeRange(k + 1, loop.end, undefined) - 1;
+      this.copy(this.cursor, loop.end);
+      this.cursor = loop.end;
       w.byte(OP.end);
     }
     return k;
-  };
-  const writeInsertion = (insertion: (typeof insertions)[number]) => {
+  }
+
+  private versionLocals(): VersionLocals {
+    const { threaded, params } = this;
+    return {
+      gas: this.gasLocal,
+      start: this.tmpLocal + 1,
+      trips: this.tmpLocal + 2,
+      local: (index: number) => (threaded && index >= params ? index + 2 : index),
+    };
+  }
+
+  private writeInsertion(insertion: Insertion): void {
+    const { w, globals } = this;
     switch (insertion.kind) {
       case 'charge':
         if (insertion.check && !insertion.loop?.backEdges) {
           // a loop head: trap if earlier segments already overdrew, then charge this one (SPEC.md)
-          counter.get(w);
-          w.byte(OP.i64Const).byte(0).byte(OP.i64LtS);
-          writeTrapIf(w, globals.trap, TRAP_REASON.outOfGas);
+          this.writeOutOfGasCheck();
         }
-        writeAdjust(w, counter, effectiveCost(insertion));
+        this.writeAdjust(effectiveCost(insertion));
         break;
       case 'loopEntry':
         // the loop's first iteration is checked before the loop, the others at their `br` (SPEC.md); a loop that no
         // branch targets never iterates and needs no check
-        if (insertion.loop.backEdges && insertion.loop.targeted) {
-          counter.get(w);
-          w.byte(OP.i64Const).byte(0).byte(OP.i64LtS);
-          writeTrapIf(w, globals.trap, TRAP_REASON.outOfGas);
-        }
+        if (insertion.loop.backEdges && insertion.loop.targeted) this.writeOutOfGasCheck();
         break;
       case 'backEdge':
         // `br L` becomes `br_if L (gas >= 0)`, then the trap; the original `br` follows, unreachable
         if (insertion.loop.backEdges) {
-          counter.get(w);
+          w.byte(OP.localGet).u32(this.gasLocal);
           w.byte(OP.i64Const).byte(0).byte(OP.i64GeS).byte(OP.brIf).u32(insertion.depth);
           w.byte(OP.i32Const).s32(TRAP_REASON.outOfGas).byte(OP.globalSet).u32(globals.trap).byte(OP.unreachable);
         }
         break;
       case 'elseRefund':
         w.byte(OP.else);
-        writeAdjust(w, counter, effectiveCost(insertion.charge));
+        this.writeAdjust(effectiveCost(insertion.charge));
         break;
       case 'beforeCall':
-        if (insertion.callee !== undefined && internal[insertion.callee] === 1) {
+        if (insertion.callee !== undefined && this.internal[insertion.callee] === 1) {
           // an internal callee takes the counter and this frame's height as its last arguments (also in
           // unreachable code, for validation)
-          counter.get(w);
-          w.byte(OP.localGet).u32(heightLocal);
+          w.byte(OP.localGet).u32(this.gasLocal).byte(OP.localGet).u32(this.heightLocal);
         } else if (insertion.live) {
           // the host and other callees read both from the globals
-          counter.store(w);
-          w.byte(OP.localGet).u32(heightLocal).byte(OP.globalSet).u32(globals.stack);
+          this.storeCounter();
+          w.byte(OP.localGet).u32(this.heightLocal).byte(OP.globalSet).u32(globals.stack);
         }
         break;
       case 'afterCall':
         // an internal callee returns the counter as its extra last result (popped also in unreachable code, for
         // validation); every other callee leaves it in the global
-        if (insertion.callee !== undefined && internal[insertion.callee] === 1) counter.set(w);
-        else if (insertion.live) counter.load(w);
+        if (insertion.callee !== undefined && this.internal[insertion.callee] === 1) {
+          w.byte(OP.localSet).u32(this.gasLocal);
+        } else if (insertion.live) this.loadCounter();
         break;
       case 'dynamic':
-        w.byte(OP.localTee).u32(tmpLocal);
-        counter.get(w);
-        w.byte(OP.localGet).u32(tmpLocal).byte(OP.i64ExtendI32U);
+        w.byte(OP.localTee).u32(this.tmpLocal);
+        w.byte(OP.localGet).u32(this.gasLocal);
+        w.byte(OP.localGet).u32(this.tmpLocal).byte(OP.i64ExtendI32U);
         if (insertion.rate !== 1) w.byte(OP.i64Const).sleb(insertion.rate).byte(OP.i64Mul);
         w.byte(OP.i64Sub);
         if (insertion.perCurrentPage) {
@@ -506,71 +537,61 @@ function writeBody(
           w.byte(OP.memorySize).byte(0x00).byte(OP.i64ExtendI32U);
           w.byte(OP.i64Const).sleb(insertion.perCurrentPage).byte(OP.i64Mul).byte(OP.i64Sub);
         }
-        counter.setAndCheck(w, globals.trap);
+        // with `gas - cost` on the stack: store it, and trap out of gas if it went negative
+        w.byte(OP.localTee).u32(this.gasLocal).byte(OP.i64Const).byte(0).byte(OP.i64LtS);
+        writeTrapIf(w, globals.trap, TRAP_REASON.outOfGas);
         break;
       case 'exit':
-        if (insertion.live) epilogue();
-        else if (threaded) counter.get(w); // unreachable, but validated: the return takes the extra result too
+        if (insertion.live) this.epilogue();
+        // unreachable, but validated: the return takes the extra result too
+        else if (this.threaded) w.byte(OP.localGet).u32(this.gasLocal);
         break;
     }
-  };
-  writeRange(0, Number.POSITIVE_INFINITY, undefined);
-  // The original body, its final `end` now closing the wrapper block; then the epilogue and the real end.
-  copy(cursor, plan.end);
-  epilogue();
-  w.byte(OP.end);
-}
+  }
 
-/** Subtracts `cost` from the counter (adds it back if negative: a refund); nothing for 0. */
-function writeAdjust(w: ByteWriter, counter: GasCounter, cost: number): void {
-  if (cost === 0) return;
-  counter.get(w);
-  w.byte(OP.i64Const)
-    .sleb(Math.abs(cost))
-    .byte(cost > 0 ? OP.i64Sub : OP.i64Add);
-  counter.set(w);
-}
+  private epilogue(): void {
+    const { w, globals } = this;
+    // the host reads the counter after this: any deferred shortfall must trap here
+    if (this.checkExits) this.writeOutOfGasCheck();
+    // An internal function returns the counter as its extra last result; every other function stores it.
+    if (this.threaded) w.byte(OP.localGet).u32(this.gasLocal);
+    else this.storeCounter();
+    // A function that is not internal leaves the stack global as its caller set it (a callee may have changed
+    // it); an internal function's caller sets it again before any call that reads it.
+    if (!this.threaded && this.calls) {
+      w.byte(OP.localGet).u32(this.heightLocal).byte(OP.i32Const).s32(this.frameCost).byte(OP.i32Sub);
+      w.byte(OP.globalSet).u32(globals.stack);
+    }
+  }
 
-/** Where a function keeps the gas counter while it runs. */
-interface GasCounter {
-  /** Make the working counter current from the global (at entry, after calls). */
-  load(w: ByteWriter): void;
-  /** Publish the working counter to the global (before calls, at exits). */
-  store(w: ByteWriter): void;
-  /** Push the counter. */
-  get(w: ByteWriter): void;
-  /** Pop a new value into the counter. */
-  set(w: ByteWriter): void;
-  /** Pop a new value into the counter and trap out of gas if it is negative. */
-  setAndCheck(w: ByteWriter, trapGlobal: number): void;
-}
+  /** Subtracts `cost` from the counter (adds it back if negative: a refund); nothing for 0. */
+  private writeAdjust(cost: number): void {
+    if (cost === 0) return;
+    this.w
+      .byte(OP.localGet)
+      .u32(this.gasLocal)
+      .byte(OP.i64Const)
+      .sleb(Math.abs(cost))
+      .byte(cost > 0 ? OP.i64Sub : OP.i64Add)
+      .byte(OP.localSet)
+      .u32(this.gasLocal);
+  }
 
-class LocalCounter implements GasCounter {
-  constructor(
-    readonly local: number,
-    readonly global: number,
-  ) {}
-  load(w: ByteWriter): void {
-    w.byte(OP.globalGet).u32(this.global).byte(OP.localSet).u32(this.local);
+  /** Traps out of gas if the counter is below zero. */
+  private writeOutOfGasCheck(): void {
+    this.w.byte(OP.localGet).u32(this.gasLocal).byte(OP.i64Const).byte(0).byte(OP.i64LtS);
+    writeTrapIf(this.w, this.globals.trap, TRAP_REASON.outOfGas);
   }
-  store(w: ByteWriter): void {
-    w.byte(OP.localGet).u32(this.local).byte(OP.globalSet).u32(this.global);
-  }
-  get(w: ByteWriter): void {
-    w.byte(OP.localGet).u32(this.local);
-  }
-  set(w: ByteWriter): void {
-    w.byte(OP.localSet).u32(this.local);
-  }
-  setAndCheck(w: ByteWriter, trapGlobal: number): void {
-    writeChargeCheck(w, this.local, trapGlobal);
-  }
-}
 
-/** With `gas - cost` on the stack: store it, and trap out of gas if it went negative. */
-function writeChargeCheck(w: ByteWriter, gasLocal: number, trapGlobal: number): void {
-  w.byte(OP.localTee).u32(gasLocal).byte(OP.i64Const).byte(0).byte(OP.i64LtS);
-  writeTrapIf(w, trapGlobal, TRAP_REASON.outOfGas);
+  /** Makes the working counter current from the global (at entry, after calls). */
+  private loadCounter(): void {
+    this.w.byte(OP.globalGet).u32(this.globals.gas).byte(OP.localSet).u32(this.gasLocal);
+  }
+
+  /** Publishes the working counter to the global (before calls, at exits). */
+  private storeCounter(): void {
+    this.w.byte(OP.localGet).u32(this.gasLocal).byte(OP.globalSet).u32(this.globals.gas);
+  }
 }
 
 /** With an i32 condition on the stack: if it is true, record the reason and trap. */
