@@ -99,6 +99,31 @@ describe('SignatureVerifier', () => {
     expect(await pooled.verify(tampered(tx, 2))).toBe(false);
   });
 
+  it('answers a lone check of an idle caller at once, not at the end of the turn; a busy one later', async () => {
+    const tx = signed({
+      kind: 'transfer',
+      chainId: 1n,
+      nonce: 4n,
+      gasLimit: 9n,
+      gasPrice: 1n,
+      value: 1n,
+      to: devAccount(3).address,
+    });
+    const answeredWithinMicrotasks = async (busy: boolean) => {
+      let answered = false;
+      const answer = byDefault.verify(tx, { busy }).then((ok) => {
+        answered = true;
+        return ok;
+      });
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+      const soon = answered;
+      expect(await answer).toBe(true);
+      return soon;
+    };
+    expect(await answeredWithinMicrotasks(false)).toBe(true);
+    expect(await answeredWithinMicrotasks(true)).toBe(false);
+  });
+
   it('starts again after close', async () => {
     const verifier = new SignatureVerifier({ threads: 1, minBatch: 1 });
     const tx = signed({
