@@ -40,4 +40,26 @@ describe('ByteWriter sized spans', () => {
       }),
     );
   });
+
+  it('matches u32 + bytes whatever size was guessed for the prefix (longer, shorter or right)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 20_000 }), fc.integer({ min: 0, max: 2 ** 32 - 1 })), {
+          maxLength: 8,
+        }),
+        (spans) => {
+          const sized = new ByteWriter(1);
+          const plain = new ByteWriter(1);
+          for (const [length, guess] of spans) {
+            const content = Uint8Array.from({ length }, (_, i) => (i * 13 + length) & 0xff);
+            const start = sized.beginSized(guess);
+            sized.bytes(content);
+            sized.endSized(start, guess);
+            plain.u32(content.length).bytes(content);
+          }
+          expect(Buffer.from(sized.view()).equals(plain.view())).toBe(true);
+        },
+      ),
+    );
+  });
 });

@@ -118,6 +118,13 @@ export class ByteReader {
 const UTF8_DECODER = new TextDecoder('utf-8', { fatal: false });
 const UTF8_ENCODER = new TextEncoder();
 
+/** Bytes in the unsigned LEB128 of `value` (a u32). */
+function lebLength(value: number): number {
+  let length = 1;
+  for (let v = value >>> 7; v !== 0; v >>>= 7) length++;
+  return length;
+}
+
 function truncated(offset: number): MeteringError {
   return new MeteringError('MALFORMED', 'unexpected end of module', { offset });
 }
@@ -180,31 +187,33 @@ export class ByteWriter {
   }
 
   /**
-   * Opens a size-prefixed span (a function body): reserves room for the longest u32 and returns the span's start.
-   * `endSized` writes the length there and moves the content up if its LEB128 is shorter: no second buffer, no copy
-   * out of one.
+   * Opens a size-prefixed span (a function body, a section): reserves room for the LEB128 of `expectedSize` (a guess;
+   * by default the longest u32) and returns the span's start. `endSized`, given the same guess, writes the real
+   * length there, moving the content if its LEB128 is longer or shorter than the room: no second buffer, no copy out
+   * of one, and no move at all when the guess has the right number of LEB128 bytes.
    */
-  beginSized(): number {
-    this.reserve(5);
+  beginSized(expectedSize = 0xffffffff): number {
+    const room = lebLength(expectedSize);
+    this.reserve(room);
     const start = this.length;
-    this.length += 5;
+    this.length += room;
     return start;
   }
 
-  endSized(start: number): void {
-    const contentStart = start + 5;
+  endSized(start: number, expectedSize = 0xffffffff): void {
+    const contentStart = start + lebLength(expectedSize);
     const size = this.length - contentStart;
-    let lebLength = 1;
-    for (let v = size >>> 7; v !== 0; v >>>= 7) lebLength++;
+    const prefix = lebLength(size);
+    if (start + prefix !== contentStart) {
+      if (start + prefix > contentStart) this.reserve(start + prefix - contentStart);
+      this.buffer.copyWithin(start + prefix, contentStart, this.length);
+      this.length += start + prefix - contentStart;
+    }
     const buffer = this.buffer;
     let at = start;
     let v = size;
-    for (let i = 1; i < lebLength; i++, v >>>= 7) buffer[at++] = (v & 0x7f) | 0x80;
-    buffer[at++] = v & 0x7f;
-    if (at < contentStart) {
-      buffer.copyWithin(at, contentStart, this.length);
-      this.length -= contentStart - at;
-    }
+    for (let i = 1; i < prefix; i++, v >>>= 7) buffer[at++] = (v & 0x7f) | 0x80;
+    buffer[at] = v & 0x7f;
   }
 
   /** Overwrites one byte already written (a one-byte immediate patched in place after a bulk copy). */

@@ -299,7 +299,8 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
   const functionIndex = module.importedFunctions + definedIndex;
   const body = module.codeBodies[definedIndex]!;
   const type = module.types[module.functionTypes[definedIndex]!]!;
-  const where: MeteringLocation = { functionIndex, functionName: ctx.functionNames.get(functionIndex) };
+  // the location of an error, made only when one is thrown (a Map look-up and an object per function otherwise)
+  const where = (): MeteringLocation => ({ functionIndex, functionName: ctx.functionNames.get(functionIndex) });
   const weightTable = weightsByOpcode(schedule.weights);
   const r = new ByteReader(module.bytes, body.start, body.end);
 
@@ -314,11 +315,11 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
       throw new MeteringError(
         'LIMIT',
         `function declares more than ${limits.maxLocalsPerFunction} locals (maxLocalsPerFunction)`,
-        { ...where, operation: 'locals' },
+        { ...where(), operation: 'locals' },
       );
     }
     if (count > 0 && valtype !== I32 && valtype !== I64) {
-      checkValtype(valtype, tooling, 'a local', { ...where, operation: 'local declaration' });
+      checkValtype(valtype, tooling, 'a local', { ...where(), operation: 'local declaration' });
     }
   }
   const codeStart = r.pos;
@@ -388,7 +389,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
     segment = undefined;
   };
   const fail = (code: MeteringErrorCode, message: string, at: number, operation: string): never => {
-    throw new MeteringError(code, message, { ...where, offset: at, operation });
+    throw new MeteringError(code, message, { ...where(), offset: at, operation });
   };
   const readBlockType = (at: number): FuncType => {
     const first = module.bytes[r.pos];
@@ -399,7 +400,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
     if (first !== undefined && first >= 0x60 && first <= 0x7f) {
       r.pos++;
       if (first !== I32 && first !== I64) {
-        checkValtype(first, tooling, 'a block type', { ...where, offset: at, operation: 'block type' });
+        checkValtype(first, tooling, 'a block type', { ...where(), offset: at, operation: 'block type' });
       }
       return SINGLE_RESULT_TYPES[first]!;
     }
@@ -642,7 +643,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
         break;
       case 'selectT':
         for (let n = r.u32(), i = 0; i < n; i++) {
-          checkValtype(r.byte(), tooling, 'select', { ...where, offset: at, operation: 'select' });
+          checkValtype(r.byte(), tooling, 'select', { ...where(), offset: at, operation: 'select' });
         }
         break;
     }
@@ -781,14 +782,22 @@ const EMPTY_TYPE: FuncType = Object.freeze({ params: [], results: [] });
  */
 type WeightTable = { readonly single: Float64Array; readonly misc: Float64Array; readonly fast: Uint8Array };
 const weightTables = new WeakMap<CostSchedule['weights'], WeightTable>();
+let lastWeights: CostSchedule['weights'] | undefined;
+let lastTable: WeightTable | undefined;
 
 /**
  * The schedule's weight of every opcode, indexed by the opcode byte (and by the 0xFC sub-opcode), NaN where the
  * schedule prices nothing: one array read an instruction instead of a look-up by class name.
  */
 function weightsByOpcode(weights: CostSchedule['weights']): WeightTable {
+  // the last table asked for, without a WeakMap look-up: every function of a module asks for the same one
+  if (weights === lastWeights) return lastTable!;
   let table = weightTables.get(weights);
-  if (table) return table;
+  if (table) {
+    lastWeights = weights;
+    lastTable = table;
+    return table;
+  }
   const of = (ops: ReadonlyArray<OpInfo | undefined>) => {
     const out = new Float64Array(Math.max(256, ops.length)).fill(Number.NaN);
     ops.forEach((op, index) => {
@@ -804,6 +813,8 @@ function weightsByOpcode(weights: CostSchedule['weights']): WeightTable {
   });
   table = { single, misc: of(MISC_OPCODES), fast };
   weightTables.set(weights, table);
+  lastWeights = weights;
+  lastTable = table;
   return table;
 }
 const I32 = 0x7f;

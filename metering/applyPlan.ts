@@ -39,11 +39,13 @@ export type ApplyOptions = {
   /** Functions whose exits check the gas counter: those the host can call (exports, start). */
   readonly checkedExits: ReadonlySet<number>;
   /**
-   * Internal functions (only ever called directly): they take the gas counter and the caller's stack height as
-   * extra last i64 and i32 parameters instead of reading the globals at entry, and return the counter as an extra
-   * last i64 result instead of storing it at exit (SPEC.md, Internal functions).
+   * Internal functions (only ever called directly), as flags over the function index space (1: internal; imports
+   * never are):
+   * they take the gas counter and the caller's stack height as extra last i64 and i32 parameters instead of reading
+   * the globals at entry, and return the counter as an extra last i64 result instead of storing it at exit (SPEC.md,
+   * Internal functions).
    */
-  readonly internal: ReadonlySet<number>;
+  readonly internal: Uint8Array;
 };
 
 const OP = Object.freeze({
@@ -125,32 +127,32 @@ export function applyPlan(
     return signedLeb(types.indexOf({ params: [], results: type.results }));
   };
 
-  const { internal } = options;
-  // by function index, for the look-up at every call site (a typed array read instead of a Set's)
-  const internalFlags = new Uint8Array(module.importedFunctions + module.codeBodies.length);
-  for (const index of internal) if (index < internalFlags.length) internalFlags[index] = 1;
+  const internalFlags = options.internal;
+  const anyInternal = internalFlags.includes(1);
   const code = borrowWriter(CODE_WRITER, bytes.length + bytes.length / 2);
   const functions = module.codeBodies.length;
   code.u32(functions + 1);
   const bodies = new BodyWriter(code, bytes, globals, options.limits.maxStackUnits, internalFlags);
   for (let definedIndex = 0; definedIndex < functions; definedIndex++) {
     const { plan, versionedLoops } = planFunction(definedIndex);
-    const bodyStart = code.beginSized();
+    // The body's size, guessed for its LEB128's length: the original's and a little more per insertion (a body
+    // whose length prefix is guessed right is not moved once written).
+    const expectedSize = plan.end - plan.localsStart + 16 + plan.insertions.length * 6;
+    const bodyStart = code.beginSized(expectedSize);
     bodies.write(plan, blockTypeOf(plan.type), options.checkedExits.has(plan.functionIndex), versionedLoops);
-    code.endSized(bodyStart);
+    code.endSized(bodyStart, expectedSize);
   }
   const resetStart = code.beginSized();
   writeResetBody(code, module);
   code.endSized(resetStart);
   const resetFunction = module.importedFunctions + module.functionTypes.length;
   // Internal functions get a type with the counter and the stack height appended to their params.
-  const definedTypes = module.functionTypes.map((typeIndex, definedIndex) => {
-    if (!internal.has(module.importedFunctions + definedIndex)) return typeIndex;
-    return types.internalType(typeIndex);
-  });
+  const definedTypes = module.functionTypes.map((typeIndex, definedIndex) =>
+    internalFlags[module.importedFunctions + definedIndex] === 1 ? types.internalType(typeIndex) : typeIndex,
+  );
   const voidType = types.indexOf({ params: [], results: [] });
   const writeFunctionSection = (w: ByteWriter, section: Section | undefined) => {
-    if (internal.size === 0) {
+    if (!anyInternal) {
       writeVectorHead(w, section, bytes, 1);
       w.u32(voidType);
       return;

@@ -228,24 +228,23 @@ function functionSignatures(module: DecodedModule): FuncType[] {
  * segment, not named by `ref.func` anywhere. They take the gas counter as a parameter (SPEC.md, Internal functions).
  * A `ref.func` in a function body needs no look: validation admits it only for a function the module names outside
  * its functions (an export, an element segment, a global's initializer; the spec's C.refs), all scanned here.
+ * Returned as flags by function index (1: internal), what the writer looks up at every call site.
  */
-function internalFunctions(module: DecodedModule, hostCalled: ReadonlySet<number>): Set<number> {
+function internalFunctions(module: DecodedModule, hostCalled: ReadonlySet<number>): Uint8Array {
+  const total = module.importedFunctions + module.codeBodies.length;
+  const none = new Uint8Array(total);
   const escaping = new Set<number>(hostCalled);
   for (const global of module.globals) {
-    if (!scanConstExpr(new ByteReader(module.bytes, global.initStart, global.initEnd), escaping, false)) {
-      return new Set();
-    }
+    if (!scanConstExpr(new ByteReader(module.bytes, global.initStart, global.initEnd), escaping, false)) return none;
   }
   const elements = module.sections.find((section) => section.id === SECTION.element);
   try {
-    if (elements && !scanElements(module.bytes, elements.payloadStart, elements.end, escaping)) return new Set();
+    if (elements && !scanElements(module.bytes, elements.payloadStart, elements.end, escaping)) return none;
   } catch {
-    return new Set(); // not expected after validation; every function then keeps the global convention
+    return none; // not expected after validation; every function then keeps the global convention
   }
-  const internal = new Set<number>();
-  for (let index = module.importedFunctions; index < module.importedFunctions + module.codeBodies.length; index++) {
-    if (!escaping.has(index)) internal.add(index);
-  }
+  const internal = new Uint8Array(total).fill(1, module.importedFunctions);
+  for (const index of escaping) if (index >= module.importedFunctions && index < total) internal[index] = 0;
   return internal;
 }
 
