@@ -46,7 +46,16 @@ export type ApplyOptions = {
    * Internal functions).
    */
   readonly internal: Uint8Array;
+  /** Where the insertions written are counted, for the report (added to). */
+  readonly counts: WriteCounts;
 };
+
+/**
+ * Insertions written, as the report counts them: charges of a nonzero amount (refunds included, the else arms
+ * added for them not), live call sites (a `beforeCall` outside unreachable code), live `return` exits, dynamic
+ * charges. A versioned loop's fast copy is not counted again.
+ */
+export type WriteCounts = { charges: number; callSites: number; exits: number; dynamicSites: number };
 
 const OP = Object.freeze({
   unreachable: 0x00,
@@ -132,7 +141,7 @@ export function applyPlan(
   const code = borrowWriter(CODE_WRITER, bytes.length + bytes.length / 2);
   const functions = module.codeBodies.length;
   code.u32(functions + 1);
-  const bodies = new BodyWriter(code, bytes, globals, options.limits.maxStackUnits, internalFlags);
+  const bodies = new BodyWriter(code, bytes, globals, options.limits.maxStackUnits, internalFlags, options.counts);
   for (let definedIndex = 0; definedIndex < functions; definedIndex++) {
     const { plan, versionedLoops } = planFunction(definedIndex);
     // The body's size, guessed for its LEB128's length: the original's and a little more per insertion (a body
@@ -321,6 +330,7 @@ class BodyWriter {
     private readonly maxStackUnits: number,
     /** By function index: 1 for an internal function. */
     private readonly internal: Uint8Array,
+    private readonly counts: WriteCounts,
   ) {}
 
   write(
@@ -450,7 +460,7 @@ class BodyWriter {
       }
       if (fast && (insertion === fast.headCharge || insertion.kind === 'backEdge')) continue; // paid at the exit
       const loop = insertion.kind === 'loopEntry' ? this.versioned.get(insertion.at) : undefined;
-      this.writeInsertion(insertion);
+      this.writeInsertion(insertion, fast === undefined);
       if (!loop) continue;
       // a counted loop: its fast copy without per-iteration charge or check if the counter covers every iteration
       // it can run, else the original (SPEC.md, Counted loops)
@@ -483,16 +493,20 @@ class BodyWriter {
     };
   }
 
-  private writeInsertion(insertion: Insertion): void {
+  /** Writes one insertion; `counted`: add it to the report's counts (not in a versioned loop's fast copy). */
+  private writeInsertion(insertion: Insertion, counted: boolean): void {
     const { w, globals } = this;
     switch (insertion.kind) {
-      case 'charge':
+      case 'charge': {
         if (insertion.check && !insertion.loop?.backEdges) {
           // a loop head: trap if earlier segments already overdrew, then charge this one (SPEC.md)
           this.writeOutOfGasCheck();
         }
-        this.writeAdjust(effectiveCost(insertion));
+        const cost = effectiveCost(insertion);
+        this.writeAdjust(cost);
+        if (counted && cost !== 0) this.counts.charges++;
         break;
+      }
       case 'loopEntry':
         // the loop's first iteration is checked before the loop, the others at their `br` (SPEC.md); a loop that no
         // branch targets never iterates and needs no check
@@ -511,6 +525,7 @@ class BodyWriter {
         this.writeAdjust(effectiveCost(insertion.charge));
         break;
       case 'beforeCall':
+        if (counted && insertion.live) this.counts.callSites++;
         if (insertion.callee !== undefined && this.internal[insertion.callee] === 1) {
           // an internal callee takes the counter and this frame's height as its last arguments (also in
           // unreachable code, for validation)
@@ -529,6 +544,7 @@ class BodyWriter {
         } else if (insertion.live) this.loadCounter();
         break;
       case 'dynamic':
+        if (counted) this.counts.dynamicSites++;
         w.byte(OP.localTee).u32(this.tmpLocal);
         w.byte(OP.localGet).u32(this.gasLocal);
         w.byte(OP.localGet).u32(this.tmpLocal).byte(OP.i64ExtendI32U);
@@ -544,6 +560,7 @@ class BodyWriter {
         writeTrapIf(w, globals.trap, TRAP_REASON.outOfGas);
         break;
       case 'exit':
+        if (counted && insertion.live) this.counts.exits++;
         if (insertion.live) this.epilogue();
         // unreachable, but validated: the return takes the extra result too
         else if (this.threaded) w.byte(OP.localGet).u32(this.gasLocal);
