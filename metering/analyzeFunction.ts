@@ -84,90 +84,52 @@ export type Insertion =
   /** Before a `br` to a loop (label `depth`) that checks at its back edges: the check, as a `br_if`, and a trap. */
   | { at: number; kind: 'backEdge'; depth: number; loop: LoopChecks };
 
-/**
- * Every field of every insertion kind. All insertions are made by `blankInsertion`, with these fields in this order,
- * so they share one hidden class: the loops that read `at` and `kind` across kinds (applyPlan's writer, the
- * report's tally, loop versioning) stay monomorphic. With a literal per kind (eight shapes) those reads went
- * megamorphic, V8's slow generic property look-up, and the loop head of applyPlan's writer alone was a quarter of
- * its time.
+/*
+ * Insertions come in three hidden classes, each made by one factory below with its fields in one order: charges,
+ * call sites and exits, and the rest (loop checks, dynamic charges, else refunds). The loops that read `at` and
+ * `kind` across kinds (applyPlan's writer, loop versioning) then see at most three maps, which V8's inline caches
+ * handle as a short chain of map checks. With a literal per kind (eight shapes) those reads went megamorphic, V8's
+ * slow generic property look-up (the loop head of applyPlan's writer alone was a quarter of its time); with one
+ * class holding every field, each call site and charge carried sixteen fields, and the analyzer paid for the larger
+ * objects (a fifth more time on call-heavy code).
  */
-type InsertionFields = {
-  at: number;
-  kind: Insertion['kind'];
-  cost: number;
-  check: boolean;
-  precharged: boolean;
-  checksInside: boolean;
-  plus: Charge | undefined;
-  minus: Charge | undefined;
-  after: Charge | undefined;
-  loop: LoopChecks | undefined;
-  callee: number | undefined;
-  live: boolean;
-  rate: number;
-  perCurrentPage: number;
-  depth: number;
-  charge: Charge | undefined;
-};
 
-function blankInsertion(at: number, kind: Insertion['kind']): InsertionFields {
+function newCharge(at: number, check: boolean): Charge {
   return {
     at,
-    kind,
+    kind: 'charge',
     cost: 0,
-    check: false,
+    check,
     precharged: false,
     checksInside: false,
     plus: undefined,
     minus: undefined,
     after: undefined,
     loop: undefined,
-    callee: undefined,
-    live: false,
-    rate: 0,
-    perCurrentPage: 0,
-    depth: 0,
-    charge: undefined,
   };
 }
 
-function newCharge(at: number, check: boolean): Charge {
-  const charge = blankInsertion(at, 'charge');
-  charge.check = check;
-  return charge as Charge;
+/** A call site or an exit (whose `callee` stays undefined): one shape. */
+function site(
+  at: number,
+  kind: 'beforeCall' | 'afterCall' | 'exit',
+  callee: number | undefined,
+  live: boolean,
+): Insertion {
+  return { at, kind, callee, live } as Insertion;
 }
 
-function callSite(at: number, kind: 'beforeCall' | 'afterCall', callee: number | undefined, live: boolean): Insertion {
-  const site = blankInsertion(at, kind);
-  site.callee = callee;
-  site.live = live;
-  return site as Insertion;
-}
-
-function loopInsertion(at: number, kind: 'loopEntry' | 'backEdge', loop: LoopChecks, depth: number): Insertion {
-  const insertion = blankInsertion(at, kind);
-  insertion.loop = loop;
-  insertion.depth = depth;
-  return insertion as Insertion;
-}
-
-function exitInsertion(at: number, live: boolean): Insertion {
-  const exit = blankInsertion(at, 'exit');
-  exit.live = live;
-  return exit as Insertion;
-}
-
-function elseRefund(at: number, charge: Charge): Insertion {
-  const refund = blankInsertion(at, 'elseRefund');
-  refund.charge = charge;
-  return refund as Insertion;
-}
-
-function dynamicCharge(at: number, rate: number, perCurrentPage: number): Insertion {
-  const site = blankInsertion(at, 'dynamic');
-  site.rate = rate;
-  site.perCurrentPage = perCurrentPage;
-  return site as Insertion;
+/** Every other insertion: one shape with the fields of all of them. */
+function marker(
+  at: number,
+  kind: 'loopEntry' | 'backEdge' | 'dynamic' | 'elseRefund',
+  loop: LoopChecks | undefined,
+  depth: number,
+  rate: number,
+  perCurrentPage: number,
+  charge: Charge | undefined,
+): Insertion {
+  return { at, kind, loop, depth, rate, perCurrentPage, charge } as Insertion;
 }
 
 /** What a charge subtracts at its place (negative: a refund); 0 for a precharged then-arm, charged earlier. */
@@ -516,7 +478,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
         push(blockType.params.length);
         const before = segment;
         const loop: LoopChecks | undefined = opcode === 0x03 ? { backEdges: true, targeted: false } : undefined;
-        if (loop && !frame.dead) insertions.push(loopInsertion(at, 'loopEntry', loop, 0));
+        if (loop && !frame.dead) insertions.push(marker(at, 'loopEntry', loop, 0, 0, 0, undefined));
         if (loop) frame.checks = true;
         frame = {
           kind: opcode === 0x02 ? Kind.Block : opcode === 0x03 ? Kind.Loop : Kind.If,
@@ -552,7 +514,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
         const depth = r.u32();
         const target = markTargeted(depth, opcode !== 0x0c);
         if (opcode === 0x0c && target?.loop && !frame.dead) {
-          insertions.push(loopInsertion(at, 'backEdge', target.loop, depth));
+          insertions.push(marker(at, 'backEdge', target.loop, depth, 0, 0, undefined));
         }
         break;
       }
@@ -574,9 +536,9 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
           // argument: the types must still match).
           if (!frame.dead || calleeIndex >= module.importedFunctions) {
             const live = !frame.dead;
-            insertions.push(callSite(at, 'beforeCall', calleeIndex, live));
+            insertions.push(site(at, 'beforeCall', calleeIndex, live));
             calls = true;
-            insertions.push(callSite(r.pos, 'afterCall', calleeIndex, live));
+            insertions.push(site(r.pos, 'afterCall', calleeIndex, live));
           }
           // A call to an import (the host) may revert: the caller's segment ends there, so a revert is charged
           // exactly what ran. A call to one of the module's own functions can only return or trap (a trap takes
@@ -595,9 +557,9 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
         push(callee.results.length);
         frame.checks = true;
         if (!frame.dead) {
-          insertions.push(callSite(at, 'beforeCall', undefined, true));
+          insertions.push(site(at, 'beforeCall', undefined, true));
           calls = true;
-          insertions.push(callSite(r.pos, 'afterCall', undefined, true));
+          insertions.push(site(r.pos, 'afterCall', undefined, true));
         }
         startSegment(r.pos);
         continue;
@@ -661,7 +623,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
         markDead();
         continue;
       case 0x0f: // return
-        insertions.push(exitInsertion(at, !frame.dead));
+        insertions.push(site(at, 'exit', undefined, !frame.dead));
         frame.checks = true;
         markDead(true);
         continue;
@@ -703,7 +665,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
           // the false path of an if without else: an else arm is added here to refund the precharge
           const refund = newCharge(at, false);
           refund.minus = closed.precharged;
-          insertions.push(elseRefund(at, refund));
+          insertions.push(marker(at, 'elseRefund', undefined, 0, 0, 0, refund));
         }
         if (frames.length === 0) {
           if (r.pos !== body.end) fail('MALFORMED', 'code after the end of the function', r.pos, 'end');
@@ -747,7 +709,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
       const perCurrentPage = op.cls === 'memoryGrow' ? (schedule.memoryGrowPerCurrentPage ?? 0) : 0;
       frame.checks = true;
       if (!frame.dead && (rate > 0 || perCurrentPage > 0)) {
-        insertions.push(dynamicCharge(at, rate, perCurrentPage));
+        insertions.push(marker(at, 'dynamic', undefined, 0, rate, perCurrentPage, undefined));
       }
       if (segment) segment.checksInside = true;
     }
