@@ -15,7 +15,9 @@
  * transactions answered) once the store has it on disk, in height order. Today's StateStore writes each block
  * before `commitBlock` resolves, so publication follows at once; a store that writes blocks behind (group commit:
  * several blocks in one LevelDB batch, see ChainOptions.flushed) lets the next block be built while earlier ones
- * are written, and nothing whose receipt was returned can be lost by a crash.
+ * are written, and nothing whose receipt was returned can be lost by a crash. With a block journal (a chain on
+ * disk, blockJournal.ts), a block of transactions only is durable once its record is appended there, before
+ * LevelDB has it; `open` re-executes the records LevelDB lacks.
  * @module
  */
 import { EventEmitter } from 'node:events';
@@ -33,6 +35,7 @@ import {
   writeAccount,
 } from '../vm/index.js';
 import { type Block, decodeBlockMeta, draftBlock, type Receipt, sealBlock } from './block.js';
+import type { BlockJournal, JournalRecord } from './blockJournal.js';
 import { asBytes, pack, readU64, toHex, u64, unpack } from './codec.js';
 import { DevnetError } from './errors.js';
 import { HistoricalState } from './historicalState.js';
@@ -92,7 +95,17 @@ export type ChainOptions = {
    * pass a hook that holds blocks back.
    */
   readonly flushed?: () => Promise<void>;
+  /**
+   * The block journal of a chain on disk (blockJournal.ts): a block of transactions only is answered once its
+   * record is appended there, without waiting for LevelDB; `replay` holds the records read at open, re-executed
+   * above the store's last block before the chain serves anything.
+   */
+  readonly journal?: BlockJournal;
+  readonly replay?: readonly JournalRecord[];
 };
+
+/** Past this size the journal is emptied: the next block waits for LevelDB instead, then the journal is reset. */
+const JOURNAL_RESET_BYTES = 4 * 1024 * 1024;
 
 /** What a store that writes blocks behind offers (see ChainOptions.flushed). */
 type WritesBehind = { flushed(): Promise<void> };
@@ -139,6 +152,13 @@ export class Chain extends EventEmitter<ChainEvents> {
   readonly #flushed: () => Promise<void>;
   /** Transactions of blocks built but not yet durable, by hash: reported as pending until their block is published. */
   readonly #unpublished = new Map<string, SignedTransaction>();
+  readonly #journal: BlockJournal | undefined;
+  /** State was written outside a block (dev writes) since the last block: the next block is not journaled. */
+  #dirty = false;
+  /** The journal passed JOURNAL_RESET_BYTES: blocks wait for LevelDB until one of them resets it. */
+  #journalFull = false;
+  /** Journal records being re-executed at open: those blocks are not journaled again. */
+  #replaying = false;
 
   private constructor(state: StateStore, config: ChainConfig, options: ChainOptions) {
     super();
@@ -150,6 +170,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.#flushed =
       options.flushed ?? (typeof behind === 'function' ? () => behind.call(state) : () => Promise.resolve());
     this.devAccounts = Array.from({ length: config.devAccountCount }, (_, i) => devAccount(i));
+    this.#journal = options.journal;
   }
 
   /** Opens the chain on a state store: creates genesis on an empty store, else resumes at its last block. */
@@ -157,7 +178,39 @@ export class Chain extends EventEmitter<ChainEvents> {
     const chain = new Chain(state, { ...DEFAULT_CHAIN_CONFIG, ...config }, options);
     if (state.version === 0n) await chain.#genesis();
     else chain.#resume();
+    if (options.journal) {
+      await chain.#replay(options.replay ?? []);
+      // every replayed block in the store: the journal starts afresh
+      await chain.#flushed();
+      options.journal.reset();
+    }
     return chain;
+  }
+
+  /**
+   * Re-executes the journal's records above the last block in the store (blocks answered before a kill that LevelDB
+   * did not get): each must give the block it records, hash for hash. Records past a gap were never answered.
+   */
+  async #replay(records: readonly JournalRecord[]): Promise<void> {
+    this.#replaying = true;
+    try {
+      for (const record of records) {
+        const head = this.#head.header.height;
+        if (record.height <= head) continue;
+        if (record.height !== head + 1n) break;
+        for (const raw of record.raws) this.#addPending(decodeTransaction(raw));
+        this.#nextTimestamp = record.timestamp;
+        const block = await (await this.#serial(() => this.#mineNow())).durable;
+        if (toHex(block.hash) !== toHex(record.hash)) {
+          throw new DevnetError(
+            'INTERNAL',
+            `the block journal (${this.#journal?.path}) records block ${record.height} as ${toHex(record.hash)}, its transactions give ${toHex(block.hash)}: it belongs to another chain or configuration; move it away to start without it`,
+          );
+        }
+      }
+    } finally {
+      this.#replaying = false;
+    }
   }
 
   get head(): Block {
@@ -408,6 +461,10 @@ export class Chain extends EventEmitter<ChainEvents> {
    * `upTo` it takes the pool only up to that transaction (automine: one block per transaction).
    */
   async #mineNow(withPending = true, upTo?: SignedTransaction): Promise<{ block: Block; durable: Promise<Block> }> {
+    // journaled: a block of transactions only (no dev writes before it), while the journal has room
+    const journal = this.#dirty || this.#replaying || this.#journalFull ? undefined : this.#journal;
+    const resetsJournal = this.#journalFull && !this.#replaying;
+    this.#dirty = false;
     const parent = this.#tip;
     const context: BlockContext = { height: parent.header.height + 1n, timestamp: this.#timestampAfter(parent) };
     const included: SignedTransaction[] = [];
@@ -444,10 +501,25 @@ export class Chain extends EventEmitter<ChainEvents> {
     // each hash's hex key made once for the unpublished set and the index (a toHex is a Buffer view and a string)
     const keys = included.map((tx) => toHex(tx.hash));
     for (let i = 0; i < keys.length; i++) this.#unpublished.set(keys[i]!, included[i]!);
-    // published in height order once on disk; the next block is built meanwhile (its write joins a later batch)
+    if (journal) {
+      // durable once appended: a kill from now on replays it at the next open (LevelDB catches up behind)
+      journal.append({
+        height: context.height,
+        timestamp: context.timestamp,
+        hash: block.hash,
+        raws: included.map((tx) => tx.raw),
+      });
+      if (journal.size > JOURNAL_RESET_BYTES) this.#journalFull = true;
+    }
+    // published in height order once durable; the next block is built meanwhile (its write joins a later batch)
     const durable = this.#publication.then(async () => {
       try {
-        await this.#flushed();
+        if (!journal) await this.#flushed();
+        // every block so far is in LevelDB, every journaled one among them (none is journaled while full)
+        if (resetsJournal && this.#journalFull) {
+          this.#journal?.reset();
+          this.#journalFull = false;
+        }
       } finally {
         for (const key of keys) this.#unpublished.delete(key);
       }
@@ -632,6 +704,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   setBalance(address: Uint8Array, balance: bigint): Promise<void> {
     if (balance < 0n || balance > U128_MAX) throw new DevnetError('BAD_PARAMS', 'balance must be a u128');
     return this.#serial(() => {
+      this.#dirty = true;
       writeAccount(this.state, address, { ...readAccount(this.state, address), balance });
     });
   }
@@ -639,6 +712,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   setNonce(address: Uint8Array, nonce: bigint): Promise<void> {
     if (nonce < 0n || nonce >= 1n << 64n) throw new DevnetError('BAD_PARAMS', 'nonce must be a u64');
     return this.#serial(() => {
+      this.#dirty = true;
       writeAccount(this.state, address, { ...readAccount(this.state, address), nonce });
     });
   }
@@ -650,6 +724,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   setCode(address: Uint8Array, code: Uint8Array): Promise<Uint8Array> {
     const metered = instrument(code);
     return this.#serial(() => {
+      this.#dirty = true;
       this.state.put(codeKey(metered.codeHash), metered.code);
       writeAccount(this.state, address, { ...readAccount(this.state, address), codeHash: metered.codeHash });
       return metered.codeHash;
@@ -663,6 +738,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     }
     const fullKey = storageKey(contract, key);
     return this.#serial(() => {
+      this.#dirty = true;
       if (value === null) this.state.delete(fullKey);
       else this.state.put(fullKey, value);
     });
@@ -702,6 +778,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       const wanted = new Set(entries.map(([key]) => toHex(key)));
       const stale: Uint8Array[] = [];
       for await (const [key] of this.state.entries()) if (!wanted.has(toHex(key))) stale.push(key);
+      this.#dirty = true;
       this.state.checkpoint();
       try {
         for (const key of stale) this.state.delete(key);
@@ -741,6 +818,12 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.#clearPending();
     this.#nextTimestamp = undefined;
     this.#timeOffset = 0n;
+    if (this.#journal) {
+      // the journal's blocks are in LevelDB; none of them may come back after the rewind
+      await this.#flushed();
+      this.#journal.reset();
+      this.#journalFull = false;
+    }
     await this.state.revertTo(height + 1n);
     for (const [key, location] of this.#txIndex) if (location.height > height) this.#txIndex.delete(key);
     for (const [key, h] of this.#blockByHash) if (h > height) this.#blockByHash.delete(key);

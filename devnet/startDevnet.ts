@@ -9,6 +9,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { openState, type StateStore } from '../state/index.js';
+import { BlockJournal } from './blockJournal.js';
 import { Chain, type ChainConfig, signatureVerifier } from './chain.js';
 import { FrontEnd } from './rpc/frontEnd.js';
 import type { RpcMethods } from './rpc/jsonRpc.js';
@@ -67,6 +68,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
         });
   let state: StateStore;
   let dataDir: string | undefined;
+  let journal: ReturnType<typeof BlockJournal.open> | undefined;
   try {
     if (options.inMemory) {
       state = await openState({ inMemory: true, ...STATE_CACHES });
@@ -74,6 +76,12 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       dataDir = resolve(options.dataDir ?? '.gasket');
       await mkdir(dataDir, { recursive: true });
       state = await openState({ path: join(dataDir, 'chain'), create: true, ...STATE_CACHES });
+      try {
+        journal = BlockJournal.open(join(dataDir, 'journal'));
+      } catch (error) {
+        await state.close();
+        throw error;
+      }
     }
   } catch (error) {
     await frontEnd?.abort();
@@ -87,11 +95,15 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
         ...options.chain,
         ...(options.blockTime ? { blockTime: BigInt(options.blockTime) } : {}),
       },
-      frontEnd ? { signatures: frontEnd.signatures(signatureVerifier()) } : {},
+      {
+        ...(frontEnd ? { signatures: frontEnd.signatures(signatureVerifier()) } : {}),
+        ...(journal ? { journal: journal.journal, replay: journal.records } : {}),
+      },
     );
   } catch (error) {
     await frontEnd?.abort();
     await state.close();
+    journal?.journal.close();
     throw error;
   }
   const subscriptions = new Subscriptions(chain);
@@ -112,6 +124,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
         });
   } catch (error) {
     await state.close();
+    journal?.journal.close();
     throw error;
   }
   let timer: NodeJS.Timeout | undefined;
@@ -131,6 +144,9 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       await server.close();
       await chain.idle();
       await state.close();
+      // everything is in LevelDB now: the next start has nothing to replay
+      journal?.journal.reset();
+      journal?.journal.close();
     },
   };
 }
