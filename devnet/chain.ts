@@ -335,7 +335,11 @@ export class Chain extends EventEmitter<ChainEvents> {
     const admitted = this.#admission.then(async () => {
       const valid = signatureValid === undefined ? undefined : await signatureValid;
       this.#addPending(this.validate(tx, { ...options, signatureValid: valid }));
-      return this.automine ? { block: this.#serial(() => this.#mineNow(true, tx)) } : undefined;
+      // a lone submission's block is journaled (its answer waits for nothing else); with others in flight, waiting
+      // for LevelDB answers several blocks a turn, which costs less CPU a transaction than answering each at once
+      return this.automine
+        ? { block: this.#serial(() => this.#mineNow(true, tx, this.#inFlight === 1)) }
+        : undefined;
     });
     this.#admission = admitted.catch(() => undefined);
     try {
@@ -458,11 +462,16 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   /**
    * Mines the next block; with `withPending` false it holds no transactions (the pool is kept for later), with
-   * `upTo` it takes the pool only up to that transaction (automine: one block per transaction).
+   * `upTo` it takes the pool only up to that transaction (automine: one block per transaction); `journaled`: made
+   * durable by the block journal, when the chain has one and the block qualifies.
    */
-  async #mineNow(withPending = true, upTo?: SignedTransaction): Promise<{ block: Block; durable: Promise<Block> }> {
-    // journaled: a block of transactions only (no dev writes before it), while the journal has room
-    const journal = this.#dirty || this.#replaying || this.#journalFull ? undefined : this.#journal;
+  async #mineNow(
+    withPending = true,
+    upTo?: SignedTransaction,
+    journaled = false,
+  ): Promise<{ block: Block; durable: Promise<Block> }> {
+    // journaled when asked: a block of transactions only (no dev writes before it), while the journal has room
+    const journal = !journaled || this.#dirty || this.#replaying || this.#journalFull ? undefined : this.#journal;
     const resetsJournal = this.#journalFull && !this.#replaying;
     this.#dirty = false;
     const parent = this.#tip;
