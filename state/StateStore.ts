@@ -509,13 +509,16 @@ export class StateStore implements StateBackend {
       changes.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
       const update = new TreeUpdate(version, this.#load, CACHED_DEPTH, this.#cached);
       const rootNode = update.apply(this.#block.rootNode, changes);
-      const nodeKeys: Buffer[] = [];
-      const nodeValues: Buffer[] = [];
-      for (const w of update.written) {
+      // sized once (no growth garbage: a block writes about 1,750 nodes)
+      const written = update.written;
+      const nodeKeys = new Array<Buffer>(written.length);
+      const nodeValues = new Array<Buffer>(written.length);
+      for (let i = 0; i < written.length; i++) {
+        const w = written[i]!;
         const value = w.value ?? encodeNode(w.node!);
         batch.put(w.key, value);
-        nodeKeys.push(w.key);
-        nodeValues.push(value);
+        nodeKeys[i] = w.key;
+        nodeValues[i] = value;
       }
       if (update.stale.count > 0) batch.put(versionKey(P_STALE, version), update.stale.bytes());
       const root = rootNode === undefined ? new Uint8Array(32) : hashBytes(rootNode.hash);

@@ -74,6 +74,14 @@ export class TreeUpdate {
 
   readonly #cached: NodeLookup | undefined;
 
+  /**
+   * Scratch list of the leaves of one subtree being rebuilt (a slot's old leaf and its changes), reused: the
+   * update rebuilds about 1,000 such subtrees a block, and a fresh array each (with its growth) was about 150 KB
+   * of garbage a block. Filled and consumed by `#build` before the next use; `#build` reads ranges of it and
+   * keeps no reference to the list itself.
+   */
+  readonly #leaves: LeafNode[] = [];
+
   constructor(
     version: number,
     load: NodeLoader,
@@ -123,33 +131,36 @@ export class TreeUpdate {
   ): Child | undefined {
     if (lo === hi) return child;
     if (child === undefined) {
-      const leaves: LeafNode[] = [];
+      const leaves = this.#leaves;
+      let n = 0;
       for (let i = lo; i < hi; i++) {
         const c = ch[i]!;
-        if (c.value !== null) leaves.push(makeLeaf(c.key, c.value, c.keyHash));
+        if (c.value !== null) leaves[n++] = makeLeaf(c.key, c.value, c.keyHash);
       }
-      return this.#build(depth, path, leaves);
+      return this.#build(depth, path, leaves, 0, n);
     }
     if (child.leaf) {
       const old = child.inline ?? asLeaf(this.#load(nodeKey(child.version, path, depth)));
-      const leaves: LeafNode[] = [];
+      const leaves = this.#leaves;
+      let n = 0;
       let oldPlaced = false;
       for (let i = lo; i < hi; i++) {
         const c = ch[i]!;
         const cmp = oldPlaced ? -1 : compareBytes(old.keyHash, c.keyHash);
         if (cmp < 0 && !oldPlaced) {
-          leaves.push(old);
+          leaves[n++] = old;
           oldPlaced = true;
         }
         if (cmp === 0) {
           oldPlaced = true;
-          if (c.value !== null) leaves.push(equalBytes(c.value, old.value) ? old : makeLeaf(c.key, c.value, c.keyHash));
-        } else if (c.value !== null) leaves.push(makeLeaf(c.key, c.value, c.keyHash));
+          if (c.value !== null)
+            leaves[n++] = equalBytes(c.value, old.value) ? old : makeLeaf(c.key, c.value, c.keyHash);
+        } else if (c.value !== null) leaves[n++] = makeLeaf(c.key, c.value, c.keyHash);
       }
-      if (!oldPlaced) leaves.push(old);
-      if (leaves.length === 1 && leaves[0] === old) return child;
+      if (!oldPlaced) leaves[n++] = old;
+      if (n === 1 && leaves[0] === old) return child;
       if (child.inline === undefined) this.stale.addNode(child.version, path, depth);
-      return this.#build(depth, path, leaves);
+      return this.#build(depth, path, leaves, 0, n);
     }
     // a node with a memo or in the node cache needs no key made (its key goes straight into the prune list)
     const node = asInternal(
@@ -178,18 +189,19 @@ export class TreeUpdate {
     return this.#finish(node, children, changed, depth, path);
   }
 
-  #build(depth: number, path: Uint8Array, leaves: LeafNode[]): Child | undefined {
-    if (leaves.length === 0) return undefined;
-    if (leaves.length === 1) return makeChild(this.version, leaves[0]!.hash, true, leaves[0]!);
+  /** The subtree at (`depth`, `path`) holding `leaves[lo, hi)` (sorted by key hash). */
+  #build(depth: number, path: Uint8Array, leaves: LeafNode[], lo: number, hi: number): Child | undefined {
+    if (hi === lo) return undefined;
+    if (hi - lo === 1) return makeChild(this.version, leaves[lo]!.hash, true, leaves[lo]!);
     if (depth >= MAX_DEPTH) throw new RangeError('two keys with the same key hash');
     const children = new Array<Child | undefined>(16);
     let changed = 0;
-    let i = 0;
-    while (i < leaves.length) {
+    let i = lo;
+    while (i < hi) {
       const n = nibbleAt(leaves[i]!.keyHash, depth);
       let j = i + 1;
-      while (j < leaves.length && nibbleAt(leaves[j]!.keyHash, depth) === n) j++;
-      children[n] = this.#build(depth + 1, leaves[i]!.keyHash, leaves.slice(i, j));
+      while (j < hi && nibbleAt(leaves[j]!.keyHash, depth) === n) j++;
+      children[n] = this.#build(depth + 1, leaves[i]!.keyHash, leaves, i, j);
       changed |= 1 << n;
       i = j;
     }
@@ -227,9 +239,12 @@ export class TreeUpdate {
       const c = children[s];
       if (c?.pending === undefined) continue;
       // the slot's path is only needed (and allocated) when the leaf is too large to inline and gets a node
-      children[s] = isInlineable(c.pending)
-        ? makeChild(this.version, c.hash, true, undefined, c.pending)
-        : this.#place(c, pathOf(path, depth, s), depth + 1, false);
+      if (isInlineable(c.pending)) {
+        // a pending pointer was made by this update and is held only here: it becomes the inline one itself
+        c.version = this.version;
+        c.inline = c.pending;
+        c.pending = undefined;
+      } else children[s] = this.#place(c, pathOf(path, depth, s), depth + 1, false);
     }
     const node = deriveInternal(base, children, changed);
     const hash = ensureHashes(node);
