@@ -337,9 +337,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       this.#addPending(this.validate(tx, { ...options, signatureValid: valid }));
       // a lone submission's block is journaled (its answer waits for nothing else); with others in flight, waiting
       // for LevelDB answers several blocks a turn, which costs less CPU a transaction than answering each at once
-      return this.automine
-        ? { block: this.#serial(() => this.#mineNow(true, tx, this.#inFlight === 1)) }
-        : undefined;
+      return this.automine ? { block: this.#serial(() => this.#mineNow(true, tx, this.#inFlight === 1)) } : undefined;
     });
     this.#admission = admitted.catch(() => undefined);
     try {
