@@ -182,6 +182,8 @@ export type FunctionPlan = {
   readonly localRefs: readonly number[];
   /** Some `call` or `call_indirect` has insertions (a `beforeCall`): the function checks the counter at entry. */
   readonly calls: boolean;
+  /** Indices in `insertions` of the `loopEntry` insertions, in order (loop versioning looks at these alone). */
+  readonly loopEntries: readonly number[];
 };
 
 export type AnalyzeContext = {
@@ -288,6 +290,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
 
   const insertions: Insertion[] = [];
   const localRefs: number[] = [];
+  const loopEntries: number[] = [];
   let calls = false;
   const params = type.params.length;
   const frames: Frame[] = [
@@ -478,7 +481,10 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
         push(blockType.params.length);
         const before = segment;
         const loop: LoopChecks | undefined = opcode === 0x03 ? { backEdges: true, targeted: false } : undefined;
-        if (loop && !frame.dead) insertions.push(marker(at, 'loopEntry', loop, 0, 0, 0, undefined));
+        if (loop && !frame.dead) {
+          loopEntries.push(insertions.length);
+          insertions.push(marker(at, 'loopEntry', loop, 0, 0, 0, undefined));
+        }
         if (loop) frame.checks = true;
         frame = {
           kind: opcode === 0x02 ? Kind.Block : opcode === 0x03 ? Kind.Loop : Kind.If,
@@ -732,6 +738,7 @@ export function analyzeFunction(ctx: AnalyzeContext, definedIndex: number): Func
     insertions,
     localRefs,
     calls,
+    loopEntries,
   };
 }
 

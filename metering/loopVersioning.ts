@@ -73,9 +73,6 @@ const MAX_PER_ITERATION = 2 ** 28;
  */
 const MAX_LOOP_BYTES = 2048;
 
-/** One decoded instruction; `targets`: a br_table's label depths, default last. */
-type Instr = { op: number; at: number; imm: number; type: number; targets: number[] | undefined };
-
 const LOOP = 0x03;
 const IF = 0x04;
 const ELSE = 0x05;
@@ -113,7 +110,7 @@ const REFUSED = new Set([0x00, LOOP, 0x0f, 0x10, 0x11, 0x40]);
 export function findVersionedLoops(bytes: Uint8Array, plan: FunctionPlan): VersionedLoop[] {
   const found: VersionedLoop[] = [];
   const insertions = plan.insertions;
-  for (let k = 0; k < insertions.length; k++) {
+  for (const k of plan.loopEntries) {
     const entry = insertions[k]!;
     if (entry.kind !== 'loopEntry' || !entry.loop.backEdges || !entry.loop.targeted) continue;
     const loop = entry.loop;
@@ -173,77 +170,90 @@ export function findVersionedLoops(bytes: Uint8Array, plan: FunctionPlan): Versi
 
 type Shape = Pick<VersionedLoop, 'induction' | 'relation' | 'unsigned' | 'bound' | 'step'>;
 
+/**
+ * A loop's instructions, decoded into arrays kept between calls (struct of arrays, indexed by instruction): the
+ * opcode, the immediate the matcher reads (a label, local or function index, an i32 constant), the block type, and
+ * for a br_table its label depths (default last). A loop has at most MAX_LOOP_BYTES instructions. Objects made per
+ * instruction cost more than the rest of the matching, and most loops do not match (on The Graph's AssemblyScript
+ * contracts, every loop).
+ */
+const decoded = {
+  ops: new Int32Array(MAX_LOOP_BYTES),
+  imms: new Float64Array(MAX_LOOP_BYTES),
+  types: new Int32Array(MAX_LOOP_BYTES),
+  /** For each `end`/`else`: the index of its opener; -1 if none. */
+  frameOf: new Int32Array(MAX_LOOP_BYTES),
+  /** Frames open around each instruction. */
+  depthAt: new Int32Array(MAX_LOOP_BYTES),
+  targets: new Map<number, number[]>(),
+};
+
 /** Decodes `[at, end)` and matches the counted-loop shape of the module header; undefined if it does not fit. */
 function matchCountedLoop(bytes: Uint8Array, at: number, end: number): Shape | undefined {
-  const code = decode(bytes, at, end);
-  if (!code) return undefined;
-  const n = code.length;
-  if (code[0]!.op !== LOOP || code[0]!.type !== EMPTY) return undefined;
+  const n = decode(bytes, at, end);
+  if (n < 0) return undefined;
+  const { ops, imms, types, frameOf, depthAt, targets } = decoded;
+  if (ops[0] !== LOOP || types[0] !== EMPTY) return undefined;
   // frames: 0 the loop, then nested blocks; find the `if` the second-last `end` closes, and check every branch
   const openers: number[] = [];
-  const frameOf: number[] = new Array(n).fill(-1); // for each `end`/`else`: the index of its opener
-  const depthAt: number[] = new Array(n).fill(0); // frames open around each instruction
+  frameOf.fill(-1, 0, n);
   const written = new Map<number, number[]>(); // local -> indices of local.set / local.tee
   for (let i = 0; i < n; i++) {
-    const ins = code[i]!;
+    const op = ops[i]!;
     depthAt[i] = openers.length;
-    if (REFUSED.has(ins.op) && i > 0) return undefined;
-    if (ins.op === 0x02 || ins.op === LOOP || ins.op === IF) openers.push(i);
-    else if (ins.op === ELSE) frameOf[i] = openers[openers.length - 1]!;
-    else if (ins.op === END) frameOf[i] = openers.pop()!;
-    else if (ins.op === LOCAL_SET || ins.op === LOCAL_TEE) {
-      const list = written.get(ins.imm);
+    if (REFUSED.has(op) && i > 0) return undefined;
+    if (op === 0x02 || op === LOOP || op === IF) openers.push(i);
+    else if (op === ELSE || op === END) {
+      if (openers.length === 0) return undefined; // past the loop's own end: not the shape
+      frameOf[i] = op === ELSE ? openers[openers.length - 1]! : openers.pop()!;
+    } else if (op === LOCAL_SET || op === LOCAL_TEE) {
+      const list = written.get(imms[i]!);
       if (list) list.push(i);
-      else written.set(ins.imm, [i]);
+      else written.set(imms[i]!, [i]);
     }
   }
-  if (openers.length !== 0 || frameOf[n - 1] !== 0) return undefined;
+  if (openers.length !== 0 || n < 3 || frameOf[n - 1] !== 0) return undefined;
   const ifIndex = frameOf[n - 2]!;
-  const ifOp = code[ifIndex];
-  if (!ifOp || ifOp.op !== IF || ifOp.type !== EMPTY || depthAt[ifIndex] !== 1) return undefined;
+  if (ifIndex < 0 || ops[ifIndex] !== IF || types[ifIndex] !== EMPTY || depthAt[ifIndex] !== 1) return undefined;
   const brIndex = n - 3;
-  if (code[brIndex]!.op !== BR || code[brIndex]!.imm !== 1 || depthAt[brIndex] !== 2) return undefined;
+  if (ops[brIndex] !== BR || imms[brIndex] !== 1 || depthAt[brIndex] !== 2) return undefined;
   // no else of the main if; every branch but the back edge lands strictly inside the loop's if or HEAD's blocks
   const frameStack: number[] = [];
   for (let i = 0; i < n; i++) {
-    const ins = code[i]!;
-    if (ins.op === ELSE && frameOf[i] === ifIndex) return undefined;
-    if (ins.op === 0x02 || ins.op === LOOP || ins.op === IF) frameStack.push(i);
-    else if (ins.op === END) frameStack.pop();
+    const op = ops[i]!;
+    if (op === ELSE && frameOf[i] === ifIndex) return undefined;
+    if (op === 0x02 || op === LOOP || op === IF) frameStack.push(i);
+    else if (op === END) frameStack.pop();
     if (i === brIndex) continue;
-    if (ins.op === BR || ins.op === 0x0d) {
-      if (!landsInside(frameStack, ins.imm, ifIndex)) return undefined;
-    } else if (ins.op === 0x0e) {
-      for (const depth of ins.targets!) if (!landsInside(frameStack, depth, ifIndex)) return undefined;
+    if (op === BR || op === 0x0d) {
+      if (!landsInside(frameStack, imms[i]!, ifIndex)) return undefined;
+    } else if (op === 0x0e) {
+      for (const depth of targets.get(i)!) if (!landsInside(frameStack, depth, ifIndex)) return undefined;
     }
   }
 
   // HEAD is code[1 .. ifIndex): its end computes the condition
   let cmpIndex = ifIndex - 1;
-  const last = code[cmpIndex]!;
-  if (last.op === END) {
+  if (ops[cmpIndex] === END) {
     // `x y cmp if (result i32) X else i32.const 0 end`: the condition implies the comparison
     const innerIf = frameOf[cmpIndex]!;
-    if (code[innerIf]!.op !== IF || code[innerIf]!.type !== I32 || depthAt[innerIf] !== 1) return undefined;
+    if (innerIf < 0 || ops[innerIf] !== IF || types[innerIf] !== I32 || depthAt[innerIf] !== 1) return undefined;
     const elseIndex = cmpIndex - 2;
-    if (code[elseIndex]?.op !== ELSE || frameOf[elseIndex] !== innerIf) return undefined;
-    const zero = code[cmpIndex - 1]!;
-    if (zero.op !== I32_CONST || zero.imm !== 0) return undefined;
+    if (elseIndex < 0 || ops[elseIndex] !== ELSE || frameOf[elseIndex] !== innerIf) return undefined;
+    if (ops[cmpIndex - 1] !== I32_CONST || imms[cmpIndex - 1] !== 0) return undefined;
     cmpIndex = innerIf - 1;
   }
-  const comparison = COMPARISONS[code[cmpIndex]?.op ?? -1];
+  const comparison = cmpIndex >= 0 ? COMPARISONS[ops[cmpIndex]!] : undefined;
   if (!comparison || cmpIndex < 3) return undefined;
-  const left = code[cmpIndex - 2]!;
-  const right = code[cmpIndex - 1]!;
   if (depthAt[cmpIndex - 2] !== 1 || depthAt[cmpIndex] !== 1) return undefined;
-  const operand = (ins: Instr): LoopOperand | undefined =>
-    ins.op === I32_CONST
-      ? { kind: 'const', value: ins.imm }
-      : ins.op === LOCAL_GET
-        ? { kind: 'local', index: ins.imm }
+  const operand = (i: number): LoopOperand | undefined =>
+    ops[i] === I32_CONST
+      ? { kind: 'const', value: imms[i]! }
+      : ops[i] === LOCAL_GET
+        ? { kind: 'local', index: imms[i]! }
         : undefined;
-  const x = operand(left);
-  const y = operand(right);
+  const x = operand(cmpIndex - 2);
+  const y = operand(cmpIndex - 1);
   if (!x || !y) return undefined;
   const writes = (o: LoopOperand) => (o.kind === 'local' ? (written.get(o.index)?.length ?? 0) : 0);
   let induction: number;
@@ -263,17 +273,17 @@ function matchCountedLoop(bytes: Uint8Array, at: number, end: number): Shape | u
   // the one write of i: at BODY's top level, `i + k`, `k + i`, `i - k`, `i + s`, `s + i` right before it
   const setIndex = written.get(induction)![0]!;
   if (setIndex <= ifIndex || setIndex >= brIndex || depthAt[setIndex] !== 2 || setIndex < 3) return undefined;
-  const a = code[setIndex - 3]!;
-  const b = code[setIndex - 2]!;
-  const arith = code[setIndex - 1]!;
-  const isI = (ins: Instr) => ins.op === LOCAL_GET && ins.imm === induction;
+  const a = setIndex - 3;
+  const b = setIndex - 2;
+  const arith = ops[setIndex - 1];
+  const isI = (i: number) => ops[i] === LOCAL_GET && imms[i] === induction;
   let step: LoopOperand | undefined;
-  if (arith.op === I32_ADD) {
+  if (arith === I32_ADD) {
     const other = isI(a) ? b : isI(b) ? a : undefined;
-    const o = other && !isI(other) ? operand(other) : undefined;
+    const o = other !== undefined && !isI(other) ? operand(other) : undefined;
     if (o && writes(o) === 0) step = o;
-  } else if (arith.op === I32_SUB && isI(a) && b.op === I32_CONST && b.imm !== -(2 ** 31)) {
-    step = { kind: 'const', value: -b.imm };
+  } else if (arith === I32_SUB && isI(a) && ops[b] === I32_CONST && imms[b] !== -(2 ** 31)) {
+    step = { kind: 'const', value: -imms[b]! };
   }
   if (!step) return undefined;
   const up = relation === 'lt' || relation === 'le';
@@ -290,18 +300,22 @@ function landsInside(frames: readonly number[], depth: number, ifIndex: number):
   return opener !== ifIndex;
 }
 
-/** The instructions of `[at, end)` with the immediates the matcher reads; undefined on anything unexpected. */
-function decode(bytes: Uint8Array, at: number, end: number): Instr[] | undefined {
+/**
+ * Decodes the instructions of `[at, end)` into `decoded`, with the immediates the matcher reads; returns their
+ * count, or -1 on anything unexpected (or more instructions than the arrays hold).
+ */
+function decode(bytes: Uint8Array, at: number, end: number): number {
+  const { ops, imms, types, targets } = decoded;
+  targets.clear();
   const r = new ByteReader(bytes, at, end);
-  const out: Instr[] = [];
+  let n = 0;
   while (r.pos < end) {
-    const start = r.pos;
+    if (n === ops.length) return -1;
     const op = r.byte();
     let imm = 0;
     let type = 0;
-    let targets: number[] | undefined;
     const info = op === 0xfc ? MISC_OPCODES[r.u32()] : OPCODES[op];
-    if (!info) return undefined;
+    if (!info) return -1;
     switch (info.imm) {
       case 'block': {
         const first = bytes[r.pos]!;
@@ -324,10 +338,12 @@ function decode(bytes: Uint8Array, at: number, end: number): Instr[] | undefined
       case 'memory':
         imm = r.u32();
         break;
-      case 'brTable':
-        targets = [];
-        for (let n = r.u32(), i = 0; i <= n; i++) targets.push(r.u32());
+      case 'brTable': {
+        const depths: number[] = [];
+        for (let count = r.u32(), i = 0; i <= count; i++) depths.push(r.u32());
+        targets.set(n, depths);
         break;
+      }
       case 'callIndirect':
       case 'memoryMemory':
       case 'dataMemory':
@@ -359,9 +375,12 @@ function decode(bytes: Uint8Array, at: number, end: number): Instr[] | undefined
       case 'none':
         break;
     }
-    out.push({ op, at: start, imm, type, targets });
+    ops[n] = op;
+    imms[n] = imm;
+    types[n] = type;
+    n++;
   }
-  return out;
+  return n;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
