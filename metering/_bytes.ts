@@ -275,6 +275,16 @@ export class ByteWriter {
   }
 
   name(text: string): this {
+    // ASCII names (the metering exports, nearly every other) are their own UTF-8: written without a TextEncoder call
+    if (text.length <= 48) {
+      let ascii = true;
+      for (let i = 0; i < text.length && ascii; i++) ascii = text.charCodeAt(i) < 0x80;
+      if (ascii) {
+        this.u32(text.length).reserve(text.length);
+        for (let i = 0; i < text.length; i++) this.buffer[this.length++] = text.charCodeAt(i);
+        return this;
+      }
+    }
     const encoded = UTF8_ENCODER.encode(text);
     return this.u32(encoded.length).bytes(encoded);
   }

@@ -92,12 +92,16 @@ const MAX_GAS = (1n << 63n) - 1n;
 
 /** The published version `limits` equal field by field, if any. */
 function limitsVersionOf(limits: MeteringLimits): number | undefined {
-  const fields = Object.keys(LIMITS_BY_VERSION[LIMITS_VERSION]!) as (keyof MeteringLimits)[];
-  for (const [version, published] of Object.entries(LIMITS_BY_VERSION)) {
-    if (fields.every((field) => published[field] === limits[field])) return Number(version);
+  for (const [version, published] of PUBLISHED_LIMITS) {
+    if (LIMIT_FIELDS.every((field) => published[field] === limits[field])) return version;
   }
   return undefined;
 }
+// published limits are frozen: their fields and versions are listed once
+const LIMIT_FIELDS = Object.keys(LIMITS_BY_VERSION[LIMITS_VERSION]!) as (keyof MeteringLimits)[];
+const PUBLISHED_LIMITS = Object.entries(LIMITS_BY_VERSION).map(
+  ([version, published]) => [Number(version), published] as const,
+);
 
 export function instrument(wasm: Uint8Array, options: InstrumentOptions = {}): InstrumentedContract {
   const tooling = options.tooling ?? false;
