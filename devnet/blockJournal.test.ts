@@ -116,6 +116,22 @@ describe('a chain with a block journal', () => {
     second.journal.close();
   });
 
+  it('a full journal: the next block waits for LevelDB and empties it, then journaling resumes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gasket-journal-chain-'));
+    const state = await openState({ path: join(dir, 'chain'), create: true });
+    const { journal } = BlockJournal.open(join(dir, 'journal'));
+    const chain = await Chain.open(state, {}, { journal, replay: [], journalLimit: 1 });
+    await chain.submit(transfer(1, 0n, 1n).raw);
+    expect([journal.appends, journal.size > 0]).toEqual([1, true]); // past the limit: full
+    await chain.submit(transfer(1, 1n, 1n).raw);
+    expect([journal.appends, journal.size]).toEqual([1, 0]); // not journaled; once on disk, emptied
+    await chain.submit(transfer(1, 2n, 1n).raw);
+    expect(journal.appends).toBe(2);
+    await chain.idle();
+    await state.close();
+    journal.close();
+  });
+
   it('refuses a journal whose record does not give the block it names', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gasket-journal-chain-'));
     const first = await openChain(dir);

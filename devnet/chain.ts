@@ -102,6 +102,8 @@ export type ChainOptions = {
    */
   readonly journal?: BlockJournal;
   readonly replay?: readonly JournalRecord[];
+  /** Bytes past which the journal is emptied (JOURNAL_RESET_BYTES; tests pass less). */
+  readonly journalLimit?: number;
 };
 
 /** Past this size the journal is emptied: the next block waits for LevelDB instead, then the journal is reset. */
@@ -153,6 +155,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   /** Transactions of blocks built but not yet durable, by hash: reported as pending until their block is published. */
   readonly #unpublished = new Map<string, SignedTransaction>();
   readonly #journal: BlockJournal | undefined;
+  readonly #journalLimit: number;
   /** State was written outside a block (dev writes) since the last block: the next block is not journaled. */
   #dirty = false;
   /** The journal passed JOURNAL_RESET_BYTES: blocks wait for LevelDB until one of them resets it. */
@@ -171,6 +174,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       options.flushed ?? (typeof behind === 'function' ? () => behind.call(state) : () => Promise.resolve());
     this.devAccounts = Array.from({ length: config.devAccountCount }, (_, i) => devAccount(i));
     this.#journal = options.journal;
+    this.#journalLimit = options.journalLimit ?? JOURNAL_RESET_BYTES;
   }
 
   /** Opens the chain on a state store: creates genesis on an empty store, else resumes at its last block. */
@@ -516,7 +520,7 @@ export class Chain extends EventEmitter<ChainEvents> {
         hash: block.hash,
         raws: included.map((tx) => tx.raw),
       });
-      if (journal.size > JOURNAL_RESET_BYTES) this.#journalFull = true;
+      if (journal.size > this.#journalLimit) this.#journalFull = true;
     }
     // published in height order once durable; the next block is built meanwhile (its write joins a later batch)
     const durable = this.#publication.then(async () => {
