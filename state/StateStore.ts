@@ -490,7 +490,7 @@ export class StateStore implements StateBackend {
     this.#busy = 'commitBlock';
     let result: CommitBlockResult;
     try {
-      const changes: (Change & { order: string })[] = [];
+      const changes: (Change & { head: number; order: string })[] = [];
       const batch = this.#newBatch();
       // forEach, not for-of: no [key, value] array per entry; the flat key is written straight from the key string
       // and the key is a view of it (one Buffer per key instead of two, and one copy of its bytes)
@@ -501,12 +501,15 @@ export class StateStore implements StateBackend {
         const key = fk.subarray(1);
         if (value === null) batch.del(fk);
         else batch.put(fk, value);
-        // sorted by the key hash as a latin1 string (same order as its bytes): a string comparison in JavaScript
-        // costs less than a native Buffer.compare call per comparison
+        // sorted by the key hash: its first four bytes as a number, then (if those are equal: for 1,000 keys,
+        // about one block in 8,600) the whole hash as a latin1 string (same order as its bytes). A number
+        // comparison costs less than a string comparison, which costs less than a native Buffer.compare call
         const order = hashOf(key);
-        changes.push({ key, keyHash: Buffer.from(order, 'latin1'), value, order });
+        const keyHash = Buffer.from(order, 'latin1');
+        const head = ((keyHash[0]! << 24) | (keyHash[1]! << 16) | (keyHash[2]! << 8) | keyHash[3]!) >>> 0;
+        changes.push({ key, keyHash, value, head, order });
       });
-      changes.sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
+      changes.sort((a, b) => a.head - b.head || (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
       const update = new TreeUpdate(version, this.#load, CACHED_DEPTH, this.#cached);
       const rootNode = update.apply(this.#block.rootNode, changes);
       // sized once (no growth garbage: a block writes about 1,750 nodes)
