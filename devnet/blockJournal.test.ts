@@ -132,6 +132,23 @@ describe('a chain with a block journal', () => {
     journal.close();
   });
 
+  it('a journal that cannot be written: blocks are answered once LevelDB has them, as without one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gasket-journal-chain-'));
+    const state = await openState({ path: join(dir, 'chain'), create: true });
+    const { journal } = BlockJournal.open(join(dir, 'journal'));
+    const chain = await Chain.open(state, {}, { journal, replay: [] });
+    journal.close(); // every append and reset now fails (EBADF)
+    const start = chain.head.header.height;
+    for (let nonce = 0n; nonce < 3n; nonce++) await chain.submit(transfer(1, nonce, 1n).raw);
+    expect(chain.head.header.height).toBe(start + 3n);
+    expect(journal.appends).toBe(0);
+    await chain.idle();
+    await state.close();
+    const reopened = await openState({ path: join(dir, 'chain') });
+    expect(reopened.version - 1n).toBe(start + 3n);
+    await reopened.close();
+  });
+
   it('refuses a journal whose record does not give the block it names', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gasket-journal-chain-'));
     const first = await openChain(dir);

@@ -464,16 +464,16 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   /**
    * Mines the next block; with `withPending` false it holds no transactions (the pool is kept for later), with
-   * `upTo` it takes the pool only up to that transaction (automine: one block per transaction); `journaled`: made
+   * `upTo` it takes the pool only up to that transaction (automine: one block per transaction); `toJournal`: made
    * durable by the block journal, when the chain has one and the block qualifies.
    */
   async #mineNow(
     withPending = true,
     upTo?: SignedTransaction,
-    journaled = false,
+    toJournal = false,
   ): Promise<{ block: Block; durable: Promise<Block> }> {
     // journaled when asked: a block of transactions only (no dev writes before it), while the journal has room
-    const journal = !journaled || this.#dirty || this.#replaying || this.#journalFull ? undefined : this.#journal;
+    const journal = !toJournal || this.#dirty || this.#replaying || this.#journalFull ? undefined : this.#journal;
     const resetsJournal = this.#journalFull && !this.#replaying;
     this.#dirty = false;
     const parent = this.#tip;
@@ -512,24 +512,35 @@ export class Chain extends EventEmitter<ChainEvents> {
     // each hash's hex key made once for the unpublished set and the index (a toHex is a Buffer view and a string)
     const keys = included.map((tx) => toHex(tx.hash));
     for (let i = 0; i < keys.length; i++) this.#unpublished.set(keys[i]!, included[i]!);
+    let journaled = false;
     if (journal) {
       // durable once appended: a kill from now on replays it at the next open (LevelDB catches up behind)
-      journal.append({
-        height: context.height,
-        timestamp: context.timestamp,
-        hash: block.hash,
-        raws: included.map((tx) => tx.raw),
-      });
-      if (journal.size > this.#journalLimit) this.#journalFull = true;
+      try {
+        journal.append({
+          height: context.height,
+          timestamp: context.timestamp,
+          hash: block.hash,
+          raws: included.map((tx) => tx.raw),
+        });
+        journaled = true;
+        if (journal.size > this.#journalLimit) this.#journalFull = true;
+      } catch {
+        // the journal cannot be written (a full disk, say): this block and the next wait for LevelDB, as without one
+        this.#journalFull = true;
+      }
     }
     // published in height order once durable; the next block is built meanwhile (its write joins a later batch)
     const durable = this.#publication.then(async () => {
       try {
-        if (!journal) await this.#flushed();
+        if (!journaled) await this.#flushed();
         // every block so far is in LevelDB, every journaled one among them (none is journaled while full)
         if (resetsJournal && this.#journalFull) {
-          this.#journal?.reset();
-          this.#journalFull = false;
+          try {
+            this.#journal?.reset();
+            this.#journalFull = false;
+          } catch {
+            // not emptied: blocks keep waiting for LevelDB, and the next one tries again
+          }
         }
       } finally {
         for (const key of keys) this.#unpublished.delete(key);
