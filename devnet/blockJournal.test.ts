@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openState } from '../state/index.js';
+import { devTransfer as transfer } from '../test/index.js';
 import { BlockJournal, type JournalRecord, readRecords } from './blockJournal.js';
 import { Chain } from './chain.js';
 import { toHex } from './codec.js';
 import { DevnetError } from './errors.js';
 import { devAccount } from './keys.js';
-import { type SignedTransaction, signTransaction } from './transaction.js';
+import type { SignedTransaction } from './transaction.js';
 
 const record: fc.Arbitrary<JournalRecord> = fc.record({
   height: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
@@ -20,15 +21,6 @@ const record: fc.Arbitrary<JournalRecord> = fc.record({
 
 const plain = (records: readonly JournalRecord[]) =>
   records.map((r) => ({ ...r, hash: toHex(r.hash), raws: r.raws.map((raw) => toHex(raw)) }));
-
-function transfer(sender: number, nonce: bigint, value: bigint): SignedTransaction {
-  const account = devAccount(sender);
-  return signTransaction(
-    { kind: 'transfer', chainId: 1337n, nonce, gasLimit: 30_000n, gasPrice: 1n, value, to: devAccount(7).address },
-    account.secretKey,
-    account.publicKey,
-  );
-}
 
 async function openChain(dir: string) {
   const state = await openState({ path: join(dir, 'chain'), create: true });

@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openState, type StateStore } from '../state/index.js';
+import { devTransfer as transfer } from '../test/index.js';
 import type { Block } from './block.js';
 import { Chain } from './chain.js';
 import { toHex } from './codec.js';
-import { devAccount } from './keys.js';
-import { type SignedTransaction, signTransaction } from './transaction.js';
 
 /**
  * Group commit, as the chain sees it: a store may write blocks behind (commitBlock gives the root at once, the
@@ -33,15 +32,6 @@ function durabilityGate(state: () => StateStore) {
       }
     },
   };
-}
-
-function transfer(sender: number, nonce: bigint, value: bigint): SignedTransaction {
-  const account = devAccount(sender);
-  return signTransaction(
-    { kind: 'transfer', chainId: 1337n, nonce, gasLimit: 30_000n, gasPrice: 1n, value, to: devAccount(7).address },
-    account.secretKey,
-    account.publicKey,
-  );
 }
 
 const turns = async (n: number) => {

@@ -6,6 +6,7 @@
 export { decodeReferenceModule, type RefModule, Unsupported } from '../vm/index.js';
 export { callSummary } from './callSummary.js';
 export { type DevnetProcess, type RpcAnswer, spawnDevnet } from './devnetProcess.js';
+export { devTransfer } from './devTransfer.js';
 export { instantiateMetered, type MeteredInstance, type MeteredOutcome } from './meteredRun.js';
 export { rejection } from './rejection.js';
 export { type BinResult, GASKET_BIN, REPO_ROOT, runGasket, runGasketAsync } from './runBin.js';
