@@ -141,4 +141,17 @@ describe('SignatureVerifier', () => {
     expect(await verifier.verify(tx)).toBe(true);
     await verifier.close();
   });
+
+  it('checks inline by default when libsodium is there, with a worker when it is not (GASKET_NO_SODIUM=1)', () => {
+    const before = process.env.GASKET_NO_SODIUM;
+    try {
+      delete process.env.GASKET_NO_SODIUM;
+      expect(new SignatureVerifier().threads).toBe(0);
+      process.env.GASKET_NO_SODIUM = '1';
+      expect(new SignatureVerifier().threads).toBeGreaterThanOrEqual(1);
+    } finally {
+      if (before === undefined) delete process.env.GASKET_NO_SODIUM;
+      else process.env.GASKET_NO_SODIUM = before;
+    }
+  });
 });
