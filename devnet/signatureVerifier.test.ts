@@ -32,6 +32,10 @@ const unsignedTx: fc.Arbitrary<UnsignedTransaction> = fc.oneof(
   }),
 );
 
+/** A signed transfer whose only varying field is its nonce. */
+const smallTransfer = (nonce: bigint) =>
+  signed({ kind: 'transfer', chainId: 1n, nonce, gasLimit: 9n, gasPrice: 1n, value: 1n, to: devAccount(3).address });
+
 function signed(tx: UnsignedTransaction, account = 1): SignedTransaction {
   const key = devAccount(account);
   return signTransaction(tx, key.secretKey, key.publicKey);
@@ -85,30 +89,14 @@ describe('SignatureVerifier', () => {
   });
 
   it('a tampered signature is refused by the worker', async () => {
-    const tx = signed({
-      kind: 'transfer',
-      chainId: 1n,
-      nonce: 0n,
-      gasLimit: 9n,
-      gasPrice: 1n,
-      value: 1n,
-      to: devAccount(3).address,
-    });
+    const tx = smallTransfer(0n);
     expect(await pooled.verify(tx)).toBe(true);
     expect(await pooled.verify(tampered(tx, 1))).toBe(false);
     expect(await pooled.verify(tampered(tx, 2))).toBe(false);
   });
 
   it('answers a lone check of an idle caller at once, not at the end of the turn; a busy one later', async () => {
-    const tx = signed({
-      kind: 'transfer',
-      chainId: 1n,
-      nonce: 4n,
-      gasLimit: 9n,
-      gasPrice: 1n,
-      value: 1n,
-      to: devAccount(3).address,
-    });
+    const tx = smallTransfer(4n);
     const answeredWithinMicrotasks = async (busy: boolean) => {
       let answered = false;
       const answer = byDefault.verify(tx, { busy }).then((ok) => {
@@ -126,15 +114,7 @@ describe('SignatureVerifier', () => {
 
   it('starts again after close', async () => {
     const verifier = new SignatureVerifier({ threads: 1, minBatch: 1 });
-    const tx = signed({
-      kind: 'transfer',
-      chainId: 1n,
-      nonce: 3n,
-      gasLimit: 9n,
-      gasPrice: 1n,
-      value: 1n,
-      to: devAccount(3).address,
-    });
+    const tx = smallTransfer(3n);
     expect(await verifier.verify(tx)).toBe(true);
     await verifier.close();
     expect(await verifier.verify(tampered(tx, 1))).toBe(false);
