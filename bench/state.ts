@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { createMerkleProof, createMPT, type MerklePatriciaTrie, verifyMPTWithMerkleProof } from '@ethereumjs/mpt';
 import { ClassicLevel } from 'classic-level';
 import { encodeProof, openState, verifyProof } from '../state/index.js';
-import { prng, randomBytes, STATE_BENCH_SEED } from './stateWorkload.js';
+import { randomBytes, statePairs } from './stateWorkload.js';
 
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 100);
 const PER_BLOCK = 1000;
@@ -69,9 +69,7 @@ type Result = {
   diskPruned?: number;
 };
 
-const next = prng(STATE_BENCH_SEED);
-const keys = randomBytes(next, N, 32);
-const values = randomBytes(next, N, 32);
+const { next, keys, values } = statePairs(N);
 const readIdx = Array.from({ length: READS }, () => next() % N);
 const proofIdx = Array.from({ length: PROOFS }, () => next() % N);
 const absent = randomBytes(next, NON_PROOFS, 32);

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { ClassicLevel } from 'classic-level';
 import { openState } from '../state/index.js';
-import { prng, randomBytes, STATE_BENCH_SEED } from './stateWorkload.js';
+import { statePairs } from './stateWorkload.js';
 
 const BLOCKS = 100;
 const PER_BLOCK = 1000;
@@ -54,9 +54,7 @@ const observer = new PerformanceObserver((list) => {
 });
 observer.observe({ entryTypes: ['gc'] });
 
-const next = prng(STATE_BENCH_SEED);
-const keys = randomBytes(next, BLOCKS * PER_BLOCK, 32);
-const values = randomBytes(next, BLOCKS * PER_BLOCK, 32);
+const { keys, values } = statePairs(BLOCKS * PER_BLOCK);
 const dir = await mkdtemp(join(tmpdir(), 'gasket-bench-blocks-'));
 try {
   const store = await openState({ path: join(dir, 'state'), create: true });

@@ -15,7 +15,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openState } from '../state/index.js';
-import { prng, randomBytes, STATE_BENCH_SEED } from './stateWorkload.js';
+import { statePairs } from './stateWorkload.js';
 
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 100);
 const PER_BLOCK = 1000;
@@ -31,9 +31,7 @@ function mainThreadCpuMs(): number {
   }
 }
 
-const next = prng(STATE_BENCH_SEED);
-const keys = randomBytes(next, BLOCKS * PER_BLOCK, 32);
-const values = randomBytes(next, BLOCKS * PER_BLOCK, 32);
+const { keys, values } = statePairs(BLOCKS * PER_BLOCK);
 const dir = await mkdtemp(join(tmpdir(), 'gasket-bench-commit-'));
 try {
   const store = await openState({ path: join(dir, 'state'), create: true });

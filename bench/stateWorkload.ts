@@ -33,3 +33,14 @@ export function randomBytes(next: () => number, count: number, length: number): 
   }
   return out;
 }
+
+/**
+ * The benchmark's pairs: `count` 32-byte keys then `count` 32-byte values from the seeded generator, and the
+ * generator itself, so a caller can draw more (bench:state's absent keys) after them.
+ */
+export function statePairs(count: number): { next: () => number; keys: Uint8Array[]; values: Uint8Array[] } {
+  const next = prng(STATE_BENCH_SEED);
+  const keys = randomBytes(next, count, 32);
+  const values = randomBytes(next, count, 32);
+  return { next, keys, values };
+}
