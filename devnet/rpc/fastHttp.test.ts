@@ -161,6 +161,27 @@ describe('the JSON-RPC fast path', () => {
     expect(hostless.answers[0]!.status).toBe(400);
   });
 
+  it('takes a head again only if it is the same byte for byte: one that differs is read anew (Connection: close)', async () => {
+    // the same head twice (the same length of body), then one with Connection: close: node:http's, which closes
+    const heads = [
+      post(call(10, { a: 1 })),
+      post(call(11, { a: 2 })),
+      post(call(12, { a: 3 }), 'Connection: close\r\n'),
+    ];
+    const { answers, closed } = await exchange(server.port, heads, 3);
+    expect(answers.map((a) => [a.status, JSON.parse(a.body).id])).toEqual([
+      [200, 10],
+      [200, 11],
+      [200, 12],
+    ]);
+    expect(answers[2]!.headers.connection).toBe('close');
+    expect(closed).toBe(true);
+    // a head the size of an accepted one but another (unknown) method: node:http's 400
+    const body = call(13, { a: 4 });
+    const other = await exchange(server.port, [post(body), post(body).replace('POST', 'PUTT')], 2);
+    expect(other.answers.map((a) => a.status)).toEqual([200, 400]);
+  });
+
   it('answers a client that half-closes after its request, then closes', async () => {
     const answer = await new Promise<Answer[]>((resolve, reject) => {
       const socket = connect(server.port, '127.0.0.1');

@@ -62,47 +62,69 @@ export function serveFast(socket: Socket, http: Server, answer: AnswerBody, opti
   let held = false;
   /** The connection went to node:http: nothing here reads it again. */
   let handedOver = false;
-  /** The last answer's write: answers are written in request order. */
-  let written: Promise<void> = Promise.resolve();
-  let inFlight = 0;
+  /**
+   * The answers under way, in request order: each slot gets its text when its answer settles, and the slots at
+   * the front that have one are written at once (answers are written in request order). No promise chain per
+   * request: the answer's own promise is the only one.
+   */
+  const slots: { out: string | undefined }[] = [];
+  /** What waits for every answer under way to be written (the end of the connection, a hand-over). */
+  let afterWritten: (() => void)[] = [];
 
   const reply = (status: string, body: string | undefined) => {
     const head = `HTTP/1.1 ${status}\r\n${corsHeaders}`;
     if (body === undefined) return `${head}Date: ${httpDate()}\r\n${keepAlive}\r\n`;
     return `${head}content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nDate: ${httpDate()}\r\n${keepAlive}\r\n${body}`;
   };
+  const writeReady = () => {
+    while (slots.length > 0 && slots[0]!.out !== undefined) {
+      const out = slots.shift()!.out!;
+      if (!socket.destroyed) socket.write(out);
+    }
+    if (held && slots.length < MAX_PIPELINED && !socket.destroyed && !handedOver) {
+      held = false;
+      socket.resume();
+      parsePending(); // the requests that arrived while reading was held
+    }
+    if (slots.length === 0 && afterWritten.length > 0) {
+      const waiting = afterWritten;
+      afterWritten = [];
+      for (const then of waiting) then();
+    }
+  };
+  /** Runs `then` once every answer under way is written (in a later microtask when none is). */
+  const whenWritten = (then: () => void) => {
+    if (slots.length === 0) queueMicrotask(then);
+    else afterWritten.push(then);
+  };
   const respond = (body: string) => {
-    inFlight++;
-    const text = answer(body).then(
-      (json) => (json === undefined ? reply('204 No Content', undefined) : reply('200 OK', json)),
-      (error: unknown) =>
-        reply(
+    const slot: { out: string | undefined } = { out: undefined };
+    slots.push(slot);
+    answer(body).then(
+      (json) => {
+        slot.out = json === undefined ? reply('204 No Content', undefined) : reply('200 OK', json);
+        writeReady();
+      },
+      (error: unknown) => {
+        slot.out = reply(
           '500 Internal Server Error',
           JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32603, message: String(error) } }),
-        ),
+        );
+        writeReady();
+      },
     );
-    written = written.then(async () => {
-      const out = await text;
-      inFlight--;
-      if (!socket.destroyed) socket.write(out);
-      if (held && inFlight < MAX_PIPELINED && !socket.destroyed && !handedOver) {
-        held = false;
-        socket.resume();
-        parsePending(); // the requests that arrived while reading was held
-      }
-    });
-    if (inFlight >= MAX_PIPELINED && !held) {
+    if (slots.length >= MAX_PIPELINED && !held) {
       held = true;
       socket.pause();
     }
   };
   const onTimeout = () => {
-    if (inFlight === 0) socket.destroy();
+    if (slots.length === 0) socket.destroy();
   };
   const onError = () => socket.destroy();
   // the client is done sending (half-closed, as node:http allows): answer what it sent, then close
   const onEnd = () => {
-    void written.then(() => socket.end());
+    whenWritten(() => socket.end());
   };
   const handOver = () => {
     handedOver = true;
@@ -113,7 +135,7 @@ export function serveFast(socket: Socket, http: Server, answer: AnswerBody, opti
     socket.removeListener('error', onError);
     socket.removeListener('end', onEnd);
     socket.setTimeout(0);
-    void written.then(() => {
+    whenWritten(() => {
       if (socket.destroyed) return;
       if (pending !== undefined) socket.unshift(pending);
       pending = undefined;
@@ -155,42 +177,28 @@ export function serveFast(socket: Socket, http: Server, answer: AnswerBody, opti
       respond(parsed.body);
     }
   }
+  /**
+   * The last head that passed, and its body length: a client sends the same head again and again (the same
+   * headers, often the same length), and a head equal byte for byte to one that passed passes the same way, so it
+   * is compared rather than parsed again.
+   */
+  let lastHead: Buffer | undefined;
+  let lastLength = 0;
   /** parseRequest's answer for a head whose body is still arriving: how long `pending` must get first. */
   function parseRequest(buffer: Buffer, maxBody: number): Parsed {
     const end = buffer.indexOf(HEAD_END);
     if (end < 0) return buffer.length > MAX_HEAD_BYTES ? 'other' : 'incomplete';
     if (end > MAX_HEAD_BYTES) return 'other';
-    const lines = buffer.toString('latin1', 0, end).split('\r\n');
-    if (!REQUEST_LINE.test(lines[0]!)) return 'other';
-    let length: number | undefined;
-    let host = false;
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!;
-      const colon = line.indexOf(':');
-      if (colon <= 0 || line.charCodeAt(0) === 0x20 || line.charCodeAt(0) === 0x09) return 'other';
-      const name = line.slice(0, colon).toLowerCase();
-      if (name === 'content-length') {
-        const value = line.slice(colon + 1).trim();
-        if (length !== undefined || !DIGITS.test(value)) return 'other';
-        length = Number(value);
-      } else if (name === 'transfer-encoding' || name === 'expect' || name === 'upgrade') {
-        return 'other';
-      } else if (
-        name === 'connection' &&
-        line
-          .slice(colon + 1)
-          .trim()
-          .toLowerCase() !== 'keep-alive'
-      ) {
-        return 'other';
-      } else if (name === 'host') {
-        host = true;
-      } else if (name.includes(' ') || name.includes('\t')) {
-        return 'other';
-      }
+    let length: number;
+    if (lastHead !== undefined && end === lastHead.length && buffer.compare(lastHead, 0, end, 0, end) === 0) {
+      length = lastLength;
+    } else {
+      const checked = bodyLengthOfHead(buffer.toString('latin1', 0, end), maxBody);
+      if (checked === undefined) return 'other';
+      length = checked;
+      lastHead = Buffer.from(buffer.subarray(0, end)); // a copy: `buffer` may be a view of a chunk reused later
+      lastLength = length;
     }
-    // node:http answers 400 to an HTTP/1.1 request without a host, 413 (readBody) to one over the limit
-    if (!host || length === undefined || length > maxBody) return 'other';
     const start = end + HEAD_END.length;
     if (buffer.length < start + length) {
       needed = start + length;
@@ -205,6 +213,45 @@ export function serveFast(socket: Socket, http: Server, answer: AnswerBody, opti
   socket.on('error', onError);
   socket.on('end', onEnd);
   socket.on('data', onData);
+}
+
+/**
+ * The body length a request head declares, if the fast path takes the request (a JSON-RPC POST over HTTP/1.1 with
+ * a host, one content-length within `maxBody`, keep-alive); undefined hands it to node:http.
+ */
+function bodyLengthOfHead(head: string, maxBody: number): number | undefined {
+  const lines = head.split('\r\n');
+  if (!REQUEST_LINE.test(lines[0]!)) return undefined;
+  let length: number | undefined;
+  let host = false;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const colon = line.indexOf(':');
+    if (colon <= 0 || line.charCodeAt(0) === 0x20 || line.charCodeAt(0) === 0x09) return undefined;
+    const name = line.slice(0, colon).toLowerCase();
+    if (name === 'content-length') {
+      const value = line.slice(colon + 1).trim();
+      if (length !== undefined || !DIGITS.test(value)) return undefined;
+      length = Number(value);
+    } else if (name === 'transfer-encoding' || name === 'expect' || name === 'upgrade') {
+      return undefined;
+    } else if (
+      name === 'connection' &&
+      line
+        .slice(colon + 1)
+        .trim()
+        .toLowerCase() !== 'keep-alive'
+    ) {
+      return undefined;
+    } else if (name === 'host') {
+      host = true;
+    } else if (name.includes(' ') || name.includes('\t')) {
+      return undefined;
+    }
+  }
+  // node:http answers 400 to an HTTP/1.1 request without a host, 413 (readBody) to one over the limit
+  if (!host || length === undefined || length > maxBody) return undefined;
+  return length;
 }
 
 let dateSecond = -1;

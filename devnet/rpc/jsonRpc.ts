@@ -23,42 +23,58 @@ export class RpcParamsError extends DevnetError {
   }
 }
 
-/** Handles one HTTP or WebSocket message; returns the response text, or undefined for notifications only. */
-export async function handleRpcBody(
-  body: string,
-  methods: RpcMethods,
-  context: RpcContext,
-): Promise<string | undefined> {
-  if (body.length > RPC_LIMITS.maxBodyBytes) {
-    return JSON.stringify(
-      errorResponse(null, { code: -32600, message: `request over ${RPC_LIMITS.maxBodyBytes} bytes` }),
-    );
-  }
-  let parsed: unknown;
+/**
+ * Handles one HTTP or WebSocket message; returns the response text, or undefined for notifications only. A single
+ * request to a method that answers synchronously is answered without awaiting anything (a promise and microtask
+ * turns less per request: tx_getReceipt, the receipt polls, is such a method); the answers are the same.
+ */
+export function handleRpcBody(body: string, methods: RpcMethods, context: RpcContext): Promise<string | undefined> {
   try {
-    parsed = JSON.parse(body);
-  } catch {
-    return JSON.stringify(errorResponse(null, { code: -32700, message: 'parse error: the body is not valid JSON' }));
-  }
-  if (Array.isArray(parsed)) {
-    if (parsed.length === 0) return JSON.stringify(errorResponse(null, { code: -32600, message: 'empty batch' }));
-    if (parsed.length > RPC_LIMITS.maxBatch) {
-      return JSON.stringify(
-        errorResponse(null, { code: -32600, message: `batch over ${RPC_LIMITS.maxBatch} requests` }),
+    if (body.length > RPC_LIMITS.maxBodyBytes) {
+      return Promise.resolve(
+        JSON.stringify(errorResponse(null, { code: -32600, message: `request over ${RPC_LIMITS.maxBodyBytes} bytes` })),
       );
     }
-    const responses: RpcResponse[] = [];
-    for (const request of parsed) {
-      const response = await handleOne(request, methods, context);
-      if (response) responses.push(response);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return Promise.resolve(
+        JSON.stringify(errorResponse(null, { code: -32700, message: 'parse error: the body is not valid JSON' })),
+      );
     }
-    return responses.length > 0 ? stringify(responses) : undefined;
+    if (Array.isArray(parsed)) return handleBatch(parsed, methods, context);
+    const response = handleOne(parsed, methods, context);
+    if (response instanceof Promise) return response.then(answerText);
+    return Promise.resolve(answerText(response));
+  } catch (error) {
+    return Promise.reject(error);
   }
-  const response = await handleOne(parsed, methods, context);
+}
+
+function answerText(response: RpcResponse | undefined): string | undefined {
   return response ? stringify(response) : undefined;
 }
 
-async function handleOne(request: unknown, methods: RpcMethods, context: RpcContext): Promise<RpcResponse | undefined> {
+async function handleBatch(batch: unknown[], methods: RpcMethods, context: RpcContext): Promise<string | undefined> {
+  if (batch.length === 0) return JSON.stringify(errorResponse(null, { code: -32600, message: 'empty batch' }));
+  if (batch.length > RPC_LIMITS.maxBatch) {
+    return JSON.stringify(errorResponse(null, { code: -32600, message: `batch over ${RPC_LIMITS.maxBatch} requests` }));
+  }
+  const responses: RpcResponse[] = [];
+  for (const request of batch) {
+    const response = await handleOne(request, methods, context);
+    if (response) responses.push(response);
+  }
+  return responses.length > 0 ? stringify(responses) : undefined;
+}
+
+/** One request's response: at once when its method answers synchronously, else a promise of it. */
+function handleOne(
+  request: unknown,
+  methods: RpcMethods,
+  context: RpcContext,
+): RpcResponse | undefined | Promise<RpcResponse | undefined> {
   if (typeof request !== 'object' || request === null || Array.isArray(request)) {
     return errorResponse(null, { code: -32600, message: 'invalid request: expected an object' });
   }
@@ -79,12 +95,27 @@ async function handleOne(request: unknown, methods: RpcMethods, context: RpcCont
       ? undefined
       : errorResponse(id, { code: -32602, message: 'params must be an object of named parameters' });
   }
+  const succeeded = (result: unknown): RpcResponse | undefined =>
+    isNotification ? undefined : { jsonrpc: '2.0', id, result: result === undefined ? null : result };
+  const failed = (error: unknown): RpcResponse | undefined =>
+    isNotification ? undefined : errorResponse(id, toRpcError(error));
+  let result: unknown;
   try {
-    const result = await fn((params ?? {}) as Record<string, unknown>, context);
-    return isNotification ? undefined : { jsonrpc: '2.0', id, result: result === undefined ? null : result };
+    result = fn((params ?? {}) as Record<string, unknown>, context);
   } catch (error) {
-    return isNotification ? undefined : errorResponse(id, toRpcError(error));
+    return failed(error);
   }
+  // what `await` would adopt: any thenable, not only a Promise
+  if (isThenable(result)) return Promise.resolve(result).then(succeeded, failed);
+  return succeeded(result);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 export function toRpcError(error: unknown): RpcError {
