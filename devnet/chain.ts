@@ -134,8 +134,8 @@ export class Chain extends EventEmitter<ChainEvents> {
   #publication: Promise<unknown> = Promise.resolve();
   #pending: SignedTransaction[] = [];
   /** Pending transactions by hash, and how many each sender has pending: constant-time pool checks. */
-  #pendingByHash = new Map<string, SignedTransaction>();
-  #pendingBySender = new Map<string, number>();
+  readonly #pendingByHash = new Map<string, SignedTransaction>();
+  readonly #pendingBySender = new Map<string, number>();
   readonly #txIndex = new Map<string, TransactionLocation>();
   readonly #blockByHash = new Map<string, bigint>();
   readonly #blockCache = new Map<bigint, Block>();
@@ -435,8 +435,9 @@ export class Chain extends EventEmitter<ChainEvents> {
   #clearPending(): SignedTransaction[] {
     const queue = this.#pending;
     this.#pending = [];
-    this.#pendingByHash = new Map();
-    this.#pendingBySender = new Map();
+    // emptied, not replaced: two Maps fewer a block (automine builds one a transaction)
+    this.#pendingByHash.clear();
+    this.#pendingBySender.clear();
     return queue;
   }
 
@@ -505,7 +506,8 @@ export class Chain extends EventEmitter<ChainEvents> {
       receipts,
     );
     const { root } = await this.state.commitBlock(draft.meta);
-    const block: Block = { ...sealBlock(draft, root), transactions: included, receipts };
+    const sealed = sealBlock(draft, root);
+    const block: Block = { header: sealed.header, hash: sealed.hash, transactions: included, receipts };
     this.#nextTimestamp = undefined;
     this.#cacheBlock(block);
     this.#tip = block;
@@ -575,7 +577,11 @@ export class Chain extends EventEmitter<ChainEvents> {
     const sender = readAccount(state, tx.from);
     const maxFee = tx.gasLimit * tx.gasPrice;
     if (sender.nonce !== tx.nonce || sender.balance < maxFee + tx.value) return undefined;
-    writeAccount(state, tx.from, { ...sender, balance: sender.balance - maxFee, nonce: sender.nonce + 1n });
+    writeAccount(state, tx.from, {
+      balance: sender.balance - maxFee,
+      nonce: sender.nonce + 1n,
+      codeHash: sender.codeHash,
+    });
     const intrinsic = intrinsicGas(tx);
     const gasForExecution = tx.gasLimit - intrinsic;
     let result: CallResult;
@@ -625,7 +631,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     const refund = (tx.gasLimit - gasUsed) * tx.gasPrice;
     if (refund > 0n) {
       const after = readAccount(state, tx.from);
-      writeAccount(state, tx.from, { ...after, balance: after.balance + refund });
+      writeAccount(state, tx.from, { balance: after.balance + refund, nonce: after.nonce, codeHash: after.codeHash });
     }
     const receipt: Receipt = {
       txHash: tx.hash,

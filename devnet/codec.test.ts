@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readU64, readU128, u64, u128 } from './codec.js';
+import { fromHex, readU64, readU128, toHex, u64, u128 } from './codec.js';
 
 /** The fixed-width integers as first written (a DataView per call): what every stored hash was computed over. */
 function reference(value: bigint, bytes: 8 | 16): Uint8Array {
@@ -40,5 +40,21 @@ describe('fixed-width integers', () => {
   it('refuses the wrong lengths', () => {
     expect(() => readU64(new Uint8Array(7), 'x')).toThrow('x: expected 8 bytes');
     expect(() => readU128(new Uint8Array(8), 'y')).toThrow('y: expected 16 bytes');
+  });
+});
+
+describe('hex', () => {
+  it('toHex reads exactly the view it is given (an offset inside a larger buffer too), lower case, and fromHex reverses it', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 80 }), fc.nat(9), fc.nat(9), (bytes, before, after) => {
+        const host = new Uint8Array(before + bytes.length + after).fill(0xab);
+        host.set(bytes, before);
+        const view = host.subarray(before, before + bytes.length);
+        const expected = `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+        expect(toHex(view)).toBe(expected);
+        expect(toHex(bytes)).toBe(expected);
+        expect(fromHex(expected, 'x')).toEqual(bytes);
+      }),
+    );
   });
 });

@@ -78,7 +78,15 @@ export function merkleRoot(hashes: readonly Uint8Array[]): Uint8Array {
   return level[0]!;
 }
 
+/**
+ * Buffer's native hex encoder, which reads any Uint8Array as `this`: half the time of `Buffer.from(view).toString
+ * ('hex')` on 32 bytes (90 against 180-200 ns) and no Buffer object per call (a transfer makes about 17 hex
+ * strings). Undefined if a Node ever drops it; `toHex` then wraps the bytes in a Buffer as before.
+ */
+const hexSlice = (Buffer.prototype as { hexSlice?: (this: Uint8Array, start: number, end: number) => string }).hexSlice;
+
 export function toHex(bytes: Uint8Array): `0x${string}` {
+  if (hexSlice !== undefined) return `0x${hexSlice.call(bytes, 0, bytes.length)}`;
   return `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`;
 }
 
