@@ -92,14 +92,26 @@ const CACHED_DEPTH = 3;
 /** Deepest node level whose binary hashes stay cached with it. */
 const BIN_DEPTH = 3;
 /**
- * Blocks committed in memory whose batches may still be waiting for the disk before `commitBlock` waits for the
- * oldest: bounds the memory held by unwritten batches (about 1 MB per 1,000-key block) when the disk falls behind.
+ * Unwritten blocks and batch operations at which `commitBlock` waits for the oldest write: bounds the memory held
+ * by unwritten batches (about 1 MB per 1,000-key block) when the disk falls behind. Large blocks stop at
+ * MAX_UNWRITTEN (4 blocks of 1,000 keys hold about 11,000 operations); small ones (a devnet transfer's block holds
+ * about 25) may pile up to MAX_UNWRITTEN_SMALL while their group waits to be written.
  */
 const MAX_UNWRITTEN = 4;
+const MAX_UNWRITTEN_OPERATIONS = 4096;
+const MAX_UNWRITTEN_SMALL = 64;
 
 export type StateStoreOptions = {
   /** fsync each block batch (survives power loss, not only process death). Default false. */
   sync?: boolean;
+  /**
+   * Group commit: how long (milliseconds) a committed block's batch may wait for later blocks to join it before
+   * it is written. Default 0: a batch is written as soon as the one before it has landed, and only the blocks
+   * committed while a write is under way share the next one. A server that makes blocks durable by other means
+   * (the devnet's block journal) sets a few milliseconds, so that a run of small blocks costs one LevelDB write
+   * instead of one each; `flushed()`, `close()` and a full write queue start the waiting batch at once.
+   */
+  writeDelayMs?: number;
   /** Entries in the hot-value cache in front of the flat index. Default 262,144 (about 50 MB with 32-byte keys and values). */
   valueCacheSize?: number;
   /**
@@ -136,8 +148,25 @@ type Unwritten = {
   nodeIndex: Map<number | string, Buffer> | undefined;
   /** Lookups answered by a linear scan of `nodeKeys` so far (the index is built after {@link SCANS_BEFORE_INDEX}). */
   scans: number;
+  /** Operations in the block's part of its group's batch (for the write queue's bound). */
+  operations: number;
   /** Settles (never rejects) once the block's batch is written or refused. */
   settled: Promise<void>;
+};
+
+/**
+ * A batch being filled by one or more consecutive blocks (group commit): it is written after the group before it
+ * has landed and, with `writeDelayMs`, once its delay has passed or someone needs it on disk (`start`).
+ */
+type WriteGroup = {
+  readonly batch: BlockBatch;
+  /** The oldest and the newest block in the group (-1 until a block joins). */
+  first: number;
+  last: number;
+  /** Settles (never rejects) once the group's batch is written or refused. */
+  settled: Promise<void>;
+  /** Ends the group's delay (no-op without one, or once it has ended). */
+  start: () => void;
 };
 
 /** @internal what `openState` read from the database */
@@ -177,6 +206,8 @@ function scanNodes(keys: Buffer[], values: Buffer[], key: Buffer): Buffer | unde
   }
   return undefined;
 }
+
+function noop(): void {}
 
 function copy(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes);
@@ -232,8 +263,11 @@ export class StateStore implements StateBackend {
   #block: BlockRecord;
   /** Blocks committed in memory and not yet on disk, oldest first (see {@link Unwritten}). */
   #unwritten: Unwritten[] = [];
-  /** The last block write queued: each block's batch is written after the one before it. */
+  /** The last group write queued: each group's batch is written after the one before it. */
   #writes: Promise<void> = Promise.resolve();
+  /** The group that the next committed block joins: queued, not yet being written (see {@link WriteGroup}). */
+  #filling: WriteGroup | undefined;
+  readonly #writeDelayMs: number;
   /** Settles when the running prune or revertTo ends (close() waits for it). */
   #busyEnded: Promise<void> = Promise.resolve();
   /** The first failed block write: every later block is then refused (its batch is never written). */
@@ -250,6 +284,7 @@ export class StateStore implements StateBackend {
     this.#pruned = loaded.pruned;
     this.#block = loaded.block;
     this.#sync = options.sync ?? false;
+    this.#writeDelayMs = options.writeDelayMs ?? 0;
     this.#values = new Lru(options.valueCacheSize ?? DEFAULT_VALUE_CACHE_SIZE);
     this.#nodes = new NodeCache(CACHED_DEPTH, options.nodeCacheSize ?? DEFAULT_NODE_CACHE_SIZE);
   }
@@ -377,25 +412,53 @@ export class StateStore implements StateBackend {
   }
 
   /**
-   * Queues a committed block's batch behind the ones before it. Once it is on disk its in-memory copy is dropped;
-   * if it fails, it and every later block are refused for good (a later batch written without an earlier one
-   * would leave a tree whose nodes are missing), and `flushed()` and the next `commitBlock` report the failure.
+   * The group the next committed block's operations go into: the one still waiting to be written, or a new one
+   * queued behind the last. Once a group's batch is on disk its blocks' in-memory copies are dropped; if it fails,
+   * it and every later group are refused for good (a later batch written without an earlier one would leave a tree
+   * whose nodes are missing), and `flushed()` and the next `commitBlock` report the failure.
    */
-  #queueWrite(batch: BlockBatch, version: number): Promise<void> {
+  #groupForNextBlock(): WriteGroup {
+    if (this.#filling !== undefined) return this.#filling;
+    const group: WriteGroup = { batch: this.#newBatch(), first: -1, last: -1, settled: this.#writes, start: noop };
+    let delay: Promise<void> | undefined;
+    if (this.#writeDelayMs > 0) {
+      delay = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.#writeDelayMs);
+        group.start = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    this.#filling = group;
     const write = this.#writes.then(async () => {
+      if (delay !== undefined) await delay;
+      // sealed: blocks committed from here on start the next group
+      if (this.#filling === group) this.#filling = undefined;
       if (this.#writeFailure !== undefined) throw this.#writeFailure;
       try {
-        await this.#writeBatch(batch);
+        await this.#writeBatch(group.batch);
       } catch (cause) {
-        this.#writeFailure ??= new StateWriteError(this.path, version, cause);
+        this.#writeFailure ??= new StateWriteError(this.path, group.first, cause);
         throw this.#writeFailure;
       }
-      // blocks are written in order, so the one landing is the oldest unwritten
-      if (this.#unwritten[0]?.version === version) this.#unwritten.shift();
+      // groups are written in order, so the blocks landing are the oldest unwritten
+      while (this.#unwritten.length > 0 && this.#unwritten[0]!.version <= group.last) this.#unwritten.shift();
     });
     // the chain itself never rejects: each write checks the failure recorded before it
     this.#writes = write.catch(() => undefined);
-    return this.#writes;
+    group.settled = this.#writes;
+    return group;
+  }
+
+  /** Whether the unwritten blocks are at the bound where `commitBlock` waits for the oldest. */
+  #writeQueueFull(): boolean {
+    const blocks = this.#unwritten.length;
+    if (blocks >= MAX_UNWRITTEN_SMALL) return true;
+    if (blocks < MAX_UNWRITTEN) return false;
+    let operations = 0;
+    for (const u of this.#unwritten) operations += u.operations;
+    return operations >= MAX_UNWRITTEN_OPERATIONS;
   }
 
   /**
@@ -404,6 +467,7 @@ export class StateStore implements StateBackend {
    * its batch is written (write-behind): await this before telling anyone outside the process about a block.
    */
   async flushed(): Promise<void> {
+    this.#filling?.start();
     await this.#writes;
     if (this.#writeFailure !== undefined) throw this.#writeFailure;
   }
@@ -472,7 +536,8 @@ export class StateStore implements StateBackend {
     // commit, not after it, keeps the commit itself synchronous: no other operation (a revertTo, say) can run
     // between this block's commit in memory and this call's return.
     this.#open();
-    while (this.#unwritten.length >= MAX_UNWRITTEN && this.#writeFailure === undefined) {
+    while (this.#writeFailure === undefined && this.#writeQueueFull()) {
+      this.#filling?.start();
       await this.#unwritten[0]!.settled;
     }
     this.#exclusive('commitBlock');
@@ -490,24 +555,21 @@ export class StateStore implements StateBackend {
     this.#busy = 'commitBlock';
     let result: CommitBlockResult;
     try {
-      const changes: (Change & { head: number; order: string })[] = [];
-      const batch = this.#newBatch();
+      const changes: (Change & { head: number; order: string; flat: Buffer })[] = [];
       // forEach, not for-of: no [key, value] array per entry; the flat key is written straight from the key string
       // and the key is a view of it (one Buffer per key instead of two, and one copy of its bytes)
       pending.forEach((value, ks) => {
-        const fk = Buffer.allocUnsafe(ks.length + 1);
-        fk[0] = P_FLAT;
-        for (let i = 0; i < ks.length; i++) fk[i + 1] = ks.charCodeAt(i);
-        const key = fk.subarray(1);
-        if (value === null) batch.del(fk);
-        else batch.put(fk, value);
+        const flat = Buffer.allocUnsafe(ks.length + 1);
+        flat[0] = P_FLAT;
+        for (let i = 0; i < ks.length; i++) flat[i + 1] = ks.charCodeAt(i);
+        const key = flat.subarray(1);
         // sorted by the key hash: its first four bytes as a number, then (if those are equal: for 1,000 keys,
         // about one block in 8,600) the whole hash as a latin1 string (same order as its bytes). A number
         // comparison costs less than a string comparison, which costs less than a native Buffer.compare call
         const order = hashOf(key);
         const keyHash = Buffer.from(order, 'latin1');
         const head = ((keyHash[0]! << 24) | (keyHash[1]! << 16) | (keyHash[2]! << 8) | keyHash[3]!) >>> 0;
-        changes.push({ key, keyHash, value, head, order });
+        changes.push({ key, keyHash, value, head, order, flat });
       });
       changes.sort((a, b) => a.head - b.head || (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
       const update = new TreeUpdate(version, this.#load, CACHED_DEPTH, this.#cached);
@@ -518,16 +580,29 @@ export class StateStore implements StateBackend {
       const nodeValues = new Array<Buffer>(written.length);
       for (let i = 0; i < written.length; i++) {
         const w = written[i]!;
-        const value = w.value ?? encodeNode(w.node!);
-        batch.put(w.key, value);
         nodeKeys[i] = w.key;
-        nodeValues[i] = value;
+        nodeValues[i] = w.value ?? encodeNode(w.node!);
       }
-      if (update.stale.count > 0) batch.put(versionKey(P_STALE, version), update.stale.bytes());
+      const stale = update.stale.count > 0 ? update.stale.bytes() : undefined;
       const root = rootNode === undefined ? new Uint8Array(32) : hashBytes(rootNode.hash);
       const block: BlockRecord = { root, rootNode, meta: copy(meta) };
-      batch.put(versionKey(P_BLOCK, version), encodeBlock(block));
+      const blockRecord = encodeBlock(block);
+      // nothing below can fail: the block's operations go into its group's batch, shared with the blocks before it
+      // in the group, all at once (a block that failed above has added none)
+      const group = this.#groupForNextBlock();
+      const batch = group.batch;
+      const operationsBefore = batch.operations;
+      const bytesBefore = batch.bytes;
+      for (const c of changes) {
+        if (c.value === null) batch.del(c.flat);
+        else batch.put(c.flat, c.value);
+      }
+      for (let i = 0; i < nodeKeys.length; i++) batch.put(nodeKeys[i]!, nodeValues[i]!);
+      if (stale !== undefined) batch.put(versionKey(P_STALE, version), stale);
+      batch.put(versionKey(P_BLOCK, version), blockRecord);
       batch.put(META_LATEST, Buffer.from(u64(version)));
+      if (group.first < 0) group.first = version;
+      group.last = version;
       // committed in memory from here on: reads of this block come from `unwritten` until its batch lands
       const unwritten: Unwritten = {
         version,
@@ -537,11 +612,12 @@ export class StateStore implements StateBackend {
         nodeValues,
         nodeIndex: undefined,
         scans: 0,
+        operations: batch.operations - operationsBefore,
         // the write runs in a later task: the block is in `unwritten` before it can land
-        settled: this.#queueWrite(batch, version),
+        settled: group.settled,
       };
       this.#unwritten.push(unwritten);
-      this.#nodes.deleteListed(update.stale.bytes());
+      if (stale !== undefined) this.#nodes.deleteListed(stale);
       for (const { key, node } of update.written) if (node !== undefined) this.#cacheNode(key, node);
       // cached keys get their new values; the others are read from `unwritten`, then from LevelDB, when asked for
       pending.forEach((value, ks) => {
@@ -554,8 +630,8 @@ export class StateStore implements StateBackend {
         root: copy(block.root),
         keys: pending.size,
         nodesWritten: update.written.length,
-        bytesWritten: batch.bytes,
-        operations: batch.operations,
+        bytesWritten: batch.bytes - bytesBefore,
+        operations: batch.operations - operationsBefore,
       };
     } catch (error) {
       this.#overlay.pending = pending;
@@ -793,6 +869,7 @@ export class StateStore implements StateBackend {
     if (this.#closed) return;
     this.#closed = true;
     await this.#busyEnded; // a prune or revertTo under way finishes its own database work first
+    this.#filling?.start();
     await this.#writes;
     await this.#db.close();
     if (this.#writeFailure !== undefined) throw this.#writeFailure;

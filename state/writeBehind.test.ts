@@ -17,19 +17,32 @@ type Batch = (this: unknown, ops: Op[], options: unknown) => Promise<void>;
 const proto = MemoryLevel.prototype as unknown as { _batch: Batch };
 const realBatch = proto._batch;
 
-/** Holds every block batch until `release()`; `written` lists the META latest version of each batch, in order. */
+/** The blocks a batch writes: the versions its META latest records name, in order (a group has one a block). */
+function versionsOf(ops: Op[]): number[] {
+  return ops
+    .filter((op) => op.key.toString('latin1') === 'Mlatest' && op.value !== undefined)
+    .map((op) => Number(op.value!.readBigUInt64BE(0)));
+}
+
+/**
+ * Holds every block batch until `release()`; `written` lists the blocks written, in order, and `batches` the
+ * blocks of each batch (group commit: one batch may carry several).
+ */
 function gateWrites() {
   const held: (() => void)[] = [];
   const written: number[] = [];
+  const batches: number[][] = [];
   let open = false;
   vi.spyOn(proto, '_batch').mockImplementation(async function (this: unknown, ops: Op[], options: unknown) {
     if (!open) await new Promise<void>((resolve) => held.push(resolve));
-    const latest = ops.find((op) => op.key.toString('latin1') === 'Mlatest');
-    if (latest?.value !== undefined) written.push(Number(latest.value.readBigUInt64BE(0)));
+    const versions = versionsOf(ops);
+    written.push(...versions);
+    batches.push(versions);
     return realBatch.call(this, ops, options);
   });
   return {
     written,
+    batches,
     release(): void {
       open = true;
       for (const resolve of held.splice(0)) resolve();
@@ -108,8 +121,7 @@ describe('write-behind', () => {
     vi.spyOn(proto, '_batch').mockImplementation(async function (this: unknown, ops: Op[], options: unknown) {
       calls++;
       if (calls === 3) throw new Error('disk full');
-      const latest = ops.find((op) => op.key.toString('latin1') === 'Mlatest');
-      if (latest?.value !== undefined) written.push(Number(latest.value.readBigUInt64BE(0)));
+      written.push(...versionsOf(ops));
       return realBatch.call(this, ops, options);
     });
     const store = await openState({ inMemory: true });
@@ -118,6 +130,8 @@ describe('write-behind', () => {
     for (let b = 1; b <= 4; b++) {
       store.put(key(b), value(b, b));
       await store.commitBlock();
+      // blocks 1 and 2 land one batch each; 3 and 4 follow at once (one group or two: 3 fails either way)
+      if (b <= 2) await store.flushed();
     }
     await expect(store.flushed()).rejects.toMatchObject({ code: 'STATE_WRITE_FAILED', version: 3n });
     expect(written).toEqual([1, 2]);
@@ -126,6 +140,82 @@ describe('write-behind', () => {
     await expect(store.prune(1)).rejects.toMatchObject({ code: 'STATE_WRITE_FAILED' });
     await expect(store.close()).rejects.toMatchObject({ code: 'STATE_WRITE_FAILED' });
     expect(written).toEqual([1, 2]);
+  });
+});
+
+describe('group commit', () => {
+  it('blocks committed while a write is under way share the next batch, in order', async () => {
+    const store = await openState({ inMemory: true, valueCacheSize: 0 });
+    const gate = gateWrites();
+    for (let b = 1; b <= 5; b++) {
+      store.put(key(b), value(b, b));
+      await store.commitBlock();
+    }
+    gate.release();
+    await store.flushed();
+    // the first batch was under way (held) while blocks 2-5 were committed: they were written together
+    expect(gate.batches).toEqual([[1], [2, 3, 4, 5]]);
+    for (let b = 1; b <= 5; b++) expect(hex(store.get(key(b)))).toBe(hex(value(b, b)));
+    await store.close();
+  });
+
+  it('writeDelayMs holds a run of blocks for one write; flushed() and close() start it at once', async () => {
+    const gate = gateWrites();
+    gate.release();
+    // a delay no test waits for: only flushed() can have started the write
+    const store = await openState({ inMemory: true, writeDelayMs: 600_000 });
+    gate.batches.length = 0;
+    const roots: Uint8Array[] = [];
+    for (let b = 1; b <= 6; b++) {
+      store.put(key(b), value(b, b));
+      roots.push((await store.commitBlock()).root);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(gate.batches).toEqual([]);
+    for (let b = 1; b <= 6; b++) expect(hex(store.rootAt(b))).toBe(hex(roots[b - 1]));
+    await store.flushed();
+    expect(gate.batches).toEqual([[1, 2, 3, 4, 5, 6]]);
+    store.put(key(7), value(7, 7));
+    await store.commitBlock();
+    await store.close();
+    expect(gate.batches).toEqual([[1, 2, 3, 4, 5, 6], [7]]);
+  });
+
+  it('writeDelayMs: a waiting group is written once its delay has passed', async () => {
+    const gate = gateWrites();
+    gate.release();
+    const store = await openState({ inMemory: true, writeDelayMs: 5 });
+    gate.batches.length = 0;
+    for (let b = 1; b <= 3; b++) {
+      store.put(key(b), value(b, b));
+      await store.commitBlock();
+    }
+    expect(gate.batches).toEqual([]);
+    await vi.waitFor(() => expect(gate.batches).toEqual([[1, 2, 3]]), { timeout: 2000, interval: 5 });
+    await store.close();
+  });
+
+  it('many small blocks wait for the disk only at the queue bound, and the store stays consistent', async () => {
+    const store = await openState({ inMemory: true });
+    const gate = gateWrites();
+    const committed: Promise<unknown>[] = [];
+    // held writes: small blocks go on committing (64 may be unwritten) until the bound makes one wait
+    let done = 0;
+    const run = (async () => {
+      for (let b = 1; b <= 80; b++) {
+        store.put(key(b), value(b, b));
+        committed.push(store.commitBlock());
+        await committed[committed.length - 1];
+        done = b;
+      }
+    })();
+    await vi.waitFor(() => expect(done).toBeGreaterThanOrEqual(64), { timeout: 2000, interval: 5 });
+    expect(done).toBeLessThan(80);
+    gate.release();
+    await run;
+    await store.flushed();
+    expect(gate.written).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
+    await store.close();
   });
 });
 
