@@ -26,6 +26,12 @@ describe('decodeTransaction', () => {
     body.fill(0);
     expect(Buffer.from(decoded.raw).equals(Buffer.from(tx.raw))).toBe(true);
     expect(Buffer.from(decoded.hash).equals(Buffer.from(tx.hash))).toBe(true);
+    // the fields too: views of the decoder's own copy, not of the caller's buffer
+    expect(decoded.kind === 'transfer' && Buffer.from(decoded.to).equals(Buffer.from(devAccount(2).address))).toBe(
+      true,
+    );
+    expect(Buffer.from(decoded.publicKey).equals(Buffer.from(sender.publicKey))).toBe(true);
+    expect(Buffer.from(decoded.signature).equals(Buffer.from(tx.signature))).toBe(true);
   });
 
   it('refuses the same fields in a non-canonical msgpack encoding', () => {

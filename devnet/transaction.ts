@@ -7,7 +7,7 @@
  * @module
  */
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
-import { asBytes, pack, readU64, readU128, sha256, u64, u128, unpack } from './codec.js';
+import { asBytes, pack, packView, readU64, readU128, sha256, u64, u128, unpack } from './codec.js';
 import { DevnetError } from './errors.js';
 import { addressOf, sign } from './keys.js';
 import { sodiumAccepts } from './sodiumAccepts.js';
@@ -91,11 +91,16 @@ export function signTransaction(
  * (13 fields). Its signature check is skipped only when the chain has `from` impersonated (dev_impersonate).
  */
 export function impersonatedTransaction(tx: UnsignedTransaction, from: Uint8Array): SignedTransaction {
-  return decodeTransaction(pack([...unsignedFields(tx), EMPTY, EMPTY, from]));
+  return decodeTransaction(packView([...unsignedFields(tx), EMPTY, EMPTY, from])); // decoding copies it
 }
 
-/** Decodes a signed transaction (without verifying its signature: see verifySignature). */
-export function decodeTransaction(raw: Uint8Array): SignedTransaction {
+/**
+ * Decodes a signed transaction (without verifying its signature: see verifySignature). The caller's bytes are
+ * copied once, first, and the copy decoded: `raw` is that copy and every bytes field a view of it, so nothing
+ * aliases the caller's buffer (a request body's, say) and no second copy is made.
+ */
+export function decodeTransaction(input: Uint8Array): SignedTransaction {
+  const raw = new Uint8Array(input);
   let fields: unknown;
   try {
     fields = unpack(raw);
@@ -157,7 +162,7 @@ export function decodeTransaction(raw: Uint8Array): SignedTransaction {
         signature: sig,
         from,
         hash: sha256(raw),
-        raw: raw.slice(),
+        raw,
       };
     } else if (kind === 'deploy') {
       const code = asBytes(payload, 'code');
@@ -176,7 +181,7 @@ export function decodeTransaction(raw: Uint8Array): SignedTransaction {
         signature: sig,
         from,
         hash: sha256(raw),
-        raw: raw.slice(),
+        raw,
       };
     } else {
       if (typeof extra !== 'string') throw new TypeError('method must be a string');
@@ -197,7 +202,7 @@ export function decodeTransaction(raw: Uint8Array): SignedTransaction {
         signature: sig,
         from,
         hash: sha256(raw),
-        raw: raw.slice(),
+        raw,
       };
     }
     assertCanonical(signed, key, sig, impersonated, signed.from, raw);
@@ -220,7 +225,7 @@ function assertCanonical(
   const fields = unsignedFields(unsigned);
   fields.push(key, sig);
   if (impersonated) fields.push(from);
-  const canonical = pack(fields);
+  const canonical = packView(fields);
   if (!sameBytes(canonical, raw)) throw new TypeError('not in canonical encoding');
 }
 

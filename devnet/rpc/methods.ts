@@ -20,6 +20,7 @@ import {
   optionalBooleanParam,
   optionalBytesParam,
   stringParam,
+  transientBytesParam,
   U64_MAX,
 } from './params.js';
 import type { Subscriptions } from './subscriptions.js';
@@ -63,7 +64,7 @@ export function createMethods(chain: Chain, subscriptions: Subscriptions): RpcMe
       return block ? blockToJson(block, optionalBooleanParam(params, 'full') ?? false) : null;
     },
     tx_send: async (params) => {
-      const tx = await chain.submit(bytesParam(params, 'raw'));
+      const tx = await chain.submit(transientBytesParam(params, 'raw'));
       return { hash: toHex(tx.hash) };
     },
     tx_get: (params) => {
@@ -87,7 +88,7 @@ export function createMethods(chain: Chain, subscriptions: Subscriptions): RpcMe
       return { receipt: receiptToJson(traced.receipt), trace: traced.trace ? traceToJson(traced.trace) : null };
     },
     tx_estimateGas: async (params) => {
-      const estimate = await chain.estimateGas(bytesParam(params, 'raw'));
+      const estimate = await chain.estimateGas(transientBytesParam(params, 'raw'));
       return { gasUsed: estimate.gasUsed.toString(), status: estimate.status, error: estimate.error ?? null };
     },
     account_get: (params) => {

@@ -19,6 +19,19 @@ export function bytesParam(params: Params, name: string, length?: number): Uint8
   return bytes;
 }
 
+/**
+ * bytesParam's bytes without the copy: a view of the Buffer the hex was decoded into (for short values a slice of
+ * Node's shared pool). Only for a callee that copies them at once and keeps nothing of the view:
+ * decodeTransaction does (a signed transaction's `raw` param).
+ */
+export function transientBytesParam(params: Params, name: string): Uint8Array {
+  const value = params[name];
+  if (typeof value !== 'string' || !/^0x([0-9a-fA-F]{2})*$/.test(value)) {
+    throw new RpcParamsError(`param "${name}" must be 0x-prefixed hex bytes`);
+  }
+  return Buffer.from(value.slice(2), 'hex');
+}
+
 export function optionalBytesParam(params: Params, name: string, length?: number): Uint8Array | undefined {
   return params[name] === undefined ? undefined : bytesParam(params, name, length);
 }
