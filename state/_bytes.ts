@@ -88,10 +88,29 @@ export function readVarint(bytes: Uint8Array, pos: { o: number }): number {
   throw new RangeError('varint too long');
 }
 
+/**
+ * Writes `value` (a safe non-negative integer) at `offset` as 8 big-endian bytes; returns the offset after them.
+ * Number arithmetic, no BigInt or DataView: a block commit writes three of these (its record and prune-list keys,
+ * the latest version), and with one-transfer blocks that is a measurable part of the commit.
+ */
+export function writeU64(out: Uint8Array, offset: number, value: number): number {
+  const hi = Math.floor(value / 0x100000000);
+  const lo = value >>> 0;
+  out[offset] = hi >>> 24;
+  out[offset + 1] = (hi >>> 16) & 0xff;
+  out[offset + 2] = (hi >>> 8) & 0xff;
+  out[offset + 3] = hi & 0xff;
+  out[offset + 4] = lo >>> 24;
+  out[offset + 5] = (lo >>> 16) & 0xff;
+  out[offset + 6] = (lo >>> 8) & 0xff;
+  out[offset + 7] = lo & 0xff;
+  return offset + 8;
+}
+
 /** Big-endian 8-byte encoding of a safe non-negative integer (sorts like the number). */
-export function u64(value: number): Uint8Array {
-  const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, BigInt(value));
+export function u64(value: number): Buffer {
+  const out = Buffer.allocUnsafe(8);
+  writeU64(out, 0, value);
   return out;
 }
 
