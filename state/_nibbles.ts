@@ -6,6 +6,7 @@
  * odd-length path is zero), so one block's nodes are adjacent on disk and every version keeps its own nodes.
  * @module
  */
+import { writeU64 } from './_bytes.js';
 
 export const NODE_PREFIX = 0x4e; // 'N'
 
@@ -35,17 +36,8 @@ export function nodeKeyLength(depth: number): number {
 /** Writes the database key of the node at (`version`, first `depth` nibbles of `path`) at `o`; returns the end. */
 export function writeNodeKey(out: Uint8Array, o: number, version: number, path: Uint8Array, depth: number): number {
   const len = (depth + 1) >> 1;
-  const hi = Math.floor(version / 0x100000000);
-  const lo = version >>> 0;
   out[o] = NODE_PREFIX;
-  out[o + 1] = hi >>> 24;
-  out[o + 2] = (hi >>> 16) & 0xff;
-  out[o + 3] = (hi >>> 8) & 0xff;
-  out[o + 4] = hi & 0xff;
-  out[o + 5] = lo >>> 24;
-  out[o + 6] = (lo >>> 16) & 0xff;
-  out[o + 7] = (lo >>> 8) & 0xff;
-  out[o + 8] = lo & 0xff;
+  writeU64(out, o + 1, version);
   out[o + 9] = depth;
   for (let i = 0; i < len; i++) out[o + 10 + i] = path[i]!;
   if (depth & 1) out[o + 9 + len]! &= 0xf0;
