@@ -1,7 +1,8 @@
 /**
  * Crash safety: a child process commits blocks (with pruning) and is killed with SIGKILL at varied moments;
  * every reopen must be at a committed block whose root, flat index and older roots are consistent, and at or
- * after every block the child reported durable (`flushed()`; blocks are written behind `commitBlock`).
+ * after every block the child reported durable (`flushed()`; blocks are written behind `commitBlock`, with or
+ * without a group-commit delay).
  * The child runs the compiled store from dist/ (built by the test global setup).
  * @module
  */
@@ -29,7 +30,8 @@ function blockOps(b) {
 const CHILD = `
 import { openState } from '${DIST}';
 ${WORKLOAD}
-const store = await openState({ path: process.argv[1], create: true });
+const writeDelayMs = Number(process.argv[2]);
+const store = await openState({ path: process.argv[1], create: true, writeDelayMs });
 for (let b = Number(store.version) + 1; ; b++) {
   for (const [op, k, v] of blockOps(b)) {
     store.checkpoint();
@@ -38,8 +40,10 @@ for (let b = Number(store.version) + 1; ; b++) {
     if (op === 'put') store.put(key(k), v); else store.delete(key(k));
   }
   const { version, root } = await store.commitBlock();
-  // reported once on disk (commitBlock writes behind; the next block is built meanwhile)
-  store.flushed().then(() => process.stdout.write(version + ' ' + Buffer.from(root).toString('hex') + '\\n'));
+  // reported once on disk (commitBlock writes behind; the next block is built meanwhile); with a write delay only
+  // every fourth block asks (flushed() starts a waiting group), so groups of blocks wait for their delay
+  if (writeDelayMs === 0 || b % 4 === 0)
+    store.flushed().then(() => process.stdout.write(version + ' ' + Buffer.from(root).toString('hex') + '\\n'));
   if (b % 7 === 0) await store.prune(5);
 }
 `;
@@ -62,9 +66,9 @@ function modelAt(version: number): Map<string, Uint8Array> {
   return m;
 }
 
-function runAndKill(dir: string, killAfterMs: number): Promise<Map<number, string>> {
+function runAndKill(dir: string, killAfterMs: number, writeDelayMs: number): Promise<Map<number, string>> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD, dir], {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD, dir, String(writeDelayMs)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const reported = new Map<number, string>();
@@ -98,8 +102,17 @@ describe('crash safety', () => {
     const dir = await mkdtemp(join(tmpdir(), 'gasket-crash-'));
     const roots = new Map<number, string>();
     try {
-      for (const killAfterMs of [0, 7, 23, 61, 113, 3]) {
-        const reported = await runAndKill(dir, killAfterMs);
+      // group commit: runs with a write delay leave several blocks waiting for one write when killed
+      for (const [killAfterMs, writeDelayMs] of [
+        [0, 0],
+        [7, 3],
+        [23, 0],
+        [61, 5],
+        [113, 0],
+        [3, 2],
+        [41, 8],
+      ] as const) {
+        const reported = await runAndKill(dir, killAfterMs, writeDelayMs);
         for (const [v, r] of reported) roots.set(v, r);
         const store = await openState({ path: dir });
         try {
