@@ -30,7 +30,19 @@ export function transactionToJson(tx: SignedTransaction) {
 }
 
 export function receiptToJson(receipt: Receipt, block?: { height: bigint; hash: Uint8Array }, index?: number) {
-  return {
+  const json: {
+    txHash: Hex;
+    status: Receipt['status'];
+    gasUsed: string;
+    returnData: Hex;
+    events: { contract: Hex; topic: Hex; data: Hex }[];
+    logs: string[];
+    error: { readonly code: string; readonly message: string } | null;
+    contractAddress: Hex | null;
+    blockHeight?: string;
+    blockHash?: Hex;
+    index?: number | undefined;
+  } = {
     txHash: toHex(receipt.txHash),
     status: receipt.status,
     gasUsed: receipt.gasUsed.toString(),
@@ -40,11 +52,17 @@ export function receiptToJson(receipt: Receipt, block?: { height: bigint; hash: 
       topic: toHex(event.topic),
       data: toHex(event.data),
     })),
-    logs: [...receipt.logs],
+    logs: receipt.logs.slice(),
     error: receipt.error ?? null,
     contractAddress: receipt.contractAddress ? toHex(receipt.contractAddress) : null,
-    ...(block ? { blockHeight: block.height.toString(), blockHash: toHex(block.hash), index } : {}),
   };
+  // added after, in the same order, not spread in: the spread took V8's generic clone path a receipt
+  if (block) {
+    json.blockHeight = block.height.toString();
+    json.blockHash = toHex(block.hash);
+    json.index = index;
+  }
+  return json;
 }
 
 export function blockToJson(block: Block, full = false) {

@@ -48,7 +48,7 @@ function flush(): void {
 }
 
 const HEX_HASH = /^0x[0-9a-fA-F]{64}$/;
-const HEX_BYTES = /^0x([0-9a-fA-F]{2})*$/;
+const HEX_BYTES = /^0x(?:[0-9a-fA-F]{2})*$/; // as codec.ts's (not imported: the worker loads no msgpack)
 
 /** A single, well-formed request object with an id (what the shortcuts take), else undefined. */
 function plainRequest(

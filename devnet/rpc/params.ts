@@ -3,13 +3,14 @@
  * wrong or missing param is an RpcParamsError (-32602) naming the param and what it should be.
  * @module
  */
+import { HEX_BYTES } from '../codec.js';
 import { RpcParamsError } from './jsonRpc.js';
 
 type Params = Record<string, unknown>;
 
 export function bytesParam(params: Params, name: string, length?: number): Uint8Array {
   const value = params[name];
-  if (typeof value !== 'string' || !/^0x([0-9a-fA-F]{2})*$/.test(value)) {
+  if (typeof value !== 'string' || !HEX_BYTES.test(value)) {
     throw new RpcParamsError(`param "${name}" must be 0x-prefixed hex bytes`);
   }
   const bytes = new Uint8Array(Buffer.from(value.slice(2), 'hex'));
@@ -26,7 +27,7 @@ export function bytesParam(params: Params, name: string, length?: number): Uint8
  */
 export function transientBytesParam(params: Params, name: string): Uint8Array {
   const value = params[name];
-  if (typeof value !== 'string' || !/^0x([0-9a-fA-F]{2})*$/.test(value)) {
+  if (typeof value !== 'string' || !HEX_BYTES.test(value)) {
     throw new RpcParamsError(`param "${name}" must be 0x-prefixed hex bytes`);
   }
   return Buffer.from(value.slice(2), 'hex');
