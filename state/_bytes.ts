@@ -37,6 +37,29 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
+// Slab for small byte arrays handed out by allocBytes (8 KiB, as Buffer's pool): a fresh Uint8Array of more than
+// 64 bytes gets an ArrayBuffer of its own (a native allocation, tracked by the garbage collector), which costs
+// more than building the key it holds.
+const SLAB_SIZE = 8192;
+let slab = new Uint8Array(SLAB_SIZE);
+let slabOffset = 0;
+
+/**
+ * `length` bytes (contents unspecified) for a short-lived small array: a plain Uint8Array view of a shared slab,
+ * like Buffer's pool, so no ArrayBuffer per array. Views stay valid as long as they are held; the caller must
+ * write every byte and never reach past the view (`.buffer` is the slab).
+ */
+export function allocBytes(length: number): Uint8Array {
+  if (length > SLAB_SIZE >> 3) return new Uint8Array(length);
+  if (slabOffset + length > SLAB_SIZE) {
+    slab = new Uint8Array(SLAB_SIZE);
+    slabOffset = 0;
+  }
+  const out = slab.subarray(slabOffset, slabOffset + length);
+  slabOffset = (slabOffset + length + 7) & ~7;
+  return out;
+}
+
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   let n = 0;
   for (const p of parts) n += p.length;

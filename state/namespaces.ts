@@ -7,7 +7,7 @@
  * view that only takes its own user keys, so code holding it cannot address another contract's storage.
  * @module
  */
-import { concatBytes } from './_bytes.js';
+import { allocBytes } from './_bytes.js';
 import { StateInputError } from './errors.js';
 import type { StateBackend } from './StateBackend.js';
 
@@ -26,24 +26,40 @@ function fixed(bytes: Uint8Array, length: number, what: string): Uint8Array {
   return bytes;
 }
 
+/**
+ * `namespace || head || tail` in one allocation (keys are built on every account read and storage host call: a
+ * transfer makes about seven).
+ */
+function namespaced(namespace: number, head: Uint8Array, tail?: Uint8Array): Uint8Array {
+  const out = allocBytes(1 + head.length + (tail?.length ?? 0));
+  out[0] = namespace;
+  out.set(head, 1);
+  if (tail !== undefined) out.set(tail, 1 + head.length);
+  return out;
+}
+
+function checkStorageKey(key: Uint8Array): Uint8Array {
+  if (!(key instanceof Uint8Array) || key.length > MAX_STORAGE_KEY_LENGTH) {
+    throw new StateInputError(`storage key must be at most ${MAX_STORAGE_KEY_LENGTH} bytes`);
+  }
+  return key;
+}
+
 export function accountKey(address: Uint8Array): Uint8Array {
-  return concatBytes(Uint8Array.of(NAMESPACE.account), fixed(address, ADDRESS_LENGTH, 'account address'));
+  return namespaced(NAMESPACE.account, fixed(address, ADDRESS_LENGTH, 'account address'));
 }
 
 export function codeKey(codeHash: Uint8Array): Uint8Array {
-  return concatBytes(Uint8Array.of(NAMESPACE.code), fixed(codeHash, CODE_HASH_LENGTH, 'code hash'));
+  return namespaced(NAMESPACE.code, fixed(codeHash, CODE_HASH_LENGTH, 'code hash'));
 }
 
 /** The prefix of all of `contract`'s storage keys (for listing with `entries`). */
 export function storagePrefix(contract: Uint8Array): Uint8Array {
-  return concatBytes(Uint8Array.of(NAMESPACE.storage), fixed(contract, ADDRESS_LENGTH, 'contract address'));
+  return namespaced(NAMESPACE.storage, fixed(contract, ADDRESS_LENGTH, 'contract address'));
 }
 
 export function storageKey(contract: Uint8Array, key: Uint8Array): Uint8Array {
-  if (!(key instanceof Uint8Array) || key.length > MAX_STORAGE_KEY_LENGTH) {
-    throw new StateInputError(`storage key must be at most ${MAX_STORAGE_KEY_LENGTH} bytes`);
-  }
-  return concatBytes(storagePrefix(contract), key);
+  return namespaced(NAMESPACE.storage, fixed(contract, ADDRESS_LENGTH, 'contract address'), checkStorageKey(key));
 }
 
 /** One contract's storage: user keys only, so it cannot reach another contract's keys. */
@@ -55,13 +71,8 @@ export type ContractStorage = {
 };
 
 export function contractStorage(backend: StateBackend, contract: Uint8Array): ContractStorage {
-  const prefix = storagePrefix(contract);
-  const at = (key: Uint8Array) => {
-    if (!(key instanceof Uint8Array) || key.length > MAX_STORAGE_KEY_LENGTH) {
-      throw new StateInputError(`storage key must be at most ${MAX_STORAGE_KEY_LENGTH} bytes`);
-    }
-    return concatBytes(prefix, key);
-  };
+  const address = Uint8Array.from(fixed(contract, ADDRESS_LENGTH, 'contract address'));
+  const at = (key: Uint8Array) => namespaced(NAMESPACE.storage, address, checkStorageKey(key));
   return {
     contract: Uint8Array.from(contract),
     get: (key) => backend.get(at(key)),
