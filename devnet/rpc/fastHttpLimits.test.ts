@@ -17,10 +17,10 @@ afterEach(async () => {
 });
 
 /** A server that serves every connection on the fast path with `answer`. */
-async function fastServer(answer: (body: string) => Promise<string | undefined>): Promise<number> {
+async function fastServer(answer: (body: string) => Promise<string | undefined>, keepAliveMs = 5_000): Promise<number> {
   const http = createHttpServer();
   const server = createServer({ allowHalfOpen: true }, (socket) =>
-    serveFast(socket, http, answer, { maxBodyBytes: 5 * 1024 * 1024, keepAliveMs: 5_000 }),
+    serveFast(socket, http, answer, { maxBodyBytes: 5 * 1024 * 1024, keepAliveMs }),
   );
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -37,6 +37,56 @@ async function connected(port: number): Promise<Socket> {
 const head = (length: number) =>
   `POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
 const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const closedAt = (socket: Socket) => new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now())));
+
+describe('fast path keep-alive timeout', () => {
+  const keepAliveMs = 300;
+  const request = (i: number) => {
+    const body = `{"jsonrpc":"2.0","id":${i},"method":"m"}`;
+    return head(body.length) + body;
+  };
+
+  it('closes a connection idle for the keep-alive time (not before, by 1.5 times it plus slack)', async () => {
+    const port = await fastServer(async (body) => body, keepAliveMs);
+    const socket = await connected(port);
+    const closed = closedAt(socket);
+    socket.write(request(1));
+    await new Promise((resolve) => socket.once('data', resolve));
+    const answered = Date.now();
+    const idle = (await closed) - answered;
+    expect(idle).toBeGreaterThanOrEqual(keepAliveMs - 20);
+    expect(idle).toBeLessThan(keepAliveMs * 1.5 + 400);
+  });
+
+  it('keeps a connection open while it is used, and while an answer longer than the timeout is under way', async () => {
+    const port = await fastServer(async (body) => {
+      if (body.includes('"id":99')) await sleep(keepAliveMs * 2.5);
+      return body;
+    }, keepAliveMs);
+    const socket = await connected(port);
+    let closed = false;
+    socket.once('close', () => {
+      closed = true;
+    });
+    let answers = 0;
+    socket.on('data', (data) => {
+      answers += data.toString().split('HTTP/1.1 200').length - 1;
+    });
+    // a request every 100 ms for 3 keep-alive periods
+    for (let i = 0; i < 9; i++) {
+      socket.write(request(i));
+      await sleep(100);
+    }
+    expect(closed).toBe(false);
+    // one slow answer: the connection waits for it
+    socket.write(request(99));
+    await sleep(keepAliveMs * 2.5 + 100);
+    expect(answers).toBe(10);
+    expect(closed).toBe(false);
+  });
+});
 
 describe('fast path bounds', () => {
   it('joins a body that arrives in many chunks once', async () => {
