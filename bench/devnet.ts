@@ -678,7 +678,7 @@ async function main() {
           runs.set(key, [...(runs.get(key) ?? []), result]);
           startups.set(target, [...(startups.get(target) ?? []), result.startupMs]);
           log(
-            `rep ${rep + 1}/${REPS} ${target} ${mining} ${clients} client(s): ${fmt(result.perSecond)}/s, p50 ${fmt(result.p50Ms, 2)} ms, p99 ${fmt(result.p99Ms, 2)} ms, server CPU ${fmt(result.serverCpuMsPerTx, 3)} ms/tx (main thread ${fmt(result.mainThreadCpuMsPerTx, 3)}), start-up ${fmt(result.startupMs)} ms, load ${loadavg()[0]!.toFixed(1)}`,
+            `rep ${rep + 1}/${REPS} ${target} ${mining} ${clients} client(s): ${fmt(result.perSecond)}/s, p50 ${fmt(result.p50Ms, 2)} ms, p99 ${fmt(result.p99Ms, 2)} ms, send p50 ${fmt(result.sendP50Ms, 2)} ms, server CPU ${fmt(result.serverCpuMsPerTx, 3)} ms/tx (main thread ${fmt(result.mainThreadCpuMsPerTx, 3)}), start-up ${fmt(result.startupMs)} ms, load ${loadavg()[0]!.toFixed(1)}`,
           );
         }
       }
@@ -703,6 +703,7 @@ async function main() {
       perSecond: median(list.map((r) => r.perSecond)),
       p50Ms: median(list.map((r) => r.p50Ms)),
       p99Ms: median(list.map((r) => r.p99Ms)),
+      sendP50Ms: median(list.map((r) => r.sendP50Ms)),
       cpu: median(list.map((r) => r.serverCpuMsPerTx)),
       mainCpu: median(list.map((r) => r.mainThreadCpuMsPerTx)),
       clientCpu: median(list.map((r) => r.clientCpuMsPerTx)),
@@ -715,15 +716,15 @@ async function main() {
     `Transfers per case: ${AUTO_TXS} (automine), ${INTERVAL_TXS} (interval, 1 s blocks), after an untimed warm-up of ${WARMUP} on the same node; ${REPS} rounds, medians. Gasket token transfer gas: ${gasket.transferGas}.`,
     `Peers: Hardhat ${PEER_VERSIONS.hardhat}, Anvil ${PEER_VERSIONS.anvil}, solc ${peers.length > 0 ? solcVersion() : '-'}, installed in ${PEERS_DIR}.`,
     '',
-    '| node | mining | clients | transfers/s | p50 latency (ms) | p99 latency (ms) | server CPU (ms/tx) | main thread CPU (ms/tx) | client CPU (ms/tx) | null receipt polls |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| node | mining | clients | transfers/s | p50 latency (ms) | p99 latency (ms) | send p50 (ms) | server CPU (ms/tx) | main thread CPU (ms/tx) | client CPU (ms/tx) | null receipt polls |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
   for (const mining of MODES) {
     for (const clients of CLIENTS) {
       for (const target of TARGETS) {
         const s = summary(`${target}|${mining}|${clients}`);
         out.push(
-          `| ${target} | ${mining} | ${clients} | ${fmt(s.perSecond)} | ${fmt(s.p50Ms, 2)} | ${fmt(s.p99Ms, 2)} | ${fmt(s.cpu, 3)} | ${fmt(s.mainCpu, 3)} | ${fmt(s.clientCpu, 3)} | ${fmt(s.emptyPolls)} |`,
+          `| ${target} | ${mining} | ${clients} | ${fmt(s.perSecond)} | ${fmt(s.p50Ms, 2)} | ${fmt(s.p99Ms, 2)} | ${fmt(s.sendP50Ms, 2)} | ${fmt(s.cpu, 3)} | ${fmt(s.mainCpu, 3)} | ${fmt(s.clientCpu, 3)} | ${fmt(s.emptyPolls)} |`,
         );
       }
     }

@@ -261,6 +261,12 @@ export type LoadResult = {
   readonly perSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /**
+   * Median from writing a send request to reading its answer: with automine on Gasket and Hardhat the block is
+   * mined by then; the receipt latency above also holds the time the receipt connection, one request in flight and
+   * answered in turn with the sends, runs behind them.
+   */
+  readonly sendP50Ms: number;
   readonly serverCpuMsPerTx: number;
   /** The server's main thread alone (see mainThreadCpuMs). */
   readonly mainThreadCpuMsPerTx: number;
@@ -289,13 +295,14 @@ export const LIMITS = {
  * Runs the clients at once until every receipt is fetched. Each client has two connections: one sends its
  * transactions in order, one request in flight; the other fetches the receipt of each sent transaction in order,
  * retrying a null answer after 0, 0, 1, 1, 2, then every 5 ms. Latency is from writing the send request to
- * reading the first non-null receipt.
+ * reading the first non-null receipt; the send's own round trip is kept too.
  */
 export async function runLoad(port: number, pid: number, plans: readonly ClientPlan[], dialect: Dialect) {
   const connections = plans.map(() => ({ send: new HttpConnection(port), receipt: new HttpConnection(port) }));
   await Promise.all(connections.flatMap((c) => [c.send.ready, c.receipt.ready]));
   const total = plans.reduce((sum, plan) => sum + plan.sends.length, 0);
   const latencies: number[] = [];
+  const sendLatencies: number[] = [];
   let emptyPolls = 0;
   const serverCpu0 = processCpuMs(pid);
   const mainCpu0 = mainThreadCpuMs(pid);
@@ -320,6 +327,7 @@ export async function runLoad(port: number, pid: number, plans: readonly ClientP
         for (let i = 0; i < plan.sends.length; i++) {
           sentAt[i] = now();
           dialect.checkSend(await send.request(plan.sends[i]!));
+          sendLatencies.push(now() - sentAt[i]!);
           sentCount = i + 1;
           wake?.();
         }
@@ -358,6 +366,7 @@ export async function runLoad(port: number, pid: number, plans: readonly ClientP
     perSecond: (total / elapsedMs) * 1000,
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
+    sendP50Ms: percentile(sendLatencies, 50),
     serverCpuMsPerTx: serverCpu / total,
     mainThreadCpuMsPerTx: mainCpu / total,
     clientCpuMsPerTx: (clientCpu.user + clientCpu.system) / 1000 / total,
