@@ -256,7 +256,7 @@ export class Vm implements CallRuntime {
     stackBase: number,
     tracing: boolean,
   ): CallResult {
-    if (!tracing) return this.#runFrameUntraced({ ...frameParams, trace: undefined }, method, gasLimit, stackBase);
+    if (!tracing) return this.#runFrameUntraced(frameParams, undefined, method, gasLimit, stackBase);
     const trace: TraceFrame = {
       contract: frameParams.contract,
       caller: frameParams.caller,
@@ -271,7 +271,7 @@ export class Vm implements CallRuntime {
       error: undefined,
       hostCalls: [],
     };
-    const result = this.#runFrameUntraced({ ...frameParams, trace }, method, gasLimit, stackBase);
+    const result = this.#runFrameUntraced(frameParams, trace, method, gasLimit, stackBase);
     trace.gasUsed = result.gasUsed;
     trace.status = result.status;
     trace.returnData = result.returnData;
@@ -280,7 +280,8 @@ export class Vm implements CallRuntime {
   }
 
   #runFrameUntraced(
-    frameParams: Omit<Frame, 'returnData' | 'result' | 'events' | 'logs'>,
+    frameParams: Omit<Frame, 'returnData' | 'result' | 'events' | 'logs' | 'trace'>,
+    trace: TraceFrame | undefined,
     method: string,
     gasLimit: bigint,
     stackBase: number,
@@ -330,7 +331,21 @@ export class Vm implements CallRuntime {
       }
     }
 
-    const frame: Frame = { ...frameParams, returnData: EMPTY, result: EMPTY, events: [], logs: [] };
+    // one literal with every field (a spread of the parameters took V8's slow clone path: a few µs a call)
+    const frame: Frame = {
+      contract: frameParams.contract,
+      caller: frameParams.caller,
+      signer: frameParams.signer,
+      value: frameParams.value,
+      input: frameParams.input,
+      readOnly: frameParams.readOnly,
+      depth: frameParams.depth,
+      returnData: EMPTY,
+      result: EMPTY,
+      events: [],
+      logs: [],
+      trace,
+    };
     const pooled = this.cache.checkout(compiled, this.#createImports);
     pooled.slot.frame = frame;
     pooled.slot.runtime = this;
