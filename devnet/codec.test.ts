@@ -1,6 +1,7 @@
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fromHex, readU64, readU128, toHex, u64, u128 } from './codec.js';
+import { fromHex, readU64, readU128, sha256, toHex, u64, u128 } from './codec.js';
 
 /** The fixed-width integers as first written (a DataView per call): what every stored hash was computed over. */
 function reference(value: bigint, bytes: 8 | 16): Uint8Array {
@@ -55,6 +56,28 @@ describe('hex', () => {
         expect(toHex(bytes)).toBe(expected);
         expect(fromHex(expected, 'x')).toEqual(bytes);
       }),
+    );
+  });
+});
+
+describe('sha256', () => {
+  it('of any parts equals @noble/hashes of the parts joined (one part, several, empty, past the join buffer)', () => {
+    const part = fc.oneof(fc.uint8Array({ maxLength: 80 }), fc.uint8Array({ minLength: 600, maxLength: 1500 }));
+    fc.assert(
+      fc.property(fc.array(part, { minLength: 1, maxLength: 4 }), (parts) => {
+        const joined = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+        let o = 0;
+        for (const p of parts) {
+          joined.set(p, o);
+          o += p.length;
+        }
+        const got = sha256(...parts);
+        expect(got).toBeInstanceOf(Uint8Array);
+        expect(toHex(got)).toBe(toHex(nobleSha256(joined)));
+        // the parts are left as they were (the join buffer is the hash's own)
+        expect(toHex(sha256(...parts))).toBe(toHex(got));
+      }),
+      { numRuns: 200 },
     );
   });
 });

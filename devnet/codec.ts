@@ -4,7 +4,7 @@
  * number ever goes through a float. A change to any encoded layout bumps its version field.
  * @module
  */
-import { createHash, hash as oneShotHash } from 'node:crypto';
+import { hash as oneShotHash } from 'node:crypto';
 import { Packr } from 'msgpackr';
 
 const packr = new Packr({ useRecords: false, moreTypes: false, bundleStrings: false, variableMapSize: true });
@@ -68,12 +68,33 @@ export function asBytes(value: unknown, what: string): Uint8Array {
   throw new TypeError(`${what}: expected bytes`);
 }
 
+/** Where the parts of a multi-part hash are joined (synchronous use only; grown when a message is longer). */
+let hashInput = Buffer.allocUnsafeSlow(1024);
+
+/**
+ * SHA-256 of the parts joined. node:crypto's one-shot hash on one buffer (the parts copied into a reused one),
+ * its digest taken as a latin1 string and copied into a 32-byte array: no Hash object and no digest Buffer, whose
+ * own malloc'd store the garbage collector's helper threads then sweep (measured: 4.2 -> 1.7 µs of CPU, all
+ * threads, for a transfer's kinds of hashes: a 260-byte transaction, an address, a block header in three parts).
+ */
 export function sha256(...parts: Uint8Array[]): Uint8Array {
-  // one part: node:crypto's one-shot hash, without a Hash object (the same digest, a few times cheaper)
-  if (parts.length === 1) return new Uint8Array(oneShotHash('sha256', parts[0]!, 'buffer'));
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(part);
-  return new Uint8Array(hash.digest());
+  let input: Uint8Array;
+  if (parts.length === 1) input = parts[0]!;
+  else {
+    let length = 0;
+    for (const part of parts) length += part.length;
+    if (length > hashInput.length) hashInput = Buffer.allocUnsafeSlow(2 * length);
+    let o = 0;
+    for (const part of parts) {
+      hashInput.set(part, o);
+      o += part.length;
+    }
+    input = hashInput.subarray(0, length);
+  }
+  const digest = oneShotHash('sha256', input, 'binary');
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) out[i] = digest.charCodeAt(i);
+  return out;
 }
 
 /** Binary Merkle root (sha256, odd node promoted) of a list of 32-byte hashes; 32 zero bytes for none. */
