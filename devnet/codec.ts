@@ -10,7 +10,20 @@ import { Packr } from 'msgpackr';
 const packr = new Packr({ useRecords: false, moreTypes: false, bundleStrings: false, variableMapSize: true });
 
 export function pack(value: unknown): Uint8Array {
-  return new Uint8Array(packr.pack(value));
+  return copyBytes(packr.pack(value));
+}
+
+/**
+ * A copy of `bytes` as a plain Uint8Array over Buffer's shared pool (for up to 4 KiB): `new Uint8Array(bytes)` gives
+ * anything over 64 bytes a malloc'd store of its own, to be freed later by the GC's sweeper (measured on a
+ * transaction's 260 bytes: about 1.2 against 0.2 µs of CPU, all threads). A kept copy keeps its pool slab (8 KiB)
+ * alive, as any pooled Buffer does.
+ */
+export function copyBytes(bytes: Uint8Array): Uint8Array {
+  const pooled = Buffer.allocUnsafe(bytes.length);
+  const out = new Uint8Array(pooled.buffer, pooled.byteOffset, bytes.length);
+  out.set(bytes);
+  return out;
 }
 
 /**

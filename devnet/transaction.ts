@@ -7,7 +7,7 @@
  * @module
  */
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
-import { asBytes, pack, packView, readU64, readU128, sha256, u64, u128, unpack } from './codec.js';
+import { asBytes, copyBytes, pack, packView, readU64, readU128, sha256, u64, u128, unpack } from './codec.js';
 import { DevnetError } from './errors.js';
 import { addressOf, sign } from './keys.js';
 import { sodiumAccepts } from './sodiumAccepts.js';
@@ -100,7 +100,7 @@ export function impersonatedTransaction(tx: UnsignedTransaction, from: Uint8Arra
  * aliases the caller's buffer (a request body's, say) and no second copy is made.
  */
 export function decodeTransaction(input: Uint8Array): SignedTransaction {
-  const raw = new Uint8Array(input);
+  const raw = copyBytes(input);
   let fields: unknown;
   try {
     fields = unpack(raw);
@@ -331,8 +331,7 @@ export function unsignedBytes(tx: SignedTransaction): Uint8Array {
 
 /** The unsigned encoding inside a signed one that ends in a 32-byte key and a 64-byte signature: its ten fields. */
 function unsignedOfRaw(raw: Uint8Array): Uint8Array {
-  const unsigned = new Uint8Array(raw.length - KEY_AND_SIGNATURE_BYTES);
-  unsigned.set(raw.subarray(0, unsigned.length));
+  const unsigned = copyBytes(raw.subarray(0, raw.length - KEY_AND_SIGNATURE_BYTES));
   unsigned[0] = FIXARRAY_10;
   return unsigned;
 }
