@@ -20,10 +20,15 @@ export function pack(value: unknown): Uint8Array {
  * alive, as any pooled Buffer does.
  */
 export function copyBytes(bytes: Uint8Array): Uint8Array {
-  const pooled = Buffer.allocUnsafe(bytes.length);
-  const out = new Uint8Array(pooled.buffer, pooled.byteOffset, bytes.length);
+  const out = pooledBytes(bytes.length);
   out.set(bytes);
   return out;
+}
+
+/** `length` uninitialised bytes as a plain Uint8Array over Buffer's shared pool (see {@link copyBytes}). */
+export function pooledBytes(length: number): Uint8Array {
+  const pooled = Buffer.allocUnsafe(length);
+  return new Uint8Array(pooled.buffer, pooled.byteOffset, length);
 }
 
 /**

@@ -21,7 +21,7 @@
  * Open one with `openState`.
  * @module
  */
-import { equalBytes, keyBytes, keyString, prefixEnd } from './_bytes.js';
+import { allocBytes, equalBytes, keyBytes, keyString, prefixEnd } from './_bytes.js';
 import { hashBytes, hashOf, sha256 } from './_hash.js';
 import {
   type BlockRecord,
@@ -211,6 +211,13 @@ function noop(): void {}
 
 function copy(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes);
+}
+
+/** A copy in allocBytes' slab: no malloc'd store for a block's metadata (a devnet block's is about 700 bytes). */
+function copyToSlab(bytes: Uint8Array): Uint8Array {
+  const out = allocBytes(bytes.length);
+  out.set(bytes);
+  return out;
 }
 
 function checkKey(key: Uint8Array): void {
@@ -585,7 +592,7 @@ export class StateStore implements StateBackend {
       }
       const stale = update.stale.count > 0 ? update.stale.bytes() : undefined;
       const root = rootNode === undefined ? new Uint8Array(32) : hashBytes(rootNode.hash);
-      const block: BlockRecord = { root, rootNode, meta: copy(meta) };
+      const block: BlockRecord = { root, rootNode, meta: copyToSlab(meta) };
       const blockRecord = encodeBlock(block);
       // nothing below can fail: the block's operations go into its group's batch, shared with the blocks before it
       // in the group, all at once (a block that failed above has added none)
