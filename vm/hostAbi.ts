@@ -71,10 +71,19 @@ export function createHostImports(slot: HostSlot): WebAssembly.Imports {
     if (length > max) throw new HostTrap('BAD_POINTER', `${what}: ${length} bytes is over the limit of ${max}`);
     return length;
   };
-  /** A copy of contract memory. */
+  /**
+   * A copy of contract memory. Over 64 bytes (V8 keeps smaller typed arrays on its heap) the copy goes into Buffer's
+   * shared pool as a plain Uint8Array: `slice` would give it a malloc'd store of its own (an event's data, say),
+   * which the GC's sweeper frees later.
+   */
   const read = (ptr: number, len: number, max: number, what: string): Uint8Array => {
     const [start, end] = span(ptr, len, max, what);
-    return memory().slice(start, end);
+    const length = end - start;
+    if (length <= 64) return memory().slice(start, end);
+    const pooled = Buffer.allocUnsafe(length);
+    const out = new Uint8Array(pooled.buffer, pooled.byteOffset, length);
+    out.set(memory().subarray(start, end));
+    return out;
   };
   const write = (ptr: number, bytes: Uint8Array, what: string) => {
     const [start] = span(ptr, bytes.length, bytes.length, what);
