@@ -11,8 +11,9 @@
  * block (two msgpack encodes of the 8 header fields and of each receipt were done twice).
  * @module
  */
+import { allocBytes } from '../state/index.js';
 import type { CallStatus } from '../vm/index.js';
-import { asBytes, merkleRoot, pack, packView, pooledBytes, readU64, sha256, u64, unpack } from './codec.js';
+import { asBytes, merkleRoot, pack, packView, readU64, sha256, u64, unpack } from './codec.js';
 import { decodeTransaction, type SignedTransaction } from './transaction.js';
 
 export const BLOCK_FORMAT_VERSION = 1;
@@ -200,7 +201,7 @@ function arrayHeaderLength(encoded: Uint8Array): number {
 function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;
   for (const part of parts) length += part.length;
-  const out = pooledBytes(length);
+  const out = allocBytes(length);
   let offset = 0;
   for (const part of parts) {
     out.set(part, offset);

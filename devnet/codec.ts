@@ -20,15 +20,11 @@ export function pack(value: unknown): Uint8Array {
  * alive, as any pooled Buffer does.
  */
 export function copyBytes(bytes: Uint8Array): Uint8Array {
-  const out = pooledBytes(bytes.length);
+  // Buffer's pool rather than state's allocBytes: the HTTP front end's worker loads this module and not state/
+  const pooled = Buffer.allocUnsafe(bytes.length);
+  const out = new Uint8Array(pooled.buffer, pooled.byteOffset, bytes.length);
   out.set(bytes);
   return out;
-}
-
-/** `length` uninitialised bytes as a plain Uint8Array over Buffer's shared pool (see {@link copyBytes}). */
-export function pooledBytes(length: number): Uint8Array {
-  const pooled = Buffer.allocUnsafe(length);
-  return new Uint8Array(pooled.buffer, pooled.byteOffset, length);
 }
 
 /**

@@ -12,6 +12,7 @@
  * @module
  */
 
+export { allocBytes } from './_bytes.js';
 export { STATE_FORMAT_VERSION } from './_layout.js';
 export { computeRoot } from './computeRoot.js';
 export {

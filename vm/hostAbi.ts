@@ -8,7 +8,7 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { blake3 } from '@noble/hashes/blake3.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { storageKey } from '../state/index.js';
+import { allocBytes, storageKey } from '../state/index.js';
 import { moveBalance, readAccount, readU128, writeU128 } from './accounts.js';
 import { HostTrap } from './errors.js';
 import type { Frame, HostSlot, TraceFrame, TraceHostCall } from './frame.js';
@@ -72,16 +72,14 @@ export function createHostImports(slot: HostSlot): WebAssembly.Imports {
     return length;
   };
   /**
-   * A copy of contract memory. Over 64 bytes (V8 keeps smaller typed arrays on its heap) the copy goes into Buffer's
-   * shared pool as a plain Uint8Array: `slice` would give it a malloc'd store of its own (an event's data, say),
-   * which the GC's sweeper frees later.
+   * A copy of contract memory. Over 64 bytes (V8 keeps smaller typed arrays on its heap) the copy goes into state's
+   * shared slab (`allocBytes`): `slice` would give it a malloc'd store of its own (an event's data, say), which the
+   * GC's sweeper frees later.
    */
   const read = (ptr: number, len: number, max: number, what: string): Uint8Array => {
     const [start, end] = span(ptr, len, max, what);
-    const length = end - start;
-    if (length <= 64) return memory().slice(start, end);
-    const pooled = Buffer.allocUnsafe(length);
-    const out = new Uint8Array(pooled.buffer, pooled.byteOffset, length);
+    if (end - start <= 64) return memory().slice(start, end);
+    const out = allocBytes(end - start);
     out.set(memory().subarray(start, end));
     return out;
   };
