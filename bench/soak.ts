@@ -96,6 +96,9 @@ async function main() {
       contractAddress: string;
     };
     const token = new Uint8Array(Buffer.from(deployed.contractAddress.slice(2), 'hex'));
+    // twice what a transfer is estimated to use (as bench/devnet.ts): a fixed limit went stale when the gas
+    // schedule changed (the soak failed with out-of-gas at 200,000)
+    let gasLimit = 500_000_000n;
     const transfer = (from: number, nonce: bigint, to: Uint8Array, amount: bigint) => {
       const key = devAccount(from);
       return signTransaction(
@@ -103,7 +106,7 @@ async function main() {
           kind: 'call',
           chainId: CHAIN_ID,
           nonce,
-          gasLimit: 200_000n,
+          gasLimit,
           gasPrice: 1n,
           value: 0n,
           to: token,
@@ -114,6 +117,9 @@ async function main() {
         key.publicKey,
       );
     };
+    const probe = transfer(0, 1n, devAccount(1).address, 1n);
+    const estimate = (await rpcCall(port, 'tx_estimateGas', { raw: toHex(probe.raw) })) as { gasUsed: string };
+    gasLimit = 2n * BigInt(estimate.gasUsed);
     for (let s = 1; s <= CLIENTS; s++) {
       const tx = transfer(0, BigInt(s), devAccount(s).address, SUPPLY / 100n);
       await rpcCall(port, 'tx_send', { raw: toHex(tx.raw) });
