@@ -60,6 +60,17 @@ export function allocBytes(length: number): Uint8Array {
   return out;
 }
 
+/**
+ * A copy of `bytes` in an array of its own (on V8's heap up to 64 bytes), for bytes kept long: a kept view of a
+ * pooled Buffer (or of the allocBytes slab) keeps the whole 8 KiB slab alive, which, over thousands of kept values,
+ * is most of a long-running devnet's Buffer memory (measured: 60 of 100 MB after 16,000 one-transfer blocks).
+ */
+export function ownBytes(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes.length);
+  out.set(bytes);
+  return out;
+}
+
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   let n = 0;
   for (const p of parts) n += p.length;

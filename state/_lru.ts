@@ -49,6 +49,10 @@ export class Lru<V> {
    * the keys it wrote that the cache holds, without growing the young Map by a block's keys (an insertion costs
    * several times an update in a Map of 100,000 entries, and every insertion brings the next swap nearer).
    */
+  has(key: string): boolean {
+    return this.#young.has(key) || this.#old.has(key);
+  }
+
   update(key: string, value: V): void {
     if (this.#young.has(key)) this.#young.set(key, value);
     else if (this.#old.has(key)) this.#old.set(key, value);

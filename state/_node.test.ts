@@ -97,3 +97,25 @@ describe('node encoding (format 2)', () => {
     );
   });
 });
+
+describe('LeafNode.detached', () => {
+  it('keeps the same bytes and hashes in arrays of its own (no view of a shared pool slab)', () => {
+    const pooled = Buffer.from('0011223344556677889900112233445566778899aabbccddeeff', 'hex');
+    const key = pooled.subarray(0, 10);
+    const value = pooled.subarray(10);
+    const leaf = makeLeaf(key, value);
+    const own = leaf.detached();
+    expect(Buffer.from(own.key).equals(key)).toBe(true);
+    expect(Buffer.from(own.value).equals(value)).toBe(true);
+    expect(own.hash).toBe(leaf.hash);
+    expect(Buffer.from(own.keyHash).equals(Buffer.from(leaf.keyHash))).toBe(true);
+    expect(own.valueHash).toBe(leaf.valueHash);
+    for (const [copy, source] of [
+      [own.key, key],
+      [own.value, value],
+    ] as const) {
+      expect(copy.buffer).not.toBe(source.buffer);
+      expect(copy.byteLength).toBe(copy.buffer.byteLength);
+    }
+  });
+});

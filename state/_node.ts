@@ -26,7 +26,7 @@
  * (its bytes and inline leaf hashes: {@link Child.memo}), so that block neither reads it back nor rehashes it.
  * @module
  */
-import { readVarint } from './_bytes.js';
+import { ownBytes, readVarint } from './_bytes.js';
 import { HASH_LENGTH, type Hash, hashOf, internalHash, leafHash, PLACEHOLDER, sha256 } from './_hash.js';
 
 /** A pointer from a parent to a child node. */
@@ -88,6 +88,15 @@ export class LeafNode {
     this.hash = hash;
     this.#keyHash = keyHash;
     this.#valueHash = valueHash;
+  }
+
+  /**
+   * The same leaf with its key, value and key hash in arrays of their own (see _bytes.ts `ownBytes`): for a leaf
+   * kept inline in a cached node, which may live for thousands of blocks. Its hashes are carried over, none computed.
+   */
+  detached(): LeafNode {
+    const keyHash = this.#keyHash === undefined ? undefined : ownBytes(this.#keyHash);
+    return new LeafNode(ownBytes(this.key), ownBytes(this.value), this.hash, keyHash, this.#valueHash);
   }
 
   get keyHash(): Uint8Array {

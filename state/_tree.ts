@@ -82,16 +82,21 @@ export class TreeUpdate {
    */
   readonly #leaves: LeafNode[] = [];
 
+  /** Whether leaves placed inline at the kept levels get bytes of their own (see `#finish`). */
+  readonly #detachKept: boolean;
+
   constructor(
     version: number,
     load: NodeLoader,
     keepDepth = Number.POSITIVE_INFINITY,
     cached: NodeLookup | undefined = undefined,
+    detachKept = false,
   ) {
     this.version = version;
     this.#load = load;
     this.#cached = cached;
     this.#keepDepth = keepDepth;
+    this.#detachKept = detachKept;
   }
 
   /** Lists a node to write; returns its encoding if it is below the kept levels (encoded at once). */
@@ -240,9 +245,11 @@ export class TreeUpdate {
       if (c?.pending === undefined) continue;
       // the slot's path is only needed (and allocated) when the leaf is too large to inline and gets a node
       if (isInlineable(c.pending)) {
-        // a pending pointer was made by this update and is held only here: it becomes the inline one itself
+        // a pending pointer was made by this update and is held only here: it becomes the inline one itself; in a
+        // node of the kept levels the leaf may stay for thousands of blocks, and with `detachKept` it gets bytes of
+        // its own there (its key and value are views of pooled Buffers, whose slabs it would keep alive)
         c.version = this.version;
-        c.inline = c.pending;
+        c.inline = this.#detachKept && depth <= this.#keepDepth ? c.pending.detached() : c.pending;
         c.pending = undefined;
       } else children[s] = this.#place(c, pathOf(path, depth, s), depth + 1, false);
     }
