@@ -211,10 +211,6 @@ function scanNodes(keys: Buffer[], values: Buffer[], key: Buffer): Buffer | unde
 
 function noop(): void {}
 
-function copy(bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(bytes);
-}
-
 /** A copy in allocBytes' slab: no malloc'd store for a block's metadata (a devnet block's is about 700 bytes). */
 function copyToSlab(bytes: Uint8Array): Uint8Array {
   const out = allocBytes(bytes.length);
@@ -310,7 +306,7 @@ export class StateStore implements StateBackend {
 
   /** The root of the latest committed version. */
   get root(): Uint8Array {
-    return copy(this.#block.root);
+    return ownBytes(this.#block.root);
   }
 
   get depth(): number {
@@ -498,7 +494,7 @@ export class StateStore implements StateBackend {
         this.#values.set(ks, v);
       }
     }
-    return v === null ? undefined : copy(v);
+    return v === null ? undefined : ownBytes(v);
   }
 
   put(key: Uint8Array, value: Uint8Array): void {
@@ -643,7 +639,7 @@ export class StateStore implements StateBackend {
       this.#block = block;
       result = {
         version: BigInt(version),
-        root: copy(block.root),
+        root: ownBytes(block.root),
         keys: pending.size,
         nodesWritten: update.written.length,
         bytesWritten: batch.bytes - bytesBefore,
@@ -693,7 +689,7 @@ export class StateStore implements StateBackend {
     this.#open();
     const v = typeof version === 'bigint' ? version : BigInt(version);
     if (v < 0n || v > BigInt(this.#latest)) this.#version(v);
-    return copy(this.#readBlock(Number(v)).root);
+    return ownBytes(this.#readBlock(Number(v)).root);
   }
 
   /** The `meta` bytes given to `commitBlock` for a version. */
@@ -701,7 +697,7 @@ export class StateStore implements StateBackend {
     this.#open();
     const v = typeof version === 'bigint' ? version : BigInt(version);
     if (v < 0n || v > BigInt(this.#latest)) this.#version(v);
-    return copy(this.#readBlock(Number(v)).meta);
+    return ownBytes(this.#readBlock(Number(v)).meta);
   }
 
   // ---- reads at versions, listing, proofs ---------------------------------------------------------------
@@ -712,7 +708,7 @@ export class StateStore implements StateBackend {
     checkKey(key);
     const block = this.#readBlock(this.#version(version));
     const leaf = lookup(block.rootNode, sha256(key), this.#load);
-    return leaf === undefined ? undefined : copy(leaf.value);
+    return leaf === undefined ? undefined : ownBytes(leaf.value);
   }
 
   /**
@@ -748,10 +744,10 @@ export class StateStore implements StateBackend {
         if (o !== undefined && (dbKs === undefined || o[0] <= dbKs)) {
           oi++;
           if (dbKs === o[0]) ci++;
-          if (o[1] !== null) yield [copy(keyBytes(o[0])), copy(o[1])];
+          if (o[1] !== null) yield [ownBytes(keyBytes(o[0])), ownBytes(o[1])];
         } else {
           ci++;
-          yield [copy(keyBytes(dbKs!)), copy(dbEntry![1])];
+          yield [ownBytes(keyBytes(dbKs!)), ownBytes(dbEntry![1])];
         }
       }
     } finally {
@@ -770,7 +766,7 @@ export class StateStore implements StateBackend {
     const { siblings, leaf } = provePath(block.rootNode, sha256(key), this.#load);
     return {
       siblings: siblings.map(hashBytes),
-      leaf: leaf === undefined ? null : { keyHash: copy(leaf.keyHash), valueHash: hashBytes(leaf.valueHash) },
+      leaf: leaf === undefined ? null : { keyHash: ownBytes(leaf.keyHash), valueHash: hashBytes(leaf.valueHash) },
     };
   }
 

@@ -45,9 +45,10 @@ let slab = new Uint8Array(SLAB_SIZE);
 let slabOffset = 0;
 
 /**
- * `length` bytes (contents unspecified) for a short-lived small array: a plain Uint8Array view of a shared slab,
- * like Buffer's pool, so no ArrayBuffer per array. Views stay valid as long as they are held; the caller must
- * write every byte and never reach past the view (`.buffer` is the slab).
+ * `length` bytes (contents unspecified) for a small array: a plain Uint8Array view of a shared slab, like Buffer's
+ * pool, so no ArrayBuffer per array. Views stay valid as long as they are held, and a held view keeps its whole
+ * slab alive: for bytes kept for long, {@link ownBytes}. The caller must write every byte and never reach past the
+ * view (`.buffer` is the slab).
  */
 export function allocBytes(length: number): Uint8Array {
   if (length > SLAB_SIZE >> 3) return new Uint8Array(length);

@@ -44,15 +44,16 @@ export class Lru<V> {
     this.#young.set(key, value);
   }
 
+  /** Whether `key` is cached (without counting as a use). */
+  has(key: string): boolean {
+    return this.#young.has(key) || this.#old.has(key);
+  }
+
   /**
    * Replaces the value of `key` if it is cached; never inserts or evicts. A block commit updates the entries of
    * the keys it wrote that the cache holds, without growing the young Map by a block's keys (an insertion costs
    * several times an update in a Map of 100,000 entries, and every insertion brings the next swap nearer).
    */
-  has(key: string): boolean {
-    return this.#young.has(key) || this.#old.has(key);
-  }
-
   update(key: string, value: V): void {
     if (this.#young.has(key)) this.#young.set(key, value);
     else if (this.#old.has(key)) this.#old.set(key, value);
