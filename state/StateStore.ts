@@ -53,6 +53,8 @@ type NativeBatch = {
   _put(key: Buffer, value: Buffer | Uint8Array): void;
   _del(key: Buffer): void;
   _write(options: { sync: boolean }): Promise<void>;
+  /** Detaches the batch from the database (which otherwise holds it, and its native operations, until closed). */
+  close(): Promise<void>;
 };
 type Range = { gte?: Buffer; lt?: Buffer; lte?: Buffer; limit?: number };
 
@@ -411,8 +413,16 @@ export class StateStore implements StateBackend {
   }
 
   async #writeBatch(batch: BlockBatch): Promise<void> {
-    if (batch.native !== undefined) await batch.native._write({ sync: this.#sync });
-    else if (this.#direct && this.#db.status === 'open') await this.#db._batch!(batch.ops, { sync: this.#sync });
+    if (batch.native !== undefined) {
+      // `_write` skips the public `write()`'s close: without one, the database keeps every batch among its open
+      // resources until it is closed, and with it the batch's native copy of its operations (measured: a devnet
+      // grew by about 10 KB of native memory a block, 2.2 GB at 175,000 blocks)
+      try {
+        await batch.native._write({ sync: this.#sync });
+      } finally {
+        await batch.native.close();
+      }
+    } else if (this.#direct && this.#db.status === 'open') await this.#db._batch!(batch.ops, { sync: this.#sync });
     else await this.#db.batch(batch.ops, { sync: this.#sync });
   }
 
@@ -440,7 +450,10 @@ export class StateStore implements StateBackend {
       if (delay !== undefined) await delay;
       // sealed: blocks committed from here on start the next group
       if (this.#filling === group) this.#filling = undefined;
-      if (this.#writeFailure !== undefined) throw this.#writeFailure;
+      if (this.#writeFailure !== undefined) {
+        await group.batch.native?.close();
+        throw this.#writeFailure;
+      }
       try {
         await this.#writeBatch(group.batch);
       } catch (cause) {

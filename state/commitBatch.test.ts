@@ -81,3 +81,38 @@ describe('block batches on disk (native chained batch) and in memory', () => {
     );
   });
 });
+
+describe('native chained batches', () => {
+  it('are closed once written, so the database does not keep them (and their operations) open', async () => {
+    const { ClassicLevel } = await import('classic-level');
+    const made: { close: () => Promise<void> }[] = [];
+    const closed = new Set<unknown>();
+    const proto = ClassicLevel.prototype as unknown as { _chainedBatch: () => { close: () => Promise<void> } };
+    const original = proto._chainedBatch;
+    proto._chainedBatch = function (this: unknown) {
+      const batch = original.call(this);
+      const close = batch.close.bind(batch);
+      batch.close = () => {
+        closed.add(batch);
+        return close();
+      };
+      made.push(batch);
+      return batch;
+    };
+    const dir = await mkdtemp(join(tmpdir(), 'gasket-batch-close-'));
+    try {
+      const store = await openState({ path: join(dir, 'db'), create: true, writeDelayMs: 0 });
+      for (let b = 0; b < 20; b++) {
+        store.put(Uint8Array.of(b), Uint8Array.of(b, b));
+        await store.commitBlock();
+      }
+      await store.flushed();
+      expect(made.length).toBeGreaterThan(0);
+      expect(made.filter((batch) => !closed.has(batch))).toHaveLength(0);
+      await store.close();
+    } finally {
+      proto._chainedBatch = original;
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
