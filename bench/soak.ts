@@ -33,7 +33,16 @@ const IN_MEMORY = process.env.SOAK_IN_MEMORY === '1';
 const CHAIN_ID = 1337n;
 const SUPPLY = 10n ** 30n;
 
-type Memory = { gc: boolean; rss: number; heapUsed: number; heapTotal: number; external: number; height: string };
+type Memory = {
+  gc: boolean;
+  rss: number;
+  rssAnon: number;
+  rssFile: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  height: string;
+};
 
 function readMemory(child: ChildProcess): Promise<Memory> {
   return new Promise((resolve) => {
@@ -129,7 +138,7 @@ async function main() {
       const memory = await readMemory(child);
       const disk = IN_MEMORY ? 'n/a' : mib(await dirBytes(dataDir));
       rows.push(
-        `| ${sent.toLocaleString('en-US')} | ${memory.height} | ${mib(memory.rss)} | ${mib(memory.heapUsed)} | ${mib(memory.heapTotal)} | ${mib(memory.external)} | ${disk} | ${rate} | ${p50} | ${p99} |`,
+        `| ${sent.toLocaleString('en-US')} | ${memory.height} | ${mib(memory.rss)} | ${mib(memory.rssAnon)} | ${mib(memory.rssFile)} | ${mib(memory.heapUsed)} | ${mib(memory.heapTotal)} | ${mib(memory.external)} | ${disk} | ${rate} | ${p50} | ${p99} |`,
       );
       process.stderr.write(`${rows.at(-1)}\n`);
       return memory;
@@ -167,8 +176,8 @@ async function main() {
     const header = [
       `Soak: ${TOTAL.toLocaleString('en-US')} token transfers, ${CLIENTS} clients, automine, ${IN_MEMORY ? 'in memory' : 'LevelDB data directory'}; ${cpus()[0]?.model ?? '?'}, ${cpus().length} cores, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end; memory after a forced GC: ${first.gc ? 'yes' : 'no (--expose-gc missing)'}.`,
       '',
-      '| transfers | height | RSS (MiB) | heap used (MiB) | heap total (MiB) | external (MiB) | data dir (MiB) | chunk transfers/s | p50 (ms) | p99 (ms) |',
-      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| transfers | height | RSS (MiB) | anon RSS (MiB) | file RSS (MiB) | heap used (MiB) | heap total (MiB) | external (MiB) | data dir (MiB) | chunk transfers/s | p50 (ms) | p99 (ms) |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ];
     process.stdout.write(`${[...header, ...rows].join('\n')}\n`);
   } finally {
