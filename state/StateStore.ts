@@ -29,6 +29,7 @@ import {
   decodeStaleList,
   encodeBlock,
   flatKey,
+  lookupKey,
   META_LATEST,
   META_PRUNED,
   P_BLOCK,
@@ -139,6 +140,22 @@ export type CommitBlockResult = {
 
 export type PruneResult = { removedNodes: number; oldestVersion: bigint };
 
+/** An entry of the store's lookup index (see {@link StateStore.lookup}). */
+export type LookupEntry = { readonly key: Uint8Array; readonly value: Uint8Array };
+export const MAX_LOOKUP_KEY_LENGTH = 255;
+export const MAX_LOOKUP_VALUE_LENGTH = 4096;
+
+function checkLookups(entries: readonly LookupEntry[]): void {
+  for (const { key, value } of entries) {
+    if (!(key instanceof Uint8Array) || key.length === 0 || key.length > MAX_LOOKUP_KEY_LENGTH) {
+      throw new StateInputError(`a lookup key must be a Uint8Array of 1 to ${MAX_LOOKUP_KEY_LENGTH} bytes`);
+    }
+    if (!(value instanceof Uint8Array) || value.length > MAX_LOOKUP_VALUE_LENGTH) {
+      throw new StateInputError(`a lookup value must be a Uint8Array of at most ${MAX_LOOKUP_VALUE_LENGTH} bytes`);
+    }
+  }
+}
+
 /**
  * A block committed in memory whose batch is not yet known to be on disk: what reads of it need until then
  * (its block record, its flat values and its node bytes, indexed by node key on first use).
@@ -152,6 +169,8 @@ type Unwritten = {
   nodeIndex: Map<number | string, Buffer> | undefined;
   /** Lookups answered by a linear scan of `nodeKeys` so far (the index is built after {@link SCANS_BEFORE_INDEX}). */
   scans: number;
+  /** The block's lookup entries by key string, if it wrote any. */
+  lookups: Map<string, Uint8Array> | undefined;
   /** Operations in the block's part of its group's batch (for the write queue's bound). */
   operations: number;
   /** Settles (never rejects) once the block's batch is written or refused. */
@@ -490,6 +509,48 @@ export class StateStore implements StateBackend {
     if (this.#writeFailure !== undefined) throw this.#writeFailure;
   }
 
+  // ---- lookup index -------------------------------------------------------------------------------------
+
+  /**
+   * The value of a lookup entry, written with a block (`commitBlock`'s `lookups`) or by `writeLookups`; synchronous
+   * (one `getSync`). The lookup index is the caller's own map beside the state, for what it finds by a key rather
+   * than by walking blocks (a devnet's transaction hash to its block): outside the tree, in no root or proof, and
+   * not versioned. The latest write of a key wins, and `revertTo` and `prune` leave entries as they are, so an
+   * entry of a block reverted since may point to what is no longer there: check what it points to.
+   */
+  lookup(key: Uint8Array): Uint8Array | undefined {
+    this.#open();
+    checkLookups([{ key, value: new Uint8Array(0) }]);
+    const ks = keyString(key);
+    for (let i = this.#unwritten.length - 1; i >= 0; i--) {
+      const v = this.#unwritten[i]!.lookups?.get(ks);
+      if (v !== undefined) return ownBytes(v);
+    }
+    const v = this.#db.getSync(lookupKey(key));
+    return v === undefined ? undefined : ownBytes(v);
+  }
+
+  /**
+   * Writes lookup entries outside any block (an index built for blocks committed before it existed), after every
+   * block committed so far; resolves once they are on disk, and {@link lookup} sees them from then on.
+   */
+  async writeLookups(entries: readonly LookupEntry[]): Promise<void> {
+    this.#open();
+    checkLookups(entries);
+    const ops: BatchOp[] = entries.map(({ key, value }) => ({
+      type: 'put',
+      key: lookupKey(key),
+      value: ownBytes(value),
+    }));
+    this.#filling?.start();
+    const write = this.#writes.then(async () => {
+      if (this.#writeFailure !== undefined) throw this.#writeFailure;
+      await this.#db.batch(ops, { sync: this.#sync });
+    });
+    this.#writes = write.catch(() => undefined);
+    await write;
+  }
+
   // ---- StateBackend -------------------------------------------------------------------------------------
 
   get(key: Uint8Array): Uint8Array | undefined {
@@ -548,8 +609,14 @@ export class StateStore implements StateBackend {
    * Commits the overlay as the next version and returns the new root; its LevelDB batch (flat values, tree nodes,
    * prune list, block record with `meta`; one atomic batch) is written behind: await `flushed()` for the disk.
    * Needs every checkpoint closed. Throws `STATE_WRITE_FAILED` once an earlier block's write has failed.
+   *
+   * `lookups`, called once with the new root before anything is committed, gives lookup entries (see
+   * {@link lookup}) to write in the same batch: the block and its entries land together or not at all.
    */
-  async commitBlock(meta: Uint8Array = new Uint8Array(0)): Promise<CommitBlockResult> {
+  async commitBlock(
+    meta: Uint8Array = new Uint8Array(0),
+    lookups?: (root: Uint8Array) => readonly LookupEntry[],
+  ): Promise<CommitBlockResult> {
     // the disk is behind by a few blocks: wait for the oldest first (a failure surfaces below). Waiting before the
     // commit, not after it, keeps the commit itself synchronous: no other operation (a revertTo, say) can run
     // between this block's commit in memory and this call's return.
@@ -610,6 +677,8 @@ export class StateStore implements StateBackend {
       const root = rootNode === undefined ? new Uint8Array(32) : hashBytes(rootNode.hash);
       const block: BlockRecord = { root, rootNode, meta: copyToSlab(meta) };
       const blockRecord = encodeBlock(block);
+      const entries = lookups?.(ownBytes(root));
+      if (entries !== undefined) checkLookups(entries);
       // nothing below can fail: the block's operations go into its group's batch, shared with the blocks before it
       // in the group, all at once (a block that failed above has added none)
       const group = this.#groupForNextBlock();
@@ -622,6 +691,15 @@ export class StateStore implements StateBackend {
       }
       for (let i = 0; i < nodeKeys.length; i++) batch.put(nodeKeys[i]!, nodeValues[i]!);
       if (stale !== undefined) batch.put(versionKey(P_STALE, version), stale);
+      let lookupValues: Map<string, Uint8Array> | undefined;
+      if (entries !== undefined && entries.length > 0) {
+        lookupValues = new Map();
+        for (const { key, value } of entries) {
+          const own = ownBytes(value);
+          batch.put(lookupKey(key), own);
+          lookupValues.set(keyString(key), own);
+        }
+      }
       batch.put(versionKey(P_BLOCK, version), blockRecord);
       batch.put(META_LATEST, Buffer.from(u64(version)));
       if (group.first < 0) group.first = version;
@@ -635,6 +713,7 @@ export class StateStore implements StateBackend {
         nodeValues,
         nodeIndex: undefined,
         scans: 0,
+        lookups: lookupValues,
         operations: batch.operations - operationsBefore,
         // the write runs in a later task: the block is in `unwritten` before it can land
         settled: group.settled,

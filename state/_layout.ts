@@ -8,6 +8,9 @@
  * - `'S' || u64 BE version` = keys of the nodes replaced by that version (`u8 length || node key`)*, the prune list.
  * - `'B' || u64 BE version` = the block record: `0x01 || root32 || flags (bit 0: has root node, bit 1: root is a
  *   leaf) || varint root node version || varint meta length || meta`.
+ * - `'L' || key` = a lookup entry (see `StateStore.lookup`): the caller's own index beside the state (a devnet's
+ *   transaction and block hashes), outside the tree and every root. Added within format 2: no existing record
+ *   changed, and a store that predates it has none (its users build theirs once, as the devnet does).
  *
  * A block commit writes its flat values, nodes, prune list, block record and `M latest` in one atomic batch, so
  * a reopened database is always at a committed block. Any change to these encodings needs a new format version.
@@ -25,18 +28,22 @@ export const P_FLAT = 0x46; // 'F'
 export const P_NODE = 0x4e; // 'N'
 export const P_STALE = 0x53; // 'S'
 export const P_BLOCK = 0x42; // 'B'
+export const P_LOOKUP = 0x4c; // 'L'
 
 const ascii = (s: string) => Buffer.from(s, 'latin1');
 export const META_FORMAT = ascii('Mformat');
 export const META_LATEST = ascii('Mlatest');
 export const META_PRUNED = ascii('Mpruned');
 
-export function flatKey(key: Uint8Array): Buffer {
+function prefixedKey(prefix: number, key: Uint8Array): Buffer {
   const out = Buffer.allocUnsafe(key.length + 1);
-  out[0] = P_FLAT;
+  out[0] = prefix;
   out.set(key, 1);
   return out;
 }
+
+export const flatKey = (key: Uint8Array): Buffer => prefixedKey(P_FLAT, key);
+export const lookupKey = (key: Uint8Array): Buffer => prefixedKey(P_LOOKUP, key);
 
 export function versionKey(prefix: number, version: number): Buffer {
   const out = Buffer.allocUnsafe(9);
