@@ -187,7 +187,8 @@ async function main() {
       else child.kill('SIGINT');
       await exited;
     }
-    await rm(dataDir, { recursive: true, force: true });
+    if (process.env.SOAK_KEEP === undefined) await rm(dataDir, { recursive: true, force: true });
+    else process.stderr.write(`data directory kept: ${dataDir}\n`);
   }
 }
 

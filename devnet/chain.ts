@@ -36,6 +36,17 @@ import {
 } from '../vm/index.js';
 import { type Block, decodeBlockMeta, draftBlock, type Receipt, sealBlock } from './block.js';
 import type { BlockJournal, JournalRecord } from './blockJournal.js';
+import {
+  blockLookupKey,
+  blockLookups,
+  decodeHeight,
+  decodeLocation,
+  INDEX_MARKER,
+  INDEX_MARKER_ENTRY,
+  lookupsOf,
+  sameHash,
+  txLookupKey,
+} from './chainIndex.js';
 import { asBytes, pack, readU64, toHex, u64, unpack } from './codec.js';
 import { DevnetError } from './errors.js';
 import { HistoricalState } from './historicalState.js';
@@ -117,6 +128,9 @@ export type SignatureChecker = { verify(tx: SignedTransaction, options?: { busy?
 
 export type TransactionLocation = { readonly height: bigint; readonly index: number };
 
+/** Blocks indexed a batch when a chain from before the lookup index is opened (see chainIndex.ts). */
+const INDEXING_BATCH_BLOCKS = 2_000;
+
 /** `block`: a block was published. `rewind`: the chain went back to a height (dev_revert, dev_reset). */
 export type ChainEvents = { block: [Block]; rewind: [bigint] };
 
@@ -136,8 +150,6 @@ export class Chain extends EventEmitter<ChainEvents> {
   /** Pending transactions by hash, and how many each sender has pending: constant-time pool checks. */
   readonly #pendingByHash = new Map<string, SignedTransaction>();
   readonly #pendingBySender = new Map<string, number>();
-  readonly #txIndex = new Map<string, TransactionLocation>();
-  readonly #blockByHash = new Map<string, bigint>();
   readonly #blockCache = new Map<bigint, Block>();
   #nextTimestamp: bigint | undefined;
   #timeOffset = 0n;
@@ -181,7 +193,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   static async open(state: StateStore, config: Partial<ChainConfig> = {}, options: ChainOptions = {}): Promise<Chain> {
     const chain = new Chain(state, { ...DEFAULT_CHAIN_CONFIG, ...config }, options);
     if (state.version === 0n) await chain.#genesis();
-    else chain.#resume();
+    else await chain.#resume();
     if (options.journal) {
       await chain.#replay(options.replay ?? []);
       // every replayed block in the store: the journal starts afresh
@@ -244,14 +256,19 @@ export class Chain extends EventEmitter<ChainEvents> {
       [],
       [],
     );
-    const { root } = await this.state.commitBlock(draft.meta);
-    this.#index({ ...sealBlock(draft, root), transactions: [], receipts: [] });
+    let sealed: ReturnType<typeof sealBlock> | undefined;
+    await this.state.commitBlock(draft.meta, (root) => {
+      sealed = sealBlock(draft, root);
+      return [...blockLookups(0n, sealed.hash, []), INDEX_MARKER_ENTRY];
+    });
+    this.#head = { ...sealed!, transactions: [], receipts: [] };
     this.#tip = this.#head;
   }
 
-  #resume(): void {
+  /** Resumes at the store's last block: nothing else is read (the lookups by hash are in the store). */
+  async #resume(): Promise<void> {
     const latest = this.state.version - 1n;
-    for (let height = 0n; height <= latest; height++) this.#index(this.#readBlock(height));
+    this.#head = this.#readBlock(latest);
     this.#tip = this.#head;
     const head = this.#head;
     if (head.header.chainId !== this.config.chainId) {
@@ -260,15 +277,19 @@ export class Chain extends EventEmitter<ChainEvents> {
         `the data directory holds chain ${head.header.chainId}, not ${this.config.chainId}; pass --chain-id ${head.header.chainId} or use another --data-dir`,
       );
     }
+    if (this.state.lookup(INDEX_MARKER) === undefined) await this.#indexOnce(latest);
   }
 
-  /** Makes `block` the head and indexes it; `keys`: its transactions' hashes as hex, when already made. */
-  #index(block: Block, keys?: readonly string[]): void {
-    this.#head = block;
-    this.#blockByHash.set(toHex(block.hash), block.header.height);
-    block.transactions.forEach((tx, index) => {
-      this.#txIndex.set(keys?.[index] ?? toHex(tx.hash), { height: block.header.height, index });
-    });
+  /** Indexes every block of a chain created before the lookup index (once: the marker is written last). */
+  async #indexOnce(latest: bigint): Promise<void> {
+    for (let from = 0n; from <= latest; from += BigInt(INDEXING_BATCH_BLOCKS)) {
+      const entries = [];
+      for (let height = from; height <= latest && height < from + BigInt(INDEXING_BATCH_BLOCKS); height++) {
+        entries.push(...lookupsOf(this.#readBlock(height)));
+      }
+      await this.state.writeLookups(entries);
+    }
+    await this.state.writeLookups([INDEX_MARKER_ENTRY]);
   }
 
   getBlock(height: bigint): Block | undefined {
@@ -291,19 +312,30 @@ export class Chain extends EventEmitter<ChainEvents> {
   }
 
   getBlockByHash(hash: Uint8Array): Block | undefined {
-    const height = this.#blockByHash.get(toHex(hash));
-    return height === undefined ? undefined : this.getBlock(height);
+    const height = decodeHeight(this.state.lookup(blockLookupKey(hash)));
+    const block = height === undefined ? undefined : this.getBlock(height);
+    // an entry outlives a rewind (see chainIndex.ts): it counts only if the block it names is this one
+    return block !== undefined && sameHash(block.hash, hash) ? block : undefined;
+  }
+
+  /** Where a published block holds the transaction `hash`, if one does. */
+  #minedAt(hash: Uint8Array): { block: Block; location: TransactionLocation } | undefined {
+    const location = decodeLocation(this.state.lookup(txLookupKey(hash)));
+    if (location === undefined) return undefined;
+    const block = this.getBlock(location.height);
+    const tx = block?.transactions[location.index];
+    return tx !== undefined && sameHash(tx.hash, hash) ? { block: block!, location } : undefined;
   }
 
   findTransaction(
     hash: Uint8Array,
   ): { tx: SignedTransaction; receipt: Receipt | undefined; location?: TransactionLocation } | undefined {
-    const key = toHex(hash);
-    const location = this.#txIndex.get(key);
-    if (location) {
-      const block = this.getBlock(location.height)!;
+    const mined = this.#minedAt(hash);
+    if (mined !== undefined) {
+      const { block, location } = mined;
       return { tx: block.transactions[location.index]!, receipt: block.receipts[location.index], location };
     }
+    const key = toHex(hash);
     const pending = this.#pendingByHash.get(key) ?? this.#unpublished.get(key);
     return pending ? { tx: pending, receipt: undefined } : undefined;
   }
@@ -368,7 +400,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       );
     }
     const key = toHex(tx.hash);
-    if (this.#pendingByHash.has(key) || this.#unpublished.has(key) || this.#txIndex.has(key)) {
+    if (this.#pendingByHash.has(key) || this.#unpublished.has(key)) {
       throw new DevnetError('NONCE_TOO_LOW', 'this transaction is already known');
     }
     const skipSignature = options.impersonated === true && tx.impersonated === true && this.isImpersonated(tx.from);
@@ -386,8 +418,12 @@ export class Chain extends EventEmitter<ChainEvents> {
     }
     const account = readAccount(this.state, tx.from);
     const expected = account.nonce + BigInt(this.pendingCount(tx.from));
-    if (tx.nonce < expected)
+    if (tx.nonce < expected) {
+      // a mined transaction's nonce is always below the next one: only then is the index asked (one read)
+      if (this.#minedAt(tx.hash) !== undefined)
+        throw new DevnetError('NONCE_TOO_LOW', 'this transaction is already known');
       throw new DevnetError('NONCE_TOO_LOW', `nonce ${tx.nonce} is below the next nonce ${expected}`);
+    }
     if (tx.nonce > expected) {
       throw new DevnetError(
         'NONCE_TOO_HIGH',
@@ -505,13 +541,21 @@ export class Chain extends EventEmitter<ChainEvents> {
       included,
       receipts,
     );
-    const { root } = await this.state.commitBlock(draft.meta);
-    const sealed = sealBlock(draft, root);
-    const block: Block = { header: sealed.header, hash: sealed.hash, transactions: included, receipts };
+    let sealed: ReturnType<typeof sealBlock> | undefined;
+    // the block's lookups (its hash, its transactions' hashes) go into its own batch: they land with it
+    await this.state.commitBlock(draft.meta, (root) => {
+      sealed = sealBlock(draft, root);
+      return blockLookups(
+        context.height,
+        sealed.hash,
+        included.map((tx) => tx.hash),
+      );
+    });
+    const block: Block = { header: sealed!.header, hash: sealed!.hash, transactions: included, receipts };
     this.#nextTimestamp = undefined;
     this.#cacheBlock(block);
     this.#tip = block;
-    // each hash's hex key made once for the unpublished set and the index (a toHex is a Buffer view and a string)
+    // each hash's hex key made once for the unpublished set (a toHex is a Buffer view and a string)
     const keys = included.map((tx) => toHex(tx.hash));
     for (let i = 0; i < keys.length; i++) this.#unpublished.set(keys[i]!, included[i]!);
     let journaled = false;
@@ -547,7 +591,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       } finally {
         for (const key of keys) this.#unpublished.delete(key);
       }
-      this.#index(block, keys);
+      this.#head = block;
       this.emit('block', block);
       return block;
     });
@@ -852,9 +896,8 @@ export class Chain extends EventEmitter<ChainEvents> {
       this.#journal.reset();
       this.#journalFull = false;
     }
+    // the lookup entries of the blocks above stay in the store: lookups check the block an entry names
     await this.state.revertTo(height + 1n);
-    for (const [key, location] of this.#txIndex) if (location.height > height) this.#txIndex.delete(key);
-    for (const [key, h] of this.#blockByHash) if (h > height) this.#blockByHash.delete(key);
     for (const h of [...this.#blockCache.keys()]) if (h > height) this.#blockCache.delete(h);
     this.#head = this.getBlock(height)!;
     this.#tip = this.#head;
