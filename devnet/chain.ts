@@ -115,6 +115,8 @@ export type ChainOptions = {
   readonly replay?: readonly JournalRecord[];
   /** Bytes past which the journal is emptied (JOURNAL_RESET_BYTES; tests pass less). */
   readonly journalLimit?: number;
+  /** Told how far the one-time indexing of a chain from before the lookup index has come (see chainIndex.ts). */
+  readonly onIndexing?: (indexed: bigint, total: bigint) => void;
 };
 
 /** Past this size the journal is emptied: the next block waits for LevelDB instead, then the journal is reset. */
@@ -168,6 +170,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   readonly #unpublished = new Map<string, SignedTransaction>();
   readonly #journal: BlockJournal | undefined;
   readonly #journalLimit: number;
+  readonly #onIndexing: ChainOptions['onIndexing'];
   /** State was written outside a block (dev writes) since the last block: the next block is not journaled. */
   #dirty = false;
   /** The journal passed JOURNAL_RESET_BYTES: blocks wait for LevelDB until one of them resets it. */
@@ -187,6 +190,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.devAccounts = Array.from({ length: config.devAccountCount }, (_, i) => devAccount(i));
     this.#journal = options.journal;
     this.#journalLimit = options.journalLimit ?? JOURNAL_RESET_BYTES;
+    this.#onIndexing = options.onIndexing;
   }
 
   /** Opens the chain on a state store: creates genesis on an empty store, else resumes at its last block. */
@@ -277,17 +281,19 @@ export class Chain extends EventEmitter<ChainEvents> {
         `the data directory holds chain ${head.header.chainId}, not ${this.config.chainId}; pass --chain-id ${head.header.chainId} or use another --data-dir`,
       );
     }
-    if (this.state.lookup(INDEX_MARKER) === undefined) await this.#indexOnce(latest);
+    if (this.state.lookup(INDEX_MARKER) === undefined) await this.#indexOnce(latest, this.#onIndexing);
   }
 
   /** Indexes every block of a chain created before the lookup index (once: the marker is written last). */
-  async #indexOnce(latest: bigint): Promise<void> {
+  async #indexOnce(latest: bigint, onIndexing: ChainOptions['onIndexing']): Promise<void> {
     for (let from = 0n; from <= latest; from += BigInt(INDEXING_BATCH_BLOCKS)) {
       const entries = [];
-      for (let height = from; height <= latest && height < from + BigInt(INDEXING_BATCH_BLOCKS); height++) {
+      let height = from;
+      for (; height <= latest && height < from + BigInt(INDEXING_BATCH_BLOCKS); height++) {
         entries.push(...lookupsOf(this.#readBlock(height)));
       }
       await this.state.writeLookups(entries);
+      onIndexing?.(height, latest + 1n);
     }
     await this.state.writeLookups([INDEX_MARKER_ENTRY]);
   }

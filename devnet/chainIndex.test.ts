@@ -109,12 +109,20 @@ describe('chain lookups in the store', () => {
     const bare = await openState({ path });
     expect(bare.lookup(INDEX_MARKER)).toBeUndefined();
     await bare.close();
-    const reopened = await Chain.open(await openState({ path }));
+    const progress: string[] = [];
+    const onIndexing = (indexed: bigint, total: bigint) => progress.push(`${indexed}/${total}`);
+    const reopened = await Chain.open(await openState({ path }), {}, { onIndexing });
+    expect(progress).toEqual(['3/3']);
     expect(txs.map((tx) => location(reopened, tx))).toEqual(['1/0', '2/0']);
     expect(
       [0n, 1n, 2n].map((h) => reopened.getBlockByHash(Buffer.from(hashes[Number(h)]!.slice(2), 'hex'))?.header.height),
     ).toEqual([0n, 1n, 2n]);
     expect(reopened.state.lookup(INDEX_MARKER)).toBeDefined();
     await reopened.state.close();
+    // once: the next open finds the marker
+    const again = await Chain.open(await openState({ path }), {}, { onIndexing });
+    expect(progress).toEqual(['3/3']);
+    expect(location(again, txs[1]!)).toBe('2/0');
+    await again.state.close();
   });
 });

@@ -53,6 +53,7 @@ export async function devnetCommand(options: DevnetCommandOptions, io: CliIo): P
       devMethods: options.devMethods ?? true,
       explorer: options.explorer ?? true,
       frontEnd: options.rpcWorker ?? false,
+      onProgress: (message) => io.stderr(`${message}\n`),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

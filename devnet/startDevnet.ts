@@ -46,6 +46,8 @@ export type StartDevnetOptions = {
    * about 50-100 ms to start-up; it pays with many clients and a free core (docs/benchmarks.md, Devnet).
    */
   readonly frontEnd?: boolean;
+  /** Told about long work at start (a line each step), for a person watching: the CLI prints it on stderr. */
+  readonly onProgress?: (message: string) => void;
 };
 
 export type Devnet = {
@@ -100,6 +102,14 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       {
         ...(frontEnd ? { signatures: frontEnd.signatures(signatureVerifier()) } : {}),
         ...(journal ? { journal: journal.journal, replay: journal.records } : {}),
+        ...(options.onProgress
+          ? {
+              onIndexing: (indexed: bigint, total: bigint) =>
+                options.onProgress?.(
+                  `indexing transaction and block hashes of a data directory from an older Gasket (once): ${indexed} of ${total} blocks`,
+                ),
+            }
+          : {}),
       },
     );
   } catch (error) {
