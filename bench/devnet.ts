@@ -444,9 +444,9 @@ function timeCommits(state: StateStore) {
   const commitBlock = state.commitBlock;
   const totals = { ms: 0, syncMs: 0, resolvedMs: 0, keys: 0, operations: 0, bytes: 0 };
   const durable: Promise<void>[] = [];
-  state.commitBlock = async (meta) => {
+  state.commitBlock = async (meta, lookups) => {
     const start = now();
-    const pending = commitBlock.call(state, meta);
+    const pending = commitBlock.call(state, meta, lookups);
     totals.syncMs += now() - start;
     const result = await pending;
     totals.resolvedMs += now() - start;

@@ -557,7 +557,9 @@ export class Chain extends EventEmitter<ChainEvents> {
         included.map((tx) => tx.hash),
       );
     });
-    const block: Block = { header: sealed!.header, hash: sealed!.hash, transactions: included, receipts };
+    // a store always asks for the lookups; a wrapper that drops the callback must fail here, not index nothing
+    if (sealed === undefined) throw new DevnetError('INTERNAL', 'the state store did not ask for the block lookups');
+    const block: Block = { header: sealed.header, hash: sealed.hash, transactions: included, receipts };
     this.#nextTimestamp = undefined;
     this.#cacheBlock(block);
     this.#tip = block;
