@@ -63,6 +63,8 @@ async function checkConsistent(rpc: Rpc): Promise<bigint> {
     parentHash = block.hash;
   }
   expect(parentHash).toBe(head.hash);
+  // the lookup by hash lands with its block (the same batch): the head is found by its hash after any kill
+  expect((await rpc('chain_getBlock', { hash: head.hash })).height).toBe(head.height);
   const proof = await rpc('state_getProof', { key: `0x01${toHex(devAccount(0).address).slice(2)}` });
   expect(proof.root).toBe(head.stateRoot);
   expect(proof.verified).toBe(true);
