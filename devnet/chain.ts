@@ -281,11 +281,11 @@ export class Chain extends EventEmitter<ChainEvents> {
         `the data directory holds chain ${head.header.chainId}, not ${this.config.chainId}; pass --chain-id ${head.header.chainId} or use another --data-dir`,
       );
     }
-    if (this.state.lookup(INDEX_MARKER) === undefined) await this.#indexOnce(latest, this.#onIndexing);
+    if (this.state.lookup(INDEX_MARKER) === undefined) await this.#indexOnce(latest);
   }
 
   /** Indexes every block of a chain created before the lookup index (once: the marker is written last). */
-  async #indexOnce(latest: bigint, onIndexing: ChainOptions['onIndexing']): Promise<void> {
+  async #indexOnce(latest: bigint): Promise<void> {
     for (let from = 0n; from <= latest; from += BigInt(INDEXING_BATCH_BLOCKS)) {
       const entries = [];
       let height = from;
@@ -293,7 +293,7 @@ export class Chain extends EventEmitter<ChainEvents> {
         entries.push(...lookupsOf(this.#readBlock(height)));
       }
       await this.state.writeLookups(entries);
-      onIndexing?.(height, latest + 1n);
+      this.#onIndexing?.(height, latest + 1n);
     }
     await this.state.writeLookups([INDEX_MARKER_ENTRY]);
   }

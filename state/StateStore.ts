@@ -145,11 +145,15 @@ export type LookupEntry = { readonly key: Uint8Array; readonly value: Uint8Array
 export const MAX_LOOKUP_KEY_LENGTH = 255;
 export const MAX_LOOKUP_VALUE_LENGTH = 4096;
 
+function checkLookupKey(key: Uint8Array): void {
+  if (!(key instanceof Uint8Array) || key.length === 0 || key.length > MAX_LOOKUP_KEY_LENGTH) {
+    throw new StateInputError(`a lookup key must be a Uint8Array of 1 to ${MAX_LOOKUP_KEY_LENGTH} bytes`);
+  }
+}
+
 function checkLookups(entries: readonly LookupEntry[]): void {
   for (const { key, value } of entries) {
-    if (!(key instanceof Uint8Array) || key.length === 0 || key.length > MAX_LOOKUP_KEY_LENGTH) {
-      throw new StateInputError(`a lookup key must be a Uint8Array of 1 to ${MAX_LOOKUP_KEY_LENGTH} bytes`);
-    }
+    checkLookupKey(key);
     if (!(value instanceof Uint8Array) || value.length > MAX_LOOKUP_VALUE_LENGTH) {
       throw new StateInputError(`a lookup value must be a Uint8Array of at most ${MAX_LOOKUP_VALUE_LENGTH} bytes`);
     }
@@ -520,12 +524,13 @@ export class StateStore implements StateBackend {
    */
   lookup(key: Uint8Array): Uint8Array | undefined {
     this.#open();
-    checkLookups([{ key, value: new Uint8Array(0) }]);
+    checkLookupKey(key);
     const ks = keyString(key);
     for (let i = this.#unwritten.length - 1; i >= 0; i--) {
       const v = this.#unwritten[i]!.lookups?.get(ks);
       if (v !== undefined) return ownBytes(v);
     }
+    // a copy: memory-level answers with the very Buffer it stores
     const v = this.#db.getSync(lookupKey(key));
     return v === undefined ? undefined : ownBytes(v);
   }
