@@ -50,6 +50,19 @@ export type StartDevnetOptions = {
   readonly onProgress?: (message: string) => void;
 };
 
+/** A line at each tenth of the one-time indexing (chainIndex.ts), not at every batch: about ten lines in all. */
+export function indexingProgress(report: (message: string) => void): (indexed: bigint, total: bigint) => void {
+  let shown = -1n;
+  return (indexed, total) => {
+    const tenth = total === 0n ? 10n : (indexed * 10n) / total;
+    if (tenth === shown) return;
+    shown = tenth;
+    report(
+      `indexing transaction and block hashes of a data directory from an older Gasket (once): ${indexed} of ${total} blocks`,
+    );
+  };
+}
+
 export type Devnet = {
   readonly chain: Chain;
   readonly server: RpcServer;
@@ -102,14 +115,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       {
         ...(frontEnd ? { signatures: frontEnd.signatures(signatureVerifier()) } : {}),
         ...(journal ? { journal: journal.journal, replay: journal.records } : {}),
-        ...(options.onProgress
-          ? {
-              onIndexing: (indexed: bigint, total: bigint) =>
-                options.onProgress?.(
-                  `indexing transaction and block hashes of a data directory from an older Gasket (once): ${indexed} of ${total} blocks`,
-                ),
-            }
-          : {}),
+        ...(options.onProgress ? { onIndexing: indexingProgress(options.onProgress) } : {}),
       },
     );
   } catch (error) {
