@@ -18,6 +18,7 @@
  */
 import type { LookupEntry } from '../state/index.js';
 import type { Block } from './block.js';
+import { readU64, u64 } from './codec.js';
 
 const TX = 0x54; // 'T'
 const BLOCK = 0x48; // 'H'
@@ -55,15 +56,11 @@ export function decodeLocation(value: Uint8Array | undefined): IndexedLocation |
   return { height: view.getBigUint64(0, true), index: view.getUint32(8, true) };
 }
 
-export function encodeHeight(height: bigint): Uint8Array {
-  const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, height, true);
-  return out;
-}
+/** A block height as codec's u64 (8 bytes little-endian). */
+export const encodeHeight = (height: bigint): Uint8Array => u64(height);
 
 export function decodeHeight(value: Uint8Array | undefined): bigint | undefined {
-  if (value?.length !== 8) return undefined;
-  return new DataView(value.buffer, value.byteOffset, 8).getBigUint64(0, true);
+  return value?.length === 8 ? readU64(value, 'block height') : undefined;
 }
 
 /** A block's entries: its hash, and each transaction's hash. */
